@@ -1,0 +1,1 @@
+"""Pure statistics for Medspil: scoring, suppression, comparisons, run charts, change points."""

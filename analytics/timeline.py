@@ -1,0 +1,62 @@
+"""The phase timeline chart: one bar per phase, labelled with its involvement level."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe-Ito, a colour-blind-safe palette; one colour per involvement level.
+INVOLVEMENT_COLOURS = {
+    "information": "#E69F00",
+    "medindflydelse": "#56B4E9",
+    "medbestemmelse": "#009E73",
+}
+
+
+def phase_timeline_figure(
+    phases: pd.DataFrame,
+    *,
+    phase_labels: dict[str, str],
+    involvement_labels: dict[str, str],
+    today: dt.date,
+    today_label: str,
+) -> go.Figure:
+    """A horizontal timeline of a project's phases, coloured by involvement level.
+
+    ``phases`` has columns ``kind``, ``starts``, ``ends``, ``involvement``; labels come from the
+    caller's text catalogue so the chart speaks the user's language.
+    """
+    figure = go.Figure()
+    for row in phases.itertuples():
+        starts, ends = pd.Timestamp(row.starts), pd.Timestamp(row.ends)
+        label = f"{phase_labels[row.kind]} · {involvement_labels[row.involvement]}"
+        figure.add_trace(
+            go.Bar(
+                y=[phase_labels[row.kind]],
+                x=[((ends - starts).days + 1) * 86_400_000],
+                base=[starts],
+                orientation="h",
+                marker_color=INVOLVEMENT_COLOURS[row.involvement],
+                name=involvement_labels[row.involvement],
+                text=[label],
+                textposition="inside",
+                insidetextanchor="middle",
+                hovertemplate=f"{label}<br>{starts:%d.%m.%Y} – {ends:%d.%m.%Y}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    figure.add_vline(x=pd.Timestamp(today), line_dash="dot", line_color="#333333")
+    figure.add_annotation(
+        x=pd.Timestamp(today), y=1.02, yref="paper", text=today_label, showarrow=False
+    )
+    figure.update_layout(
+        barmode="overlay",
+        height=80 + 36 * max(len(phases), 1),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"type": "date", "tickformat": "%d.%m.%Y"},
+        yaxis={"autorange": "reversed"},
+        separators=",.",
+    )
+    return figure

@@ -1,0 +1,5 @@
+"""Storage only: the DuckDB connection, schema migrations and every SQL query of Medspil."""
+
+from data.db import Database, open_database
+
+__all__ = ["Database", "open_database"]

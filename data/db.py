@@ -1,0 +1,93 @@
+"""The one DuckDB connection of a process, cursors per request, and clear errors on bad files."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from medspil.errors import DatabaseCorrupt, DatabaseLocked, MedspilError
+
+
+class Database:
+    """One open DuckDB file. Take ``cursor()`` per request: a shared connection loses writes."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path | None) -> None:
+        self._connection = connection
+        self.path = path
+        self._write_lock = threading.Lock()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for one read."""
+        cur = self._connection.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside one transaction: committed on success, rolled back on any error."""
+        cur = self._connection.cursor()
+        try:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def nulls_as_none(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Missing values in ``columns`` as ``None`` (pandas gives NaN, which is truthy)."""
+    for column in columns:
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
+def _connect(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnection:
+    target = ":memory:" if path is None else str(path)
+    try:
+        return duckdb.connect(target, read_only=read_only)
+    except duckdb.IOException as e:
+        text = str(e)
+        if "lock" in text.lower():
+            raise DatabaseLocked(path=str(path)) from e
+        raise DatabaseCorrupt(path=str(path), detail=text.splitlines()[0]) from e
+    except duckdb.Error as e:
+        raise DatabaseCorrupt(path=str(path), detail=str(e).splitlines()[0]) from e
+
+
+def open_database(path: Path | str | None, *, migrate: bool = True) -> Database:
+    """Open (creating when missing) the database at ``path``, or in memory for ``None``.
+
+    Raises ``DatabaseLocked`` when another process holds the file, ``DatabaseCorrupt`` when it is
+    not a DuckDB file, and ``SchemaTooNew`` when a newer Medspil wrote it.
+    """
+    from data.migrations import apply_migrations
+
+    resolved = None if path is None else Path(path)
+    if resolved is not None:
+        resolved.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(_connect(resolved, read_only=False), resolved)
+    if migrate:
+        try:
+            apply_migrations(db)
+        except MedspilError:
+            db.close()
+            raise
+        except duckdb.Error as e:
+            db.close()
+            raise DatabaseCorrupt(path=str(resolved), detail=str(e).splitlines()[0]) from e
+    return db

@@ -1,0 +1,219 @@
+"""Queries on instruments, projects, phases and waves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from data.db import Database, nulls_as_none
+
+
+def store_instrument(
+    db: Database,
+    *,
+    instrument_id: str,
+    name: str,
+    version: int,
+    title: dict[str, str],
+    source: str,
+    items: list[tuple[str, str, int, str, str, bool]],
+) -> None:
+    """Store an instrument version and its items ``(id, construct, position, da, en, reverse)``.
+
+    A version already stored is left alone: instrument versions are immutable.
+    """
+    with db.transaction() as cur:
+        exists = cur.execute("SELECT count(*) FROM instruments WHERE id = ?", [instrument_id])
+        if exists.fetchone()[0]:
+            return
+        cur.execute(
+            "INSERT INTO instruments VALUES (?, ?, ?, ?, ?, ?)",
+            [instrument_id, name, version, title["da"], title["en"], source],
+        )
+        cur.executemany(
+            "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(instrument_id, *item) for item in items],
+        )
+
+
+def instrument_items(db: Database, instrument_id: str) -> pd.DataFrame:
+    """The items of one stored instrument version in order."""
+    with db.cursor() as cur:
+        return cur.execute(
+            """SELECT id, construct, position, text_da, text_en, reverse FROM items
+               WHERE instrument_id = ? ORDER BY position""",
+            [instrument_id],
+        ).df()
+
+
+def insert_project(
+    db: Database,
+    *,
+    project_id: str,
+    name: str,
+    description: str,
+    instrument_id: str,
+    involvement: str,
+    unit_ids: list[str],
+    modules: list[str],
+    k_min: int = 5,
+    k_comments: int = 10,
+) -> None:
+    with db.transaction() as cur:
+        cur.execute(
+            "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [project_id, name, description, instrument_id, k_min, k_comments, involvement],
+        )
+        for unit_id in unit_ids:
+            cur.execute("INSERT INTO project_units VALUES (?, ?)", [project_id, unit_id])
+        for module in modules:
+            cur.execute("INSERT INTO project_modules VALUES (?, ?)", [project_id, module])
+
+
+def insert_phase(
+    db: Database,
+    *,
+    project_id: str,
+    kind: str,
+    starts: dt.date,
+    ends: dt.date,
+    involvement: str,
+    unit_involvement: dict[str, str] | None = None,
+) -> int:
+    """Insert a phase (and its per-unit involvement levels); return its id."""
+    with db.transaction() as cur:
+        phase_id = cur.execute(
+            """INSERT INTO phases (project_id, kind, starts, ends, involvement)
+               VALUES (?, ?, ?, ?, ?) RETURNING id""",
+            [project_id, kind, starts, ends, involvement],
+        ).fetchone()[0]
+        rows = [(phase_id, unit, level) for unit, level in (unit_involvement or {}).items()]
+        if rows:
+            cur.executemany("INSERT INTO phase_unit_involvement VALUES (?, ?, ?)", rows)
+    return int(phase_id)
+
+
+def insert_wave(
+    db: Database,
+    *,
+    project_id: str,
+    number: int,
+    opens: dt.date,
+    closes: dt.date,
+    instrument_id: str,
+    phase_id: int,
+) -> int:
+    with db.transaction() as cur:
+        row = cur.execute(
+            """INSERT INTO waves (project_id, number, opens, closes, instrument_id, phase_id)
+               VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
+            [project_id, number, opens, closes, instrument_id, phase_id],
+        ).fetchone()
+    return int(row[0])
+
+
+def projects(db: Database) -> pd.DataFrame:
+    """Every project with its instrument, thresholds and the id of its wave open today (or NA)."""
+    with db.cursor() as cur:
+        frame = cur.execute("""
+            SELECT p.id, p.name, p.description, p.instrument_id, p.k_min, p.k_comments,
+                   p.involvement,
+                   (SELECT min(w.id) FROM waves w WHERE w.project_id = p.id
+                      AND current_date BETWEEN w.opens AND w.closes) AS open_wave_id
+            FROM projects p ORDER BY p.id
+        """).df()
+    return nulls_as_none(frame, "open_wave_id")
+
+
+def project(db: Database, project_id: str) -> dict | None:
+    frame = projects(db)
+    match = frame[frame["id"] == project_id]
+    return None if match.empty else match.iloc[0].to_dict()
+
+
+def project_units(db: Database, project_id: str) -> list[str]:
+    """The roots of the unit subtrees a project involves."""
+    with db.cursor() as cur:
+        rows = cur.execute(
+            "SELECT unit_id FROM project_units WHERE project_id = ? ORDER BY unit_id",
+            [project_id],
+        )
+        return [row[0] for row in rows.fetchall()]
+
+
+def project_modules(db: Database, project_id: str) -> list[str]:
+    with db.cursor() as cur:
+        rows = cur.execute(
+            "SELECT construct FROM project_modules WHERE project_id = ? ORDER BY construct",
+            [project_id],
+        )
+        return [row[0] for row in rows.fetchall()]
+
+
+def phases(db: Database, project_id: str) -> pd.DataFrame:
+    """A project's phases in time order: ``id``, ``kind``, ``starts``, ``ends``, ``involvement``."""
+    with db.cursor() as cur:
+        return cur.execute(
+            """SELECT id, kind, starts, ends, involvement FROM phases
+               WHERE project_id = ? ORDER BY starts, id""",
+            [project_id],
+        ).df()
+
+
+def phase_unit_involvement(db: Database, project_id: str) -> pd.DataFrame:
+    """Per-unit involvement levels that differ from the phase's own: ``phase_id``, ``unit_id``."""
+    with db.cursor() as cur:
+        return cur.execute(
+            """SELECT pui.phase_id, pui.unit_id, pui.involvement
+               FROM phase_unit_involvement pui JOIN phases p ON p.id = pui.phase_id
+               WHERE p.project_id = ? ORDER BY pui.phase_id, pui.unit_id""",
+            [project_id],
+        ).df()
+
+
+def waves(db: Database, project_id: str) -> pd.DataFrame:
+    """A project's waves in order with their phase kind."""
+    with db.cursor() as cur:
+        return cur.execute(
+            """SELECT w.id, w.number, w.opens, w.closes, w.instrument_id, w.phase_id,
+                      p.kind AS phase_kind
+               FROM waves w JOIN phases p ON p.id = w.phase_id
+               WHERE w.project_id = ? ORDER BY w.number""",
+            [project_id],
+        ).df()
+
+
+def project_totals(db: Database) -> pd.DataFrame:
+    """Per project: number of waves, of waves with answers, and of responses so far."""
+    with db.cursor() as cur:
+        return cur.execute("""
+            SELECT p.id AS project_id,
+                   count(DISTINCT w.id) AS waves,
+                   count(DISTINCT w.id) FILTER (WHERE w.opens <= current_date) AS waves_started,
+                   count(r.id) AS responses
+            FROM projects p
+            LEFT JOIN waves w ON w.project_id = p.id
+            LEFT JOIN responses r ON r.wave_id = w.id
+            GROUP BY p.id ORDER BY p.id
+        """).df()
+
+
+def is_empty(db: Database) -> bool:
+    """True when the database holds no project and no unit (a fresh file)."""
+    with db.cursor() as cur:
+        units = cur.execute("SELECT count(*) FROM units").fetchone()[0]
+        projects_ = cur.execute("SELECT count(*) FROM projects").fetchone()[0]
+    return units == 0 and projects_ == 0
+
+
+def set_installation_flag(db: Database, key: str, value: str) -> None:
+    """Record an installation-wide fact, such as ``demo = true``."""
+    with db.transaction() as cur:
+        cur.execute("INSERT OR REPLACE INTO installation VALUES (?, ?)", [key, value])
+
+
+def installation_flag(db: Database, key: str) -> str | None:
+    with db.cursor() as cur:
+        row = cur.execute("SELECT value FROM installation WHERE key = ?", [key]).fetchone()
+    return None if row is None else row[0]

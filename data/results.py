@@ -1,0 +1,89 @@
+"""Aggregated results for the analytics: score histograms and response counts, never raw rows.
+
+A respondent's construct score is the mean of the answered items' points (1..5 -> 0..100,
+reverse-keyed items 100..0), kept only when at least half the construct's items are answered.
+Histograms of these scores per (wave, unit, construct) are sufficient statistics for means,
+variances, Welch t, Mann-Whitney U and Cliff's delta, so nothing finer leaves the database.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.db import Database
+from data.org import SUBTREE_CTE
+from medspil.scope import Scope
+
+
+def _roots(db: Database, scope: Scope) -> list[str]:
+    if scope.sees_everything:
+        with db.cursor() as cur:
+            rows = cur.execute("SELECT id FROM units WHERE parent_id IS NULL").fetchall()
+        return [row[0] for row in rows]
+    return sorted(scope.unit_roots or ())
+
+
+def score_histograms(db: Database, project_id: str, scope: Scope) -> pd.DataFrame:
+    """Per wave, unit and construct: how many respondents had each construct score.
+
+    Columns ``wave_id``, ``unit_id``, ``construct``, ``score`` (float 0-100), ``n`` (int), limited
+    to the units inside ``scope``.
+    """
+    with db.cursor() as cur:
+        frame = cur.execute(
+            SUBTREE_CTE
+            + """,
+            scored AS (
+                SELECT r.wave_id, r.unit_id, r.id, i.construct,
+                       count(*) AS n_items, count(a.value) AS n_answered,
+                       avg(CASE WHEN i.reverse THEN (5 - a.value) * 25.0
+                                ELSE (a.value - 1) * 25.0 END) AS score
+                FROM responses r
+                JOIN waves w ON w.id = r.wave_id
+                JOIN answers a ON a.response_id = r.id
+                JOIN items i ON i.instrument_id = w.instrument_id AND i.id = a.item_id
+                WHERE w.project_id = $project AND r.unit_id IN (SELECT id FROM subtree)
+                GROUP BY r.wave_id, r.unit_id, r.id, i.construct
+            )
+            SELECT wave_id, unit_id, construct, score, count(*) AS n
+            FROM scored WHERE n_answered * 2 >= n_items
+            GROUP BY wave_id, unit_id, construct, score
+            ORDER BY wave_id, unit_id, construct, score
+            """,
+            {"project": project_id, "roots": _roots(db, scope)},
+        ).df()
+    return frame.astype({"wave_id": "int64", "score": "float64", "n": "int64"})
+
+
+def response_counts(db: Database, project_id: str, scope: Scope) -> pd.DataFrame:
+    """Per wave and unit: codes issued, codes used and responses stored (inside ``scope``)."""
+    with db.cursor() as cur:
+        frame = cur.execute(
+            SUBTREE_CTE
+            + """,
+            issued AS (
+                SELECT i.wave_id, i.unit_id, count(*) AS issued,
+                       count(*) FILTER (WHERE i.used) AS used
+                FROM invitations i JOIN waves w ON w.id = i.wave_id
+                WHERE w.project_id = $project AND i.unit_id IN (SELECT id FROM subtree)
+                GROUP BY i.wave_id, i.unit_id
+            ),
+            answered AS (
+                SELECT r.wave_id, r.unit_id, count(*) AS responses
+                FROM responses r JOIN waves w ON w.id = r.wave_id
+                WHERE w.project_id = $project AND r.unit_id IN (SELECT id FROM subtree)
+                GROUP BY r.wave_id, r.unit_id
+            )
+            SELECT coalesce(i.wave_id, a.wave_id) AS wave_id,
+                   coalesce(i.unit_id, a.unit_id) AS unit_id,
+                   coalesce(i.issued, 0) AS issued, coalesce(i.used, 0) AS used,
+                   coalesce(a.responses, 0) AS responses
+            FROM issued i FULL JOIN answered a
+              ON a.wave_id = i.wave_id AND a.unit_id = i.unit_id
+            ORDER BY wave_id, unit_id
+            """,
+            {"project": project_id, "roots": _roots(db, scope)},
+        ).df()
+    return frame.astype(
+        {"wave_id": "int64", "issued": "int64", "used": "int64", "responses": "int64"}
+    )

@@ -1,0 +1,1 @@
+"""Shared kernel of Medspil: errors, texts and configuration; imports no other layer."""

@@ -1,0 +1,80 @@
+"""The project's own exceptions: every message tells the user what to do, in Danish first."""
+
+from __future__ import annotations
+
+from medspil.i18n import t
+
+
+class MedspilError(Exception):
+    """Base of every error a user may see. ``key`` names the message in the text catalogue."""
+
+    key = "error.generic"
+
+    def __init__(self, key: str | None = None, **params: object) -> None:
+        self.key = key or self.key
+        self.params = params
+        super().__init__(t(self.key, "da", **params))
+
+    def message(self, lang: str = "da") -> str:
+        """The message in the user's language."""
+        return t(self.key, lang, **self.params)
+
+
+class DatabaseLocked(MedspilError):
+    key = "error.db_locked"
+
+
+class DatabaseCorrupt(MedspilError):
+    key = "error.db_corrupt"
+
+
+class SchemaTooNew(MedspilError):
+    key = "error.schema_too_new"
+
+
+class DatabaseExists(MedspilError):
+    key = "error.db_exists"
+
+
+class InstrumentInvalid(MedspilError):
+    key = "error.instrument_invalid"
+
+
+class UnknownProject(MedspilError):
+    key = "error.unknown_project"
+
+
+class UnknownUnit(MedspilError):
+    key = "error.unknown_unit"
+
+
+class UnknownWave(MedspilError):
+    key = "error.unknown_wave"
+
+
+class InvalidCode(MedspilError):
+    key = "error.invalid_code"
+
+
+class CodeUsed(MedspilError):
+    key = "error.code_used"
+
+
+class WaveNotOpen(MedspilError):
+    key = "error.wave_not_open"
+
+
+class WaveClosed(MedspilError):
+    key = "error.wave_closed"
+
+
+class ImportRejected(MedspilError):
+    key = "error.import_rejected"
+
+
+class AccessDenied(MedspilError):
+    key = "error.access_denied"
+
+
+class SnapshotError(MedspilError):
+    key = "error.snapshot"

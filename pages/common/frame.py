@@ -1,0 +1,128 @@
+"""The frame every page calls first: page set-up, language, database, demo banner and scope.
+
+Pages never trust ``app.py`` to have run: a freshly started server may run a page file directly
+when the first request goes straight to its URL, so each page calls ``page_setup`` itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from data import open_database
+from data import org as org_queries
+from data import projects as project_queries
+from data.db import Database
+from medspil.config import database_path, settings
+from medspil.errors import MedspilError
+from medspil.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from medspil.scope import Scope
+from surveys.demo import build_demo, is_demo
+
+LANG_KEY = "ui_lang"
+ROLE_KEY = "demo_role"
+ROLE_UNIT_KEY = "demo_role_unit"
+ROLE_COMMITTEE_KEY = "demo_role_committee"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    db: Database
+    lang: str
+    scope: Scope | None
+
+    def tr(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_database(path: str) -> Database:
+    """One connection per database file and process; pages take cursors from it."""
+    db = open_database(Path(path))
+    if project_queries.is_empty(db):
+        build_demo(db, seed=1)
+    return db
+
+
+def database() -> Database:
+    return _open_database(str(database_path().resolve()))
+
+
+def current_lang() -> str:
+    lang = st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _language_switch() -> str:
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = DEFAULT_LANGUAGE
+    st.sidebar.segmented_control(
+        "Sprog / Language",
+        options=list(LANGUAGES),
+        format_func=lambda code: {"da": "Dansk", "en": "English"}[code],
+        key=LANG_KEY,
+    )
+    lang = current_lang()
+    st.html(
+        f"<script>document.documentElement.lang='{lang}'</script>",
+        unsafe_allow_javascript=True,
+    )
+    return lang
+
+
+def _demo_scope(db: Database, lang: str) -> Scope:
+    """Demo mode (no login yet): pick a role in the sidebar; the scope follows the choice."""
+    roles = ["admin", "leder", "med"]
+    role = st.sidebar.selectbox(
+        t("ui.role", lang),
+        roles,
+        format_func=lambda r: t(f"role.{r}", lang),
+        key=ROLE_KEY,
+    )
+    if role == "leder":
+        units = org_queries.units(db)
+        names = dict(zip(units["id"], units["name"], strict=True))
+        unit = st.sidebar.selectbox(
+            t("ui.role_unit", lang), list(names), format_func=names.get, key=ROLE_UNIT_KEY
+        )
+        return Scope(role="leder", unit_roots=frozenset({unit}))
+    if role == "med":
+        committees = org_queries.committees(db)
+        names = dict(zip(committees["id"], committees["name"], strict=True))
+        committee = st.sidebar.selectbox(
+            t("ui.role_committee", lang),
+            list(names),
+            format_func=names.get,
+            key=ROLE_COMMITTEE_KEY,
+        )
+        roots = org_queries.committee_roots(db, committee)
+        return Scope(role="med", unit_roots=frozenset(roots), committee_ids=frozenset({committee}))
+    return Scope.admin()
+
+
+def page_setup(title_key: str, *, public: bool = False) -> PageContext:
+    """Set up the page and return its context; stops the page with a plain message on error.
+
+    ``public`` pages (the answer page) show no role picker and need no scope.
+    """
+    st.set_page_config(page_title=f"{t(title_key, current_lang())} · Medspil", layout="wide")
+    lang = _language_switch()
+    try:
+        db = database()
+        demo = is_demo(db)
+    except MedspilError as e:
+        st.error(e.message(lang))
+        st.stop()
+    if demo:
+        st.info(t("ui.demo_data", lang), icon=":material/science:")
+    scope = None if public else _demo_scope(db, lang)
+    if not public:
+        st.sidebar.caption(t("ui.demo_mode", lang))
+    st.title(t(title_key, lang))
+    return PageContext(db=db, lang=lang, scope=scope)
+
+
+def k_min() -> int:
+    return settings().k_min

@@ -1,0 +1,152 @@
+"""Real-browser fixtures: a Streamlit server on a free port and Chromium driven by Playwright.
+
+Chromium is Debian's ``/usr/bin/chromium`` when present, else Playwright's own browser. When
+neither exists the tests fail loudly with the install command; they are never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = (
+    "Chromium is missing. Install it with: apt-get update && apt-get install -y chromium "
+    "(Debian/Ubuntu), or on another system: .venv/bin/playwright install chromium"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    db_path: Path
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def start_server(db_path: Path, tmp_dir: Path, extra_env: dict[str, str] | None = None) -> Server:
+    """Start ``streamlit run app.py`` on a free port and wait until it answers."""
+    port = free_port()
+    log_path = tmp_dir / f"streamlit-{port}.log"
+    env = {
+        **os.environ,
+        "MEDSPIL_DB": str(db_path),
+        "MEDSPIL_SECRET_FILE": str(db_path.with_suffix(".secret")),
+        **(extra_env or {}),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return Server(url, process, db_path, log_path)
+        except OSError:
+            time.sleep(0.3)
+        if process.poll() is not None:
+            break
+    process.kill()
+    raise RuntimeError(f"Streamlit did not start:\n{log_path.read_text(errors='replace')}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture
+def server(demo_copy: Path, tmp_path: Path) -> Iterator[Server]:
+    """A fresh server on a private copy of the demo database."""
+    running = start_server(demo_copy, tmp_path)
+    yield running
+    stop_server(running)
+
+
+def chromium_executable() -> str | None:
+    """Debian's Chromium when installed, else None to let Playwright use its own browser."""
+    return str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import Error, sync_playwright
+
+    executable = chromium_executable()
+    if executable is None and shutil.which("chromium") is None:
+        playwright_cache = Path.home() / ".cache" / "ms-playwright"
+        if not playwright_cache.exists():
+            pytest.fail(INSTALL_HINT)
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(
+                executable_path=executable, args=CHROMIUM_ARGS, headless=True
+            )
+        except Error as e:
+            pytest.fail(f"{INSTALL_HINT}\n{e}")
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 4000}, locale="da-DK")
+    new_page = context.new_page()
+    new_page.set_default_timeout(30_000)
+    yield new_page
+    context.close()
+
+
+def wait_for_app(page, text: str) -> None:
+    """Wait until Streamlit has rendered ``text`` and stopped running."""
+    page.get_by_text(text, exact=False).first.wait_for(state="visible")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+
+
+def assert_no_exception(page) -> None:
+    boxes = page.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, boxes.first.inner_text()

@@ -1,0 +1,71 @@
+"""Shared fixtures: databases (in memory, a demo file built once), and AppTest set-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from data import open_database
+from data.db import Database
+from surveys.demo import build_demo
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date.today()
+
+
+def app_file(relative: str) -> str:
+    """Absolute path of an app script (``app.py`` or ``pages/x.py``) for ``AppTest.from_file``."""
+    return str(ROOT / relative)
+
+
+@pytest.fixture
+def db() -> Iterator[Database]:
+    """A migrated, empty in-memory database."""
+    database = open_database(None)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo kommune built once per test session into a file (never modified by tests)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    database = open_database(path)
+    build_demo(database, seed=1, today=TODAY)
+    database.close()
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_file: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database file that a test may change."""
+    target = tmp_path / "demo.duckdb"
+    shutil.copy(demo_file, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_file: Path) -> Iterator[Database]:
+    """The demo database, read-only by convention."""
+    database = open_database(demo_file)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch, demo_copy: Path) -> Iterator[Path]:
+    """Point the app at a private demo copy and clear Streamlit's process-wide caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("MEDSPIL_DB", str(demo_copy))
+    monkeypatch.setenv("MEDSPIL_SECRET_FILE", str(demo_copy.with_suffix(".secret")))
+    monkeypatch.chdir(ROOT)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield demo_copy
+    st.cache_resource.clear()
+    st.cache_data.clear()

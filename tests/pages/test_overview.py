@@ -1,0 +1,93 @@
+"""Overblik page, run through Streamlit's AppTest: directly and through app.py's navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from data import open_database
+from surveys.setup import register_instrument
+from surveys.instrument import load_instrument
+from tests.conftest import app_file
+
+TIMEOUT = 60
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [s.value for s in at.subheader]
+    parts += [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [str(m.value) for m in at.metric] + [m.label for m in at.metric]
+    return "\n".join(parts)
+
+
+def test_overview_lists_the_demo_projects_with_timeline_and_counts(app_env: Path) -> None:
+    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Overblik"
+    names = [s.value for s in at.subheader]
+    assert "Digital medicinhåndtering på plejecentre" in names
+    assert len(names) == 3
+    assert "Demodata" in _texts(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Besvarelser indtil nu" in metrics
+    assert len(at.get("plotly_chart")) == 3
+    tables = [df.value for df in at.dataframe]
+    medicin = next(t for t in tables if len(t) == 4)
+    assert list(medicin["Fase"]) == ["Idé", "Konsekvensvurdering", "Udvikling", "Implementering"]
+    assert "Plejecenter Skovbrynet: Information" in medicin["Anden inddragelse for enheder"][2]
+
+
+def test_the_app_frame_runs_the_overview_by_default(app_env: Path) -> None:
+    at = AppTest.from_file(app_file("app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Overblik"
+
+
+def test_english_switch_translates_the_page(app_env: Path) -> None:
+    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT)
+    at.session_state["ui_lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert "Responses so far" in [m.label for m in at.metric]
+
+
+def test_a_leder_sees_only_projects_of_their_units(app_env: Path) -> None:
+    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT)
+    at.session_state["demo_role"] = "leder"
+    at.session_state["demo_role_unit"] = "BYGPLAN"
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["Digital byggesagsbehandling"]
+
+
+def test_a_small_group_shows_fewer_than_k_instead_of_a_count(app_env: Path) -> None:
+    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT)
+    at.session_state["demo_role"] = "leder"
+    at.session_state["demo_role_unit"] = "NORD-NAT"
+    at.run()
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    # The night team answers in every wave, always fewer than k at a time: a running total
+    # would reveal each wave's count by subtraction, so no count is shown at all.
+    assert values["Besvarelser indtil nu"] == "færre end k svar"
+
+
+def test_an_empty_database_gets_the_demo_and_a_broken_one_a_plain_error(
+    app_env: Path, tmp_path: Path, monkeypatch
+) -> None:
+    empty = tmp_path / "empty.duckdb"
+    db = open_database(empty)
+    register_instrument(db, load_instrument())
+    db.close()
+    monkeypatch.setenv("MEDSPIL_DB", str(empty))
+    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert len(at.subheader) == 3
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"x" * 4096)
+    monkeypatch.setenv("MEDSPIL_DB", str(broken))
+    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "kan ikke åbnes som en Medspil-database" in at.error[0].value

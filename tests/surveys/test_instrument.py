@@ -1,0 +1,110 @@
+"""Instrument files: the bundled one loads; broken files are rejected naming the problem and line."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from medspil.errors import InstrumentInvalid
+from surveys.instrument import (
+    CORE_CONSTRUCTS,
+    OPTIONAL_MODULES,
+    load_instrument,
+    load_instrument_file,
+    parse_instrument,
+)
+
+BUNDLED = resources.files("surveys").joinpath("instruments/medspil-1.toml").read_text("utf-8")
+
+
+def test_the_bundled_instrument_has_the_core_and_every_module() -> None:
+    instrument = load_instrument("medspil-1")
+    assert instrument.id == "medspil-1"
+    per_construct = {c.id: [i for i in instrument.items if i.construct == c.id]
+                     for c in instrument.constructs}  # fmt: skip
+    for construct in CORE_CONSTRUCTS:
+        assert 2 <= len(per_construct[construct]) <= 3
+    for module in OPTIONAL_MODULES:
+        assert 1 <= len(per_construct[module]) <= 3
+    assert any(item.reverse for item in instrument.items)
+    assert all(item.text["da"] and item.text["en"] for item in instrument.items)
+    assert instrument.dont_know["da"] == "Ved ikke / ikke relevant"
+    assert len(instrument.items_for([])) == 9
+    assert len(instrument.items_for(["information"])) == 11
+
+
+def test_items_speak_to_you_about_the_project_in_plain_danish() -> None:
+    instrument = load_instrument()
+    for item in instrument.items:
+        words = item.text["da"].split()
+        assert len(words) <= 16, item.id
+        assert item.text["da"].endswith(".")
+
+
+def _broken(old: str, new: str, count: int = 1) -> str:
+    assert old in BUNDLED
+    return BUNDLED.replace(old, new, count)
+
+
+def _line(text: str, needle: str, occurrence: int = 1) -> int:
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if needle in line]
+    return lines[occurrence - 1]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "occurrence", "problem"),
+    [
+        ('construct = "motivation"', 'construct = "glaede"', 'id = "mot1"', 1, "ukendt konstrukt"),
+        ('id = "men2"', 'id = "men1"', 'id = "men1"', 2, "står to gange"),
+        ('en = "The project drains my energy."\n', "", 'id = "mot3"', 1, "mangler tekst på en"),
+        ('id = "kerneopgave"', 'id = "sorcery"', 'id = "sorcery"', 1, "ukendt konstrukt"),
+    ],
+)
+def test_a_broken_file_is_rejected_with_problem_and_line(
+    old: str, new: str, needle: str, occurrence: int, problem: str
+) -> None:
+    text = _broken(old, new)
+    with pytest.raises(InstrumentInvalid) as caught:
+        parse_instrument(text, source="broken.toml")
+    message = str(caught.value)
+    assert problem in message
+    assert f"linje {_line(text, needle, occurrence)}" in message
+    assert "broken.toml" in message
+
+
+def test_a_construct_without_items_is_rejected() -> None:
+    text = BUNDLED
+    for item_id in ("ker1", "ker2"):
+        start = text.index(f'[[items]]\nid = "{item_id}"')
+        end = text.index("[[items]]", start + 5)
+        text = text[:start] + text[end:]
+    with pytest.raises(InstrumentInvalid) as caught:
+        parse_instrument(text, source="x.toml")
+    assert "'kerneopgave' har 0 spørgsmål" in str(caught.value)
+    line = _line(text, 'id = "kerneopgave"')
+    assert f"linje {line}" in str(caught.value)
+
+
+def test_an_invalid_scale_is_rejected() -> None:
+    with pytest.raises(InstrumentInvalid) as caught:
+        parse_instrument(_broken("points = 5", "points = 7"), source="x.toml")
+    assert "5 punkter" in str(caught.value)
+    assert f"linje {_line(BUNDLED, '[scale]')}" in str(caught.value)
+    labels = '"Enig", "Helt enig"]\nlabels.en'
+    with pytest.raises(InstrumentInvalid) as caught:
+        parse_instrument(_broken(labels, '"Enig"]\nlabels.en'), source="x.toml")
+    assert "5 svarmuligheder på da" in str(caught.value)
+
+
+def test_a_missing_core_construct_and_bad_toml_are_rejected(tmp_path: Path) -> None:
+    with pytest.raises(InstrumentInvalid) as caught:
+        parse_instrument(_broken('id = "medspil"\ncore = true', 'id = "tryghed"\ncore = true'))
+    assert "kernekonstruktet 'medspil' mangler" in str(caught.value)
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "x"\nversion = 1\n[scale\npoints = 5\n', encoding="utf-8")
+    with pytest.raises(InstrumentInvalid) as caught:
+        load_instrument_file(path)
+    assert "ugyldig TOML" in str(caught.value)
+    assert "linje 3" in str(caught.value)
