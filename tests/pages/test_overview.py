@@ -7,8 +7,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from data import open_database
-from surveys.setup import register_instrument
 from surveys.instrument import load_instrument
+from surveys.setup import register_instrument
 from tests.conftest import app_file
 
 TIMEOUT = 60

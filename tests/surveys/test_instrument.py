@@ -1,4 +1,4 @@
-"""Instrument files: the bundled one loads; broken files are rejected naming the problem and line."""
+"""Instrument files: the bundled one loads; broken ones are rejected with problem and line."""
 
 from __future__ import annotations
 
