@@ -90,15 +90,35 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
-    "init": (cmd_init, "opret en tom database / create an empty database"),
-    "demo": (cmd_demo, "byg demokommunen / build the demo kommune"),
-    "prepare": (
-        cmd_prepare,
-        "opret databasen med demodata, hvis den mangler / as used by make run",
-    ),
-    "list": (cmd_list, "vis projekter og enheder / list projects and units (tab-separated)"),
-}
+def _add_db_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--db", help="databasefil (standard: MEDSPIL_DB eller data/medspil.duckdb)"
+    )
+
+
+def register_core(sub: argparse._SubParsersAction) -> None:
+    """The database commands: init, demo, prepare, list."""
+    init = sub.add_parser("init", help="opret en tom database / create an empty database")
+    init.add_argument("--force", action="store_true", help="overskriv en eksisterende database")
+    init.set_defaults(func=cmd_init)
+    demo = sub.add_parser("demo", help="byg demokommunen / build the demo kommune")
+    demo.add_argument("--force", action="store_true", help="overskriv en eksisterende database")
+    demo.add_argument("--seed", type=int, default=1, help="tilfældighedsfrø (standard 1)")
+    demo.set_defaults(func=cmd_demo)
+    prepare = sub.add_parser(
+        "prepare", help="opret databasen med demodata, hvis den mangler / used by make run"
+    )
+    prepare.set_defaults(func=cmd_prepare)
+    listing = sub.add_parser("list", help="vis projekter og enheder / list projects and units")
+    listing.set_defaults(func=cmd_list)
+    for command in (init, demo, prepare, listing):
+        _add_db_option(command)
+
+
+# Each capability registers its own sub-commands; add yours here (one line).
+REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
+    register_core,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,20 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="medspil", description="Medspil: pulsmålinger om mening, motivation og medspil."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, (func, help_text) in COMMANDS.items():
-        command = sub.add_parser(name, help=help_text, description=help_text)
-        command.add_argument(
-            "--db", help="databasefil (standard: MEDSPIL_DB eller data/medspil.duckdb)"
-        )
-        command.set_defaults(func=func)
-        if name in ("init", "demo"):
-            command.add_argument(
-                "--force", action="store_true", help="overskriv en eksisterende database"
-            )
-        if name == "demo":
-            command.add_argument(
-                "--seed", type=int, default=1, help="tilfældighedsfrø (standard 1)"
-            )
+    for register in REGISTRARS:
+        register(sub)
     return parser
 
 

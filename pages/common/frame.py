@@ -126,3 +126,8 @@ def page_setup(title_key: str, *, public: bool = False) -> PageContext:
 
 def k_min() -> int:
     return settings().k_min
+
+
+def invalidate_results() -> None:
+    """New answers arrived: every cached dashboard read is stale at once."""
+    st.cache_data.clear()
