@@ -1,1 +1,45 @@
-"""Pure statistics for Medspil: scoring, suppression, comparisons, run charts, change points."""
+"""Pure statistics for Medspil: scoring, anonymity, comparisons, run charts, change points.
+
+No database and no UI: functions take plain values or aggregated score histograms and return
+frozen dataclasses or tidy DataFrames in which an undefined number is ``None``.
+"""
+
+from analytics.aggregate import summarise_phases, summarise_waves
+from analytics.aggregate_comparisons import compare_phases, compare_waves
+from analytics.changepoints import changepoints
+from analytics.comparisons import compare_groups, compare_histograms
+from analytics.exceptions import InvalidInput, InvalidTree
+from analytics.multiplicity import bh_adjust
+from analytics.protection import ProtectedScores, protect_histograms
+from analytics.reliability import cronbach_alpha
+from analytics.results import AnhoejResult, GroupComparison, GroupSummary, MannKendallResult
+from analytics.runchart import anhoej
+from analytics.scoring import group_summary, item_points, respondent_construct_score
+from analytics.suppression import visible_units
+from analytics.trend import mann_kendall
+
+__all__ = [
+    "AnhoejResult",
+    "GroupComparison",
+    "GroupSummary",
+    "InvalidInput",
+    "InvalidTree",
+    "MannKendallResult",
+    "ProtectedScores",
+    "anhoej",
+    "bh_adjust",
+    "changepoints",
+    "compare_groups",
+    "compare_histograms",
+    "compare_phases",
+    "compare_waves",
+    "cronbach_alpha",
+    "group_summary",
+    "item_points",
+    "mann_kendall",
+    "protect_histograms",
+    "respondent_construct_score",
+    "summarise_phases",
+    "summarise_waves",
+    "visible_units",
+]

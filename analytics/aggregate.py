@@ -1,0 +1,118 @@
+"""Tidy summaries per unit and wave or phase, computed from protected score histograms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analytics._arrays import object_column
+from analytics.protection import ProtectedScores
+from analytics.scoring import _MDD_FACTOR, FAVOURABLE_FROM
+
+SUMMARY_NUMBERS = ("n", "mean", "sd", "ci_low", "ci_high", "favourable_share", "mdd")
+
+
+def summarise_waves(protected: ProtectedScores) -> pd.DataFrame:
+    """One row per unit, wave and construct: n, mean, SD, 95% CI, share favourable, MDD.
+
+    The statistics are those of :func:`analytics.group_summary` for the unit's whole subtree.
+    ``hidden`` is True where the group may not be shown (fewer than k respondents, or hidden to
+    prevent differencing); then every number, ``n`` included, is ``None``.
+
+    Columns: ``unit_id``, ``wave_id``, ``phase_id``, ``construct``, ``n``, ``mean``, ``sd``,
+    ``ci_low``, ``ci_high``, ``favourable_share``, ``mdd``, ``hidden``.
+
+    References
+    ----------
+    See :func:`analytics.group_summary` and :func:`analytics.protect_histograms`.
+
+    Examples
+    --------
+    >>> from analytics import protect_histograms
+    >>> frame = pd.DataFrame({"wave_id": [1, 1], "unit_id": ["a", "a"],
+    ...                       "construct": ["mening"] * 2, "score": [50.0, 100.0], "n": [3, 3]})
+    >>> p = protect_histograms(frame, parent={"a": None}, wave_phase={1: "ide"}, k=5)
+    >>> summarise_waves(p)[["unit_id", "n", "mean", "favourable_share", "hidden"]]
+      unit_id  n  mean favourable_share  hidden
+    0       a  6  75.0              0.5   False
+    """
+    c, u, w = np.indices(protected.wave_hidden.shape).reshape(3, -1)
+    frame = pd.DataFrame(
+        {
+            "unit_id": _pick(protected.units, u),
+            "wave_id": _pick(protected.waves, w),
+            "phase_id": _pick(protected.phases, protected.wave_phase[w]),
+            "construct": _pick(protected.constructs, c),
+        }
+    )
+    return _with_numbers(frame, protected.wave_counts, protected.wave_hidden, protected.scores)
+
+
+def summarise_phases(protected: ProtectedScores) -> pd.DataFrame:
+    """One row per unit, phase and construct, respondents pooled over the phase's waves.
+
+    Same columns as :func:`summarise_waves` without ``wave_id``. The waves of a phase are
+    clusters (different moments, partly the same people), so the CI of a pooled phase is
+    narrower than a design-based one would be.
+
+    Examples
+    --------
+    >>> from analytics import protect_histograms
+    >>> frame = pd.DataFrame({"wave_id": [1, 2], "unit_id": ["a", "a"],
+    ...                       "construct": ["mening"] * 2, "score": [50.0, 100.0], "n": [3, 3]})
+    >>> p = protect_histograms(frame, parent={"a": None}, wave_phase={1: "ide", 2: "ide"}, k=5)
+    >>> summarise_phases(p)[["phase_id", "n", "mean", "hidden"]]
+      phase_id  n  mean  hidden
+    0      ide  6  75.0   False
+    """
+    c, u, p = np.indices(protected.phase_hidden.shape).reshape(3, -1)
+    frame = pd.DataFrame(
+        {
+            "unit_id": _pick(protected.units, u),
+            "phase_id": _pick(protected.phases, p),
+            "construct": _pick(protected.constructs, c),
+        }
+    )
+    return _with_numbers(frame, protected.phase_counts, protected.phase_hidden, protected.scores)
+
+
+def _pick(labels: tuple, positions: np.ndarray) -> np.ndarray:
+    values = np.empty(len(labels), dtype=object)
+    values[:] = labels
+    return values[positions]
+
+
+def _with_numbers(
+    frame: pd.DataFrame, counts: np.ndarray, hidden: np.ndarray, scores: np.ndarray
+) -> pd.DataFrame:
+    numbers = summary_arrays(counts.reshape(-1, scores.size), scores)
+    hide = hidden.reshape(-1)
+    for name in SUMMARY_NUMBERS:
+        frame[name] = object_column(numbers[name], hide)
+    frame["hidden"] = hide
+    return frame
+
+
+def summary_arrays(counts: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`analytics.group_summary` for every row of a (groups, scores) count array.
+
+    Undefined values are NaN; ``n`` is an int array.
+    """
+    n = counts.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = (counts @ scores) / n
+        sd = np.sqrt((counts * (scores - mean[:, None]) ** 2).sum(axis=1) / (n - 1))
+        sd[n < 2] = np.nan
+        half_width = stats.t.ppf(0.975, np.where(n >= 2, n - 1, np.nan)) * sd / np.sqrt(n)
+        favourable = counts[:, scores >= FAVOURABLE_FROM].sum(axis=1) / n
+        mdd = _MDD_FACTOR * sd * np.sqrt(2.0 / n)
+    return {
+        "n": n,
+        "mean": mean,
+        "sd": sd,
+        "ci_low": mean - half_width,
+        "ci_high": mean + half_width,
+        "favourable_share": favourable,
+        "mdd": mdd,
+    }

@@ -1,0 +1,226 @@
+"""Anonymity applied to score histograms before any number leaves: org tree x time tree.
+
+A cell is one (construct, unit, wave) or (construct, unit, phase); its group is every
+respondent in the unit's subtree. Hidden cells are emptied, so nothing computed from a
+:class:`ProtectedScores` can reveal them.
+
+Why not just intersect ``visible_units`` on the org tree (per wave) with ``visible_units`` on
+the time tree (per unit)? Each result alone prevents differencing, but together they can leak.
+Unit P has teams A and B; A answered 2 then 8 in the two waves of a phase, B 8 and 8 (k = 5).
+Wave 1 hides A and, by complementary suppression, B, showing only P (10). B's time tree is
+fine, so it shows B's phase total (16) and B's wave 2 (8): B's wave 1 is 16 - 8 = 8 and A's
+wave 1 is 10 - 8 = 2. Two safe rules are offered, chosen with ``prefer``:
+
+- ``"phases"`` (default): within a phase a unit shows either every wave it has answers in, or
+  none of them and only its phase total. Every quantity derivable from the shown cells is then
+  a sum of remainders of 0 or at least k in one of the two trees (a two-way table with only its
+  margins shown determines no interior cell). Small teams keep their phase totals but often
+  lose their waves.
+- ``"waves"``: every wave the organisation tree allows is shown, and a phase total only where
+  the unit shows all its answered waves of the phase (it is then just their sum). Only the
+  per-wave organisation rule matters. Small teams keep most waves but lose phase totals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from analytics.exceptions import InvalidInput, InvalidTree
+from analytics.suppression import Forest, build_forest, visible_mask
+
+HISTOGRAM_COLUMNS = ("wave_id", "unit_id", "construct", "score", "n")
+
+
+@dataclass(frozen=True)
+class ProtectedScores:
+    """Subtree score histograms per construct, unit and wave/phase; hidden cells are empty.
+
+    Arrays are read-only; ``wave_counts[c, u, w, b]`` is how many respondents in unit ``u``'s
+    subtree scored ``scores[b]`` on construct ``c`` in wave ``w`` (0 everywhere when hidden).
+    """
+
+    constructs: tuple[Hashable, ...]
+    units: tuple[Hashable, ...]
+    waves: tuple[Hashable, ...]
+    phases: tuple[Hashable, ...]
+    wave_phase: np.ndarray  # phase index of every wave
+    scores: np.ndarray
+    wave_counts: np.ndarray
+    phase_counts: np.ndarray
+    wave_hidden: np.ndarray
+    phase_hidden: np.ndarray
+    k: int
+    prefer: str
+
+
+def protect_histograms(
+    histograms: pd.DataFrame,
+    *,
+    parent: Mapping[Hashable, Hashable | None],
+    wave_phase: Mapping[Hashable, Hashable],
+    k: int,
+    prefer: Literal["phases", "waves"] = "phases",
+) -> ProtectedScores:
+    """Aggregate score histograms over unit subtrees and phases, then suppress small groups.
+
+    Organisation tree: per construct and per wave (and per phase), :func:`visible_mask` on the
+    unit tree. Time: see the module docstring; by default a unit's waves in a phase are shown
+    all or none, and only when its phase total may be shown too.
+
+    Parameters
+    ----------
+    histograms : DataFrame
+        Columns ``wave_id``, ``unit_id``, ``construct``, ``score`` (0-100), ``n``: how many
+        respondents attached directly to the unit had that construct score in that wave.
+    parent : mapping
+        The WHOLE organisation tree, ``unit id -> parent id`` (``None`` for a root). Protect the
+        whole tree and filter the result to a viewer's scope afterwards: protecting a scoped
+        subtree alone lets two viewers' screens be subtracted from each other.
+    wave_phase : mapping
+        ``wave id -> phase id`` for every wave, in time order.
+    k : int
+        Minimum group size (at least 3).
+    prefer : {"phases", "waves"}
+        Which to keep for a unit that has a hidden wave in a phase: its phase total (hiding its
+        other waves of that phase) or its other waves (hiding its phase total).
+
+    Returns
+    -------
+    ProtectedScores
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"wave_id": [1, 1], "unit_id": ["a", "b"],
+    ...                       "construct": ["mening"] * 2, "score": [50.0, 75.0], "n": [6, 2]})
+    >>> p = protect_histograms(frame, parent={"top": None, "a": "top", "b": "top"},
+    ...                        wave_phase={1: "ide"}, k=5)
+    >>> dict(zip(p.units, p.wave_hidden[0, :, 0].tolist()))
+    {'top': False, 'a': True, 'b': True}
+    """
+    forest = build_forest(parent)
+    waves = tuple(wave_phase)
+    phases = tuple(dict.fromkeys(wave_phase.values()))
+    if None in phases:
+        raise InvalidInput("every wave needs a phase; wave_phase maps a wave to None")
+    phase_of_wave = np.array([phases.index(wave_phase[w]) for w in waves], dtype=np.int64)
+    frame = _checked_frame(histograms, forest, waves)
+    constructs = tuple(sorted(pd.unique(frame["construct"]).tolist()))
+    scores = np.unique(frame["score"].to_numpy(dtype="float64"))
+    direct = _direct_counts(frame, forest, waves, constructs, scores)
+    wave_counts = _subtree_sums(direct, forest)
+    phase_counts = _phase_sums(wave_counts, phase_of_wave, len(phases))
+    direct_n = direct.sum(axis=3)
+    wave_org = _org_visible(forest, direct_n, k)
+    if prefer == "phases":
+        phase_shown = _org_visible(forest, _phase_sums(direct_n, phase_of_wave, len(phases)), k)
+        wave_shown = _all_or_none(wave_org, wave_counts.sum(axis=3), phase_shown, phase_of_wave)
+    elif prefer == "waves":
+        wave_shown = wave_org
+        phase_shown = _complete_phases(wave_org, wave_counts.sum(axis=3), phase_of_wave, phases)
+    else:
+        raise InvalidInput(f"prefer must be 'phases' or 'waves', got {prefer!r}")
+    wave_counts[~wave_shown] = 0
+    phase_counts[~phase_shown] = 0
+    arrays = [phase_of_wave, scores, wave_counts, phase_counts, ~wave_shown, ~phase_shown]
+    for array in arrays:
+        array.flags.writeable = False
+    return ProtectedScores(constructs, forest.ids, waves, phases, *arrays, k=k, prefer=prefer)
+
+
+def _checked_frame(histograms: pd.DataFrame, forest: Forest, waves: tuple) -> pd.DataFrame:
+    missing = [c for c in HISTOGRAM_COLUMNS if c not in histograms.columns]
+    if missing:
+        raise InvalidInput(f"the histogram frame lacks the columns {missing}")
+    frame = histograms.loc[:, list(HISTOGRAM_COLUMNS)]
+    counts = frame["n"].to_numpy(dtype="float64", na_value=np.nan)
+    score = frame["score"].to_numpy(dtype="float64", na_value=np.nan)
+    if not (np.isfinite(counts).all() and (counts >= 0).all() and (counts == counts.round()).all()):
+        raise InvalidInput("histogram counts n must be whole numbers >= 0")
+    if not (np.isfinite(score).all() and (score >= 0).all() and (score <= 100).all()):
+        raise InvalidInput("construct scores must lie between 0 and 100")
+    return frame
+
+
+def _codes(column: pd.Series, labels: tuple, error: type[Exception], what: str) -> np.ndarray:
+    """Position of every value of ``column`` in ``labels``; raise on values not in ``labels``."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    positions = pd.Index(labels, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
+    if (positions < 0).any():
+        unknown = [value for value, pos in zip(uniques, positions, strict=True) if pos < 0]
+        raise error(f"histograms name {what}: {unknown[:5]}")
+    return positions[codes]
+
+
+def _direct_counts(
+    frame: pd.DataFrame, forest: Forest, waves: tuple, constructs: tuple, scores: np.ndarray
+) -> np.ndarray:
+    shape = (len(constructs), len(forest.ids), len(waves), scores.size)
+    c = _codes(frame["construct"], constructs, InvalidInput, "unknown constructs")
+    u = _codes(frame["unit_id"], forest.ids, InvalidTree, "units outside the tree")
+    w = _codes(frame["wave_id"], waves, InvalidInput, "waves without a phase")
+    b = np.searchsorted(scores, frame["score"].to_numpy(dtype="float64"))
+    flat = np.ravel_multi_index((c, u, w, b), shape)
+    weights = frame["n"].to_numpy(dtype="float64")
+    total = np.bincount(flat, weights=weights, minlength=int(np.prod(shape)))
+    return np.rint(total).astype(np.int64).reshape(shape)
+
+
+def _subtree_sums(direct: np.ndarray, forest: Forest) -> np.ndarray:
+    """Add every unit's counts into all its ancestors (axis 1 is the unit)."""
+    total = direct.copy()
+    for node in forest.postorder:
+        up = forest.parent[node]
+        if up >= 0:
+            total[:, up] += total[:, node]
+    return total
+
+
+def _phase_sums(per_wave: np.ndarray, phase_of_wave: np.ndarray, n_phases: int) -> np.ndarray:
+    """Sum axis 2 (waves) into phases."""
+    shape = per_wave.shape[:2] + (n_phases,) + per_wave.shape[3:]
+    total = np.zeros(shape, dtype=per_wave.dtype)
+    for phase in range(n_phases):
+        total[:, :, phase] = per_wave[:, :, phase_of_wave == phase].sum(axis=2)
+    return total
+
+
+def _org_visible(forest: Forest, direct_n: np.ndarray, k: int) -> np.ndarray:
+    """visible_mask for every construct and period; ``direct_n`` has shape (C, U, periods)."""
+    shown = np.zeros(direct_n.shape, dtype=bool)
+    for c in range(direct_n.shape[0]):
+        for period in range(direct_n.shape[2]):
+            column = direct_n[c, :, period]
+            if column.any():
+                shown[c, :, period] = visible_mask(forest, column.tolist(), k)
+    return shown
+
+
+def _all_or_none(
+    wave_org: np.ndarray, wave_n: np.ndarray, phase_shown: np.ndarray, phase_of_wave: np.ndarray
+) -> np.ndarray:
+    """Waves a unit may show: within a phase all its answered waves, or none."""
+    fine = wave_org | (wave_n == 0)
+    shown = np.zeros(wave_org.shape, dtype=bool)
+    for phase in range(phase_shown.shape[2]):
+        in_phase = phase_of_wave == phase
+        unit_ok = fine[:, :, in_phase].all(axis=2) & phase_shown[:, :, phase]
+        shown[:, :, in_phase] = unit_ok[:, :, None] & (wave_n[:, :, in_phase] > 0)
+    return shown
+
+
+def _complete_phases(
+    wave_shown: np.ndarray, wave_n: np.ndarray, phase_of_wave: np.ndarray, phases: tuple
+) -> np.ndarray:
+    """Phase totals a unit may show when waves are preferred: all its answered waves shown."""
+    fine = wave_shown | (wave_n == 0)
+    shown = np.zeros(wave_shown.shape[:2] + (len(phases),), dtype=bool)
+    for phase in range(len(phases)):
+        in_phase = phase_of_wave == phase
+        answered = wave_n[:, :, in_phase].sum(axis=2) > 0
+        shown[:, :, phase] = fine[:, :, in_phase].all(axis=2) & answered
+    return shown
