@@ -6,6 +6,7 @@ frozen dataclasses or tidy DataFrames in which an undefined number is ``None``.
 
 from analytics.aggregate import summarise_phases, summarise_waves
 from analytics.aggregate_comparisons import compare_phases, compare_waves
+from analytics.aggregate_series import long_run_flags, phase_trends, run_charts, wave_changepoints
 from analytics.changepoints import changepoints
 from analytics.comparisons import compare_groups, compare_histograms
 from analytics.exceptions import InvalidInput, InvalidTree
@@ -36,10 +37,14 @@ __all__ = [
     "cronbach_alpha",
     "group_summary",
     "item_points",
+    "long_run_flags",
     "mann_kendall",
+    "phase_trends",
     "protect_histograms",
     "respondent_construct_score",
+    "run_charts",
     "summarise_phases",
     "summarise_waves",
     "visible_units",
+    "wave_changepoints",
 ]

@@ -10,18 +10,35 @@ from analytics._arrays import object_column
 from analytics.protection import ProtectedScores
 from analytics.scoring import _MDD_FACTOR, FAVOURABLE_FROM
 
-SUMMARY_NUMBERS = ("n", "mean", "sd", "ci_low", "ci_high", "favourable_share", "mdd")
+SUMMARY_NUMBERS = (
+    "n",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "favourable_share",
+    "mdd",
+    "q10",
+    "q25",
+    "median",
+    "q75",
+    "q90",
+)
+QUANTILES = {"q10": 0.10, "q25": 0.25, "median": 0.50, "q75": 0.75, "q90": 0.90}
 
 
 def summarise_waves(protected: ProtectedScores) -> pd.DataFrame:
     """One row per unit, wave and construct: n, mean, SD, 95% CI, share favourable, MDD.
 
-    The statistics are those of :func:`analytics.group_summary` for the unit's whole subtree.
-    ``hidden`` is True where the group may not be shown (fewer than k respondents, or hidden to
-    prevent differencing); then every number, ``n`` included, is ``None``.
+    The statistics are those of :func:`analytics.group_summary` for the unit's whole subtree,
+    plus the 10/25/50/75/90th percentiles of the respondents' scores (numpy's default linear
+    interpolation) for distribution plots. ``hidden`` is True where the group may not be shown
+    (fewer than k respondents, or hidden to prevent differencing); then every number, ``n``
+    included, is ``None``.
 
     Columns: ``unit_id``, ``wave_id``, ``phase_id``, ``construct``, ``n``, ``mean``, ``sd``,
-    ``ci_low``, ``ci_high``, ``favourable_share``, ``mdd``, ``hidden``.
+    ``ci_low``, ``ci_high``, ``favourable_share``, ``mdd``, ``q10``, ``q25``, ``median``,
+    ``q75``, ``q90``, ``hidden``.
 
     References
     ----------
@@ -86,7 +103,7 @@ def _pick(labels: tuple, positions: np.ndarray) -> np.ndarray:
 def _with_numbers(
     frame: pd.DataFrame, counts: np.ndarray, hidden: np.ndarray, scores: np.ndarray
 ) -> pd.DataFrame:
-    numbers = summary_arrays(counts.reshape(-1, scores.size), scores)
+    numbers = summary_arrays(counts.reshape(hidden.size, scores.size), scores)
     hide = hidden.reshape(-1)
     for name in SUMMARY_NUMBERS:
         frame[name] = object_column(numbers[name], hide)
@@ -107,7 +124,7 @@ def summary_arrays(counts: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarr
         half_width = stats.t.ppf(0.975, np.where(n >= 2, n - 1, np.nan)) * sd / np.sqrt(n)
         favourable = counts[:, scores >= FAVOURABLE_FROM].sum(axis=1) / n
         mdd = _MDD_FACTOR * sd * np.sqrt(2.0 / n)
-    return {
+    numbers = {
         "n": n,
         "mean": mean,
         "sd": sd,
@@ -116,3 +133,29 @@ def summary_arrays(counts: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarr
         "favourable_share": favourable,
         "mdd": mdd,
     }
+    for name, share in QUANTILES.items():
+        numbers[name] = histogram_quantile(counts, scores, share)
+    return numbers
+
+
+def histogram_quantile(counts: np.ndarray, scores: np.ndarray, share: float) -> np.ndarray:
+    """Row-wise ``np.quantile(sample, share)`` (linear) of the samples the histograms count."""
+    n = counts.sum(axis=1)
+    result = np.full(n.shape, np.nan)
+    rows = np.flatnonzero(n > 0)
+    if rows.size == 0:
+        return result
+    cumulative = np.cumsum(counts[rows], axis=1)
+    position = (n[rows] - 1) * share
+    below = np.floor(position).astype(np.int64)
+    above = np.minimum(below + 1, n[rows] - 1)
+    # The value of 0-based rank r is the first score whose cumulative count exceeds r; rows are
+    # offset so that one flat searchsorted serves every row.
+    offset = np.arange(rows.size) * (int(cumulative[:, -1].max()) + 1)
+    flat = (cumulative + offset[:, None]).ravel()
+    width = scores.size
+    low_bin = np.searchsorted(flat, below + offset, side="right") - np.arange(rows.size) * width
+    high_bin = np.searchsorted(flat, above + offset, side="right") - np.arange(rows.size) * width
+    low, high = scores[low_bin], scores[high_bin]
+    result[rows] = low + (position - below) * (high - low)
+    return result

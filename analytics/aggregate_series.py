@@ -17,7 +17,7 @@ from analytics.changepoints import changepoints_many
 from analytics.exceptions import InvalidInput
 from analytics.protection import ProtectedScores
 from analytics.results import AnhoejResult
-from analytics.runchart import anhoej
+from analytics.runchart import anhoej, long_run_points
 from analytics.trend import mann_kendall_many
 
 
@@ -58,15 +58,61 @@ def run_charts(
       unit_id median longest_run  runs_signal
     0       a   51.0           6         True
     """
-    baseline_n = None
-    if baseline_phase is not None:
-        if baseline_phase not in protected.phases:
-            raise InvalidInput(f"unknown baseline phase {baseline_phase!r}")
-        in_baseline = protected.wave_phase == protected.phases.index(baseline_phase)
-        baseline_n = int(np.flatnonzero(in_baseline).max()) + 1
+    baseline_n = _baseline_n(protected, baseline_phase)
     means = wave_means(protected)
     results = [anhoej(series, baseline_n) for series in means.reshape(-1, means.shape[2])]
     return _records_frame(protected, results, AnhoejResult)
+
+
+def long_run_flags(
+    protected: ProtectedScores, *, baseline_phase: Hashable | None = None
+) -> pd.DataFrame:
+    """Per unit, construct and wave: is the wave mean part of a run longer than the limit?
+
+    For highlighting a run chart; merge with :func:`analytics.summarise_waves` on ``unit_id``,
+    ``construct``, ``wave_id``. Same centre line as :func:`run_charts`.
+
+    Returns
+    -------
+    DataFrame
+        ``unit_id``, ``construct``, ``wave_id``, ``in_long_run`` (bool).
+
+    References
+    ----------
+    Anhøj J, Olesen AV (2014). PLoS ONE 9(11): e113825.
+
+    Examples
+    --------
+    >>> from analytics import protect_histograms
+    >>> frame = pd.DataFrame({"wave_id": range(8), "unit_id": "a", "construct": "mening",
+    ...                       "score": [10.0, 20, 30, 40, 50, 60, 70, 80], "n": 5})
+    >>> p = protect_histograms(frame, parent={"a": None}, wave_phase=dict.fromkeys(range(8), 1),
+    ...                        k=5)
+    >>> long_run_flags(p, baseline_phase=None)["in_long_run"].tolist()
+    [False, False, False, False, False, False, False, False]
+    """
+    baseline_n = _baseline_n(protected, baseline_phase)
+    means = wave_means(protected)
+    flags = [long_run_points(series, baseline_n) for series in means.reshape(-1, means.shape[2])]
+    c, u, w = np.indices(means.shape).reshape(3, -1)
+    return pd.DataFrame(
+        {
+            "unit_id": _pick(protected.units, u),
+            "construct": _pick(protected.constructs, c),
+            "wave_id": _pick(protected.waves, w),
+            "in_long_run": np.array(flags, dtype=bool).reshape(-1),
+        }
+    )
+
+
+def _baseline_n(protected: ProtectedScores, baseline_phase: Hashable | None) -> int | None:
+    """Waves up to and including the last wave of ``baseline_phase`` (qicharts2's freeze)."""
+    if baseline_phase is None:
+        return None
+    if baseline_phase not in protected.phases:
+        raise InvalidInput(f"unknown baseline phase {baseline_phase!r}")
+    in_baseline = protected.wave_phase == protected.phases.index(baseline_phase)
+    return int(np.flatnonzero(in_baseline).max()) + 1
 
 
 def wave_changepoints(protected: ProtectedScores, *, penalty: float | None = None) -> pd.DataFrame:

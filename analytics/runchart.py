@@ -121,3 +121,29 @@ def anhoej(values: Sequence[float | None], baseline_n: int | None = None) -> Anh
         few_crossings_signal=few_crossings,
         runs_signal=long_run or few_crossings,
     )
+
+
+def long_run_points(values: Sequence[float | None], baseline_n: int | None = None) -> list[bool]:
+    """Flag, per position, the values that belong to a run longer than the Anhøj limit.
+
+    Same centre line and rules as :func:`anhoej`; missing values and values on the median are
+    never flagged (they are not part of any run). Meant for highlighting a run chart.
+
+    Examples
+    --------
+    >>> long_run_points([1, 2, 3, 4] + [10] * 7, baseline_n=4)
+    [False, False, True, True, True, True, True, True, True, True, True]
+    """
+    x = as_float_array(values)
+    result = anhoej(x, baseline_n)
+    flags = [False] * x.size
+    if not result.long_run_signal:
+        return flags
+    useful = np.flatnonzero(~np.isnan(x) & (x != result.median))
+    sides = np.sign(x[useful] - result.median)
+    run_starts = np.concatenate(([0], np.flatnonzero(sides[1:] != sides[:-1]) + 1, [sides.size]))
+    for start, stop in zip(run_starts[:-1], run_starts[1:], strict=True):
+        if stop - start > result.longest_run_max:
+            for position in useful[start:stop]:
+                flags[int(position)] = True
+    return flags

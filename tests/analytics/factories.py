@@ -28,3 +28,41 @@ def histogram_frame(scores: Mapping[tuple, Sequence[float]]) -> pd.DataFrame:
         counted = pd.Series(values, dtype=float).value_counts()
         rows += [(wave, unit, construct, float(s), int(n)) for s, n in counted.items()]
     return pd.DataFrame(rows, columns=["wave_id", "unit_id", "construct", "score", "n"])
+
+
+TREE = {"top": None, "a": "top", "b": "top", "a1": "a", "a2": "a"}
+WAVE_PHASE = {1: "ide", 2: "ide", 3: "ide", 4: "drift", 5: "drift", 6: "drift"}
+GRID = np.arange(0.0, 100.1, 12.5)
+
+
+def make_raw_scores(seed: int = 1, shift_from: int = 4, by: float = 15.0) -> dict[tuple, list]:
+    """Raw respondent scores per (wave, unit, construct) on TREE; 'mening' rises by ``by``.
+
+    Team a2 has only 2 respondents in wave 2, so its phase 'ide' is protected and team a1 loses
+    its waves there too (complementary suppression).
+    """
+    rng = np.random.default_rng(seed)
+    scores = {}
+    for wave in WAVE_PHASE:
+        for unit in ("a1", "a2", "b", "top"):
+            size = 2 if (unit, wave) == ("a2", 2) else int(rng.integers(4, 12))
+            for construct in ("mening", "motivation"):
+                centre = 50 + (by if construct == "mening" and wave >= shift_from else 0.0)
+                values = np.clip(np.round((rng.normal(centre, 18, size)) / 12.5) * 12.5, 0, 100)
+                scores[(wave, unit, construct)] = values.tolist()
+    return scores
+
+
+def subtree_scores(raw: dict, unit: str, waves, construct: str) -> list[float]:
+    """Every raw score of ``unit``'s subtree in ``waves``, written out without the package."""
+    members = {unit}
+    changed = True
+    while changed:
+        grown = members | {u for u, up in TREE.items() if up in members}
+        changed, members = grown != members, grown
+    return [
+        s
+        for (w, u, c), values in raw.items()
+        if u in members and w in waves and c == construct
+        for s in values
+    ]

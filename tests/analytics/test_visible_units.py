@@ -1,0 +1,149 @@
+"""Suppression on a tree: hand-worked cases and the three guarantees over random trees."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analytics import InvalidTree, visible_units
+
+
+def _subtree_total(unit, counts, parent) -> int:
+    """Respondents in ``unit``'s subtree, by walking every unit's ancestor chain."""
+    total = 0
+    for other in parent:
+        node = other
+        while node is not None:
+            if node == unit:
+                total += counts.get(other, 0)
+                break
+            node = parent[node]
+    return total
+
+
+def _nearest_visible_descendants(unit, visible, parent) -> list:
+    found = []
+    for other in visible:
+        node = parent[other]
+        while node is not None and node not in visible:
+            node = parent[node]
+        if node == unit:
+            found.append(other)
+    return found
+
+
+def _remainder(unit, visible, counts, parent) -> int:
+    inside = sum(
+        _subtree_total(d, counts, parent)
+        for d in _nearest_visible_descendants(unit, visible, parent)
+    )
+    return _subtree_total(unit, counts, parent) - inside
+
+
+def test_a_small_team_takes_its_only_sibling_with_it() -> None:
+    # Unit of 20 = team of 3 + team of 17. Showing the unit and the big team would give the
+    # small team as 20 - 17 = 3, so the big team is hidden too; the unit's 20 may be shown
+    # (its remainder, both teams together, is 20 >= k).
+    parent = {"unit": None, "small": "unit", "big": "unit"}
+    assert visible_units({"small": 3, "big": 17}, parent, k=5) == {"unit"}
+
+
+def test_direct_respondents_can_protect_a_small_team() -> None:
+    # The unit has 5 respondents of its own: its remainder (own 5 + small team 3) is 8 >= k.
+    parent = {"unit": None, "small": "unit", "big": "unit"}
+    assert visible_units({"unit": 5, "small": 3, "big": 17}, parent, k=5) == {"unit", "big"}
+
+
+def test_the_smallest_sibling_is_hidden_first() -> None:
+    parent = {"unit": None, "a": "unit", "b": "unit", "c": "unit", "d": "unit"}
+    counts = {"a": 2, "b": 9, "c": 6, "d": 30}
+    # a is too small; remainder 2 -> hide the smallest other visible team, c (6): 8 >= 5.
+    assert visible_units(counts, parent, k=5) == {"unit", "b", "d"}
+
+
+def test_nothing_is_hidden_when_nothing_needs_to_be() -> None:
+    parent = {"top": None, "a": "top", "b": "top", "a1": "a", "a2": "a"}
+    counts = {"top": 5, "a": 0, "b": 7, "a1": 5, "a2": 6}
+    assert visible_units(counts, parent, k=5) == set(parent)
+
+
+def test_a_unit_hides_itself_when_no_child_can_help() -> None:
+    # root has 2 own respondents over a department whose remainder is 0 (it has none of its own,
+    # its two teams are shown). Hiding the department alone would not change the root's
+    # remainder, so the root itself is hidden (its 2 then belong to nobody shown).
+    parent = {"root": None, "dept": "root", "t1": "dept", "t2": "dept"}
+    counts = {"root": 2, "t1": 5, "t2": 6}
+    assert visible_units(counts, parent, k=5) == {"dept", "t1", "t2"}
+
+
+def test_waves_under_a_phase() -> None:
+    # Time tree: a phase is the parent of its waves. Wave 2 (2 answers) is hidden, and with it
+    # the smallest other wave, so the phase total minus the shown waves is 10 >= k.
+    parent = {"phase": None, "w1": "phase", "w2": "phase", "w3": "phase"}
+    assert visible_units({"w1": 10, "w2": 2, "w3": 8}, parent, k=5) == {"phase", "w1"}
+
+
+def test_empty_and_small_trees() -> None:
+    assert visible_units({}, {"a": None}, k=5) == set()
+    assert visible_units({"a": 4}, {"a": None}, k=5) == set()
+    assert visible_units({"a": 5}, {"a": None}, k=5) == {"a"}
+    assert visible_units({}, {}, k=3) == set()
+
+
+def test_invalid_input_is_refused() -> None:
+    with pytest.raises(InvalidTree):
+        visible_units({"ghost": 3}, {"a": None}, k=5)
+    with pytest.raises(InvalidTree):
+        visible_units({}, {"a": "nowhere"}, k=5)
+    with pytest.raises(InvalidTree):
+        visible_units({}, {"a": "b", "b": "a"}, k=5)
+    with pytest.raises(InvalidTree):
+        visible_units({"a": -1}, {"a": None}, k=5)
+    with pytest.raises(InvalidTree):
+        visible_units({"a": 2.5}, {"a": None}, k=5)
+    with pytest.raises(InvalidTree):
+        visible_units({"a": 10}, {"a": None}, k=2)
+
+
+@st.composite
+def trees(draw):
+    """Random forests: unit i's parent is None or an earlier unit; counts 0..12; k 3..6."""
+    size = draw(st.integers(1, 14))
+    parent = {}
+    for i in range(size):
+        choices = st.one_of(st.none(), st.integers(0, i - 1)) if i else st.none()
+        up = draw(choices)
+        parent[f"u{i}"] = None if up is None else f"u{up}"
+    counts = {unit: draw(st.integers(0, 12)) for unit in parent}
+    return counts, parent, draw(st.integers(3, 6))
+
+
+@settings(max_examples=200, deadline=None)
+@given(trees())
+def test_guarantees_hold_on_random_trees(case) -> None:
+    counts, parent, k = case
+    visible = visible_units(counts, parent, k=k)
+    for unit in visible:
+        # (1) every shown group has at least k respondents
+        assert _subtree_total(unit, counts, parent) >= k
+        # (2) no hidden group below k can be computed by subtraction
+        rest = _remainder(unit, visible, counts, parent)
+        assert rest == 0 or rest >= k
+    # (3) nothing is hidden without need
+    if all(_subtree_total(u, counts, parent) >= k for u in parent) and all(
+        counts[u] == 0 or counts[u] >= k for u in parent
+    ):
+        assert visible == set(parent)
+
+
+@settings(max_examples=200, deadline=None)
+@given(trees())
+def test_only_units_big_enough_are_candidates(case) -> None:
+    counts, parent, k = case
+    big_enough = {u for u in parent if _subtree_total(u, counts, parent) >= k}
+    visible = visible_units(counts, parent, k=k)
+    assert visible <= big_enough
+    # Guarantee (3) for the root alone: a lone unit is shown exactly when it is big enough.
+    lone = {"x": None}
+    assert visible_units({"x": counts["u0"]}, lone, k=k) == ({"x"} if counts["u0"] >= k else set())
