@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -63,3 +63,11 @@ def integer_column(values: np.ndarray) -> np.ndarray:
     column = np.empty(len(values), dtype=object)
     column[:] = [None if math.isnan(v) else int(v) for v in np.asarray(values, dtype=float)]
     return column
+
+
+def labels_at(labels: Sequence[Hashable], positions: np.ndarray) -> pd.Index:
+    """The labels at ``positions``, with a real dtype (int64, str) where the labels allow it.
+
+    Id columns built this way merge with the storage layer's frames without dtype surprises.
+    """
+    return pd.Index(list(labels)).take(np.asarray(positions, dtype=np.int64))

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analytics._arrays import object_column
+from analytics._arrays import labels_at, object_column
 from analytics.protection import ProtectedScores
-from analytics.scoring import _MDD_FACTOR, FAVOURABLE_FROM
+from analytics.scoring import FAVOURABLE_FROM, MDD_FACTOR
 
 SUMMARY_NUMBERS = (
     "n",
@@ -57,10 +57,10 @@ def summarise_waves(protected: ProtectedScores) -> pd.DataFrame:
     c, u, w = np.indices(protected.wave_hidden.shape).reshape(3, -1)
     frame = pd.DataFrame(
         {
-            "unit_id": _pick(protected.units, u),
-            "wave_id": _pick(protected.waves, w),
-            "phase_id": _pick(protected.phases, protected.wave_phase[w]),
-            "construct": _pick(protected.constructs, c),
+            "unit_id": labels_at(protected.units, u),
+            "wave_id": labels_at(protected.waves, w),
+            "phase_id": labels_at(protected.phases, protected.wave_phase[w]),
+            "construct": labels_at(protected.constructs, c),
         }
     )
     return _with_numbers(frame, protected.wave_counts, protected.wave_hidden, protected.scores)
@@ -86,18 +86,12 @@ def summarise_phases(protected: ProtectedScores) -> pd.DataFrame:
     c, u, p = np.indices(protected.phase_hidden.shape).reshape(3, -1)
     frame = pd.DataFrame(
         {
-            "unit_id": _pick(protected.units, u),
-            "phase_id": _pick(protected.phases, p),
-            "construct": _pick(protected.constructs, c),
+            "unit_id": labels_at(protected.units, u),
+            "phase_id": labels_at(protected.phases, p),
+            "construct": labels_at(protected.constructs, c),
         }
     )
     return _with_numbers(frame, protected.phase_counts, protected.phase_hidden, protected.scores)
-
-
-def _pick(labels: tuple, positions: np.ndarray) -> np.ndarray:
-    values = np.empty(len(labels), dtype=object)
-    values[:] = labels
-    return values[positions]
 
 
 def _with_numbers(
@@ -123,7 +117,7 @@ def summary_arrays(counts: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarr
         sd[n < 2] = np.nan
         half_width = stats.t.ppf(0.975, np.where(n >= 2, n - 1, np.nan)) * sd / np.sqrt(n)
         favourable = counts[:, scores >= FAVOURABLE_FROM].sum(axis=1) / n
-        mdd = _MDD_FACTOR * sd * np.sqrt(2.0 / n)
+        mdd = MDD_FACTOR * sd * np.sqrt(2.0 / n)
     numbers = {
         "n": n,
         "mean": mean,

@@ -11,8 +11,7 @@ from collections.abc import Collection, Hashable
 import numpy as np
 import pandas as pd
 
-from analytics._arrays import object_column
-from analytics.aggregate import _pick
+from analytics._arrays import labels_at, object_column
 from analytics.comparisons import COMPARISON_FIELDS, compare_histograms_many
 from analytics.multiplicity import bh_adjust_array
 from analytics.protection import ProtectedScores
@@ -132,10 +131,10 @@ def _compare_periods(
         significant = (p_adjusted < ALPHA) & (np.abs(result["cohens_d"]) >= MIN_EFFECT)
     frame = pd.DataFrame(
         {
-            "unit_id": _pick(protected.units, u),
-            "construct": _pick(protected.constructs, c),
-            f"previous_{column}": _pick(periods, earlier),
-            column: _pick(periods, later),
+            "unit_id": labels_at(protected.units, u),
+            "construct": labels_at(protected.constructs, c),
+            f"previous_{column}": labels_at(periods, earlier),
+            column: labels_at(periods, later),
         }
     )
     for name in COMPARISON_FIELDS:

@@ -11,8 +11,7 @@ from dataclasses import fields
 import numpy as np
 import pandas as pd
 
-from analytics._arrays import integer_column, object_column
-from analytics.aggregate import _pick
+from analytics._arrays import integer_column, labels_at, object_column
 from analytics.changepoints import changepoints_many
 from analytics.exceptions import InvalidInput
 from analytics.protection import ProtectedScores
@@ -97,9 +96,9 @@ def long_run_flags(
     c, u, w = np.indices(means.shape).reshape(3, -1)
     return pd.DataFrame(
         {
-            "unit_id": _pick(protected.units, u),
-            "construct": _pick(protected.constructs, c),
-            "wave_id": _pick(protected.waves, w),
+            "unit_id": labels_at(protected.units, u),
+            "construct": labels_at(protected.constructs, c),
+            "wave_id": labels_at(protected.waves, w),
             "in_long_run": np.array(flags, dtype=bool).reshape(-1),
         }
     )
@@ -147,10 +146,10 @@ def wave_changepoints(protected: ProtectedScores, *, penalty: float | None = Non
     c, u = np.unravel_index(row_index, means.shape[:2])
     return pd.DataFrame(
         {
-            "unit_id": _pick(protected.units, u),
-            "construct": _pick(protected.constructs, c),
-            "wave_id": _pick(protected.waves, wave_index),
-            "phase_id": _pick(protected.phases, protected.wave_phase[wave_index]),
+            "unit_id": labels_at(protected.units, u),
+            "construct": labels_at(protected.constructs, c),
+            "wave_id": labels_at(protected.waves, wave_index),
+            "phase_id": labels_at(protected.phases, protected.wave_phase[wave_index]),
         }
     )
 
@@ -188,9 +187,9 @@ def phase_trends(protected: ProtectedScores) -> pd.DataFrame:
         c, u = np.indices(block.shape[:2]).reshape(2, -1)
         frame = pd.DataFrame(
             {
-                "unit_id": _pick(protected.units, u),
-                "construct": _pick(protected.constructs, c),
-                "phase_id": _pick(protected.phases, np.full(u.size, phase_index)),
+                "unit_id": labels_at(protected.units, u),
+                "construct": labels_at(protected.constructs, c),
+                "phase_id": labels_at(protected.phases, np.full(u.size, phase_index)),
                 "n_waves": result["n"],
             }
         )
@@ -204,7 +203,7 @@ def phase_trends(protected: ProtectedScores) -> pd.DataFrame:
 def _records_frame(protected: ProtectedScores, results: list, record: type) -> pd.DataFrame:
     c, u = np.indices((len(protected.constructs), len(protected.units))).reshape(2, -1)
     frame = pd.DataFrame(
-        {"unit_id": _pick(protected.units, u), "construct": _pick(protected.constructs, c)}
+        {"unit_id": labels_at(protected.units, u), "construct": labels_at(protected.constructs, c)}
     )
     for field in fields(record):
         values = [getattr(result, field.name) for result in results]

@@ -15,7 +15,7 @@ from analytics.results import GroupSummary
 
 FAVOURABLE_FROM = 75.0
 # Two-sided alpha 0.05 and power 0.80: z_0.975 + z_0.80 = 1.95996 + 0.84162.
-_MDD_FACTOR = float(stats.norm.ppf(0.975) + stats.norm.ppf(0.80))
+MDD_FACTOR = float(stats.norm.ppf(0.975) + stats.norm.ppf(0.80))
 
 
 def item_points(value: int | float | None, reverse: bool = False) -> float | None:
@@ -110,7 +110,7 @@ def group_summary(
         ci_low=mean - half_width,
         ci_high=mean + half_width,
         favourable_share=share,
-        mdd=_MDD_FACTOR * sd * math.sqrt(2.0 / n),
+        mdd=MDD_FACTOR * sd * math.sqrt(2.0 / n),
     )
 
 

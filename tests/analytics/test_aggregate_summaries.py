@@ -132,3 +132,11 @@ def test_empty_histograms_give_an_all_hidden_table() -> None:
     assert summarise_phases(protected).empty
     for view in (compare_waves, compare_phases, run_charts, wave_changepoints, phase_trends):
         assert view(protected).empty, view.__name__
+
+
+def test_id_columns_keep_their_dtypes(protected) -> None:
+    frame = summarise_waves(protected)
+    assert frame["wave_id"].dtype == "int64"
+    assert pd.api.types.is_string_dtype(frame["unit_id"])
+    storage = pd.DataFrame({"wave_id": np.array([1, 2], dtype="int64"), "opens": ["x", "y"]})
+    assert len(frame.merge(storage, on="wave_id")) == len(frame.query("wave_id <= 2"))
