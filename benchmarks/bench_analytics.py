@@ -97,6 +97,12 @@ def main() -> None:
         f"{N_UNITS} units x {len(CONSTRUCTS)} constructs x {N_WAVES} waves, k = {K}: "
         f"{len(histograms):,} histogram rows"
     )
+    for prefer in ("phases", "waves"):
+        print(f"\n-- prefer={prefer!r} (which a unit keeps when one of its waves must be hidden)")
+        run_all(histograms, parent, wave_phase, prefer)
+
+
+def run_all(histograms: pd.DataFrame, parent: dict, wave_phase: dict, prefer: str) -> None:
     protected, t_protect = timed(
         "protect (subtrees + suppression)",
         protect_histograms,
@@ -104,6 +110,7 @@ def main() -> None:
         parent=parent,
         wave_phase=wave_phase,
         k=K,
+        prefer=prefer,
     )
     _, t_summ_w = timed("wave summaries", summarise_waves, protected)
     _, t_summ_p = timed("phase summaries", summarise_phases, protected)
