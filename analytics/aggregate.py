@@ -77,11 +77,11 @@ def summarise_phases(protected: ProtectedScores) -> pd.DataFrame:
     --------
     >>> from analytics import protect_histograms
     >>> frame = pd.DataFrame({"wave_id": [1, 2], "unit_id": ["a", "a"],
-    ...                       "construct": ["mening"] * 2, "score": [50.0, 100.0], "n": [3, 3]})
+    ...                       "construct": ["mening"] * 2, "score": [50.0, 100.0], "n": [5, 5]})
     >>> p = protect_histograms(frame, parent={"a": None}, wave_phase={1: "ide", 2: "ide"}, k=5)
     >>> summarise_phases(p)[["phase_id", "n", "mean", "hidden"]]
-      phase_id  n  mean  hidden
-    0      ide  6  75.0   False
+      phase_id   n  mean  hidden
+    0      ide  10  75.0   False
     """
     c, u, p = np.indices(protected.phase_hidden.shape).reshape(3, -1)
     frame = pd.DataFrame(

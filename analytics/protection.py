@@ -11,14 +11,19 @@ Wave 1 hides A and, by complementary suppression, B, showing only P (10). B's ti
 fine, so it shows B's phase total (16) and B's wave 2 (8): B's wave 1 is 16 - 8 = 8 and A's
 wave 1 is 10 - 8 = 2. Two safe rules are offered, chosen with ``prefer``:
 
-- ``"phases"`` (default): within a phase a unit shows either every wave it has answers in, or
+- ``"phases"``: within a phase a unit shows either every wave it has answers in, or
   none of them and only its phase total. Every quantity derivable from the shown cells is then
   a sum of remainders of 0 or at least k in one of the two trees (a two-way table with only its
   margins shown determines no interior cell). Small teams keep their phase totals but often
   lose their waves.
-- ``"waves"``: every wave the organisation tree allows is shown, and a phase total only where
-  the unit shows all its answered waves of the phase (it is then just their sum). Only the
-  per-wave organisation rule matters. Small teams keep most waves but lose phase totals.
+- ``"waves"`` (default): every wave the organisation tree allows is shown, and a phase total
+  only where the unit shows all its answered waves of the phase (it is then just their sum).
+  Only the per-wave organisation rule matters. Small teams keep most waves but lose phase totals.
+
+``"waves"`` is the default because respondents are people, not answers: a team of 6 whose 4
+members answer in each of 8 waves pools 32 answers into a phase total, yet only 4 people stand
+behind it. Showing a phase total only when every wave in it shows at least k respondents keeps
+the promise that a group below k people is never shown, even pooled over time.
 """
 
 from __future__ import annotations
@@ -64,7 +69,7 @@ def protect_histograms(
     parent: Mapping[Hashable, Hashable | None],
     wave_phase: Mapping[Hashable, Hashable],
     k: int,
-    prefer: Literal["phases", "waves"] = "phases",
+    prefer: Literal["phases", "waves"] = "waves",
 ) -> ProtectedScores:
     """Aggregate score histograms over unit subtrees and phases, then suppress small groups.
 

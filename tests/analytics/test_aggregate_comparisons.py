@@ -24,7 +24,9 @@ def raw() -> dict:
 
 @pytest.fixture(scope="module")
 def protected(raw):
-    return protect_histograms(histogram_frame(raw), parent=TREE, wave_phase=WAVE_PHASE, k=3)
+    return protect_histograms(
+        histogram_frame(raw), parent=TREE, wave_phase=WAVE_PHASE, k=3, prefer="phases"
+    )
 
 
 def test_each_wave_against_the_previous_shown_wave(raw, protected) -> None:

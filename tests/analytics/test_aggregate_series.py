@@ -46,7 +46,9 @@ def raw() -> dict:
 
 @pytest.fixture(scope="module")
 def protected(raw):
-    return protect_histograms(histogram_frame(raw), parent=TREE, wave_phase=WAVE_PHASE, k=5)
+    return protect_histograms(
+        histogram_frame(raw), parent=TREE, wave_phase=WAVE_PHASE, k=5, prefer="phases"
+    )
 
 
 def _means(raw: dict, unit: str, construct: str) -> list[float]:

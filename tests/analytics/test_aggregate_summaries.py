@@ -49,7 +49,9 @@ def raw() -> dict:
 
 @pytest.fixture(scope="module")
 def protected(raw):
-    return protect_histograms(histogram_frame(raw), parent=TREE, wave_phase=WAVE_PHASE, k=3)
+    return protect_histograms(
+        histogram_frame(raw), parent=TREE, wave_phase=WAVE_PHASE, k=3, prefer="phases"
+    )
 
 
 def _expected(scores: list[float]) -> dict:
@@ -113,21 +115,27 @@ def test_numbers_are_plain_python(protected) -> None:
 
 def test_too_small_groups_are_hidden() -> None:
     frame = histogram_frame({(1, "x", "mening"): [50.0, 75.0]})
-    table = summarise_waves(protect_histograms(frame, parent={"x": None}, wave_phase={1: "p"}, k=3))
+    table = summarise_waves(
+        protect_histograms(frame, parent={"x": None}, wave_phase={1: "p"}, k=3, prefer="phases")
+    )
     assert table["hidden"].tolist() == [True] and table["n"].tolist() == [None]
 
 
 def test_units_without_answers_get_hidden_rows() -> None:
     frame = histogram_frame({(1, "x", "mening"): [50.0, 75.0, 75.0]})
     table = summarise_waves(
-        protect_histograms(frame, parent={"x": None, "y": None}, wave_phase={1: "p"}, k=3)
+        protect_histograms(
+            frame, parent={"x": None, "y": None}, wave_phase={1: "p"}, k=3, prefer="phases"
+        )
     )
     assert table.set_index("unit_id")["hidden"].to_dict() == {"x": False, "y": True}
 
 
 def test_empty_histograms_give_an_all_hidden_table() -> None:
     empty = pd.DataFrame(columns=["wave_id", "unit_id", "construct", "score", "n"])
-    protected = protect_histograms(empty, parent={"x": None}, wave_phase={1: "p"}, k=3)
+    protected = protect_histograms(
+        empty, parent={"x": None}, wave_phase={1: "p"}, k=3, prefer="phases"
+    )
     assert summarise_waves(protected).empty  # no construct, no rows
     assert summarise_phases(protected).empty
     for view in (compare_waves, compare_phases, run_charts, wave_changepoints, phase_trends):

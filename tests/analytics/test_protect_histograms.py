@@ -101,7 +101,9 @@ def test_the_counterexample_is_protected(prefer: str) -> None:
 
 
 def test_prefer_phases_keeps_phase_totals_and_prefer_waves_keeps_waves() -> None:
-    by_phase = protect_histograms(_frame(COUNTS), parent=TREE, wave_phase=WAVE_PHASE, k=5)
+    by_phase = protect_histograms(
+        _frame(COUNTS), parent=TREE, wave_phase=WAVE_PHASE, k=5, prefer="phases"
+    )
     # A has a small wave: it shows its phase total (10) but no wave; so does B, whose first
     # wave was hidden to protect A. P shows everything.
     shown = {u: by_phase.wave_hidden[0, i].tolist() for i, u in enumerate(by_phase.units)}
@@ -116,7 +118,9 @@ def test_prefer_phases_keeps_phase_totals_and_prefer_waves_keeps_waves() -> None
 
 
 def test_counts_are_subtree_sums_and_hidden_cells_are_empty() -> None:
-    protected = protect_histograms(_frame(COUNTS), parent=TREE, wave_phase=WAVE_PHASE, k=5)
+    protected = protect_histograms(
+        _frame(COUNTS), parent=TREE, wave_phase=WAVE_PHASE, k=5, prefer="phases"
+    )
     n = protected.wave_counts.sum(axis=3)[0]
     assert n.tolist() == [[10, 16], [0, 0], [0, 0]]  # P, A, B; A and B hidden
     assert protected.phase_counts.sum(axis=3)[0, :, 0].tolist() == [26, 10, 16]
@@ -169,18 +173,24 @@ def test_no_small_group_can_be_derived_on_random_cases(case) -> None:
 def test_input_is_checked() -> None:
     frame = _frame(COUNTS)
     with pytest.raises(InvalidTree):
-        protect_histograms(frame, parent={"P": None}, wave_phase=WAVE_PHASE, k=5)
+        protect_histograms(frame, parent={"P": None}, wave_phase=WAVE_PHASE, k=5, prefer="phases")
     with pytest.raises(InvalidInput):
-        protect_histograms(frame, parent=TREE, wave_phase={1: "F"}, k=5)
+        protect_histograms(frame, parent=TREE, wave_phase={1: "F"}, k=5, prefer="phases")
     with pytest.raises(InvalidInput):
-        protect_histograms(frame, parent=TREE, wave_phase={1: "F", 2: None}, k=5)
+        protect_histograms(frame, parent=TREE, wave_phase={1: "F", 2: None}, k=5, prefer="phases")
     with pytest.raises(InvalidInput):
-        protect_histograms(frame.drop(columns="n"), parent=TREE, wave_phase=WAVE_PHASE, k=5)
+        protect_histograms(
+            frame.drop(columns="n"), parent=TREE, wave_phase=WAVE_PHASE, k=5, prefer="phases"
+        )
     with pytest.raises(InvalidInput):
-        protect_histograms(frame.assign(score=101.0), parent=TREE, wave_phase=WAVE_PHASE, k=5)
+        protect_histograms(
+            frame.assign(score=101.0), parent=TREE, wave_phase=WAVE_PHASE, k=5, prefer="phases"
+        )
     with pytest.raises(InvalidInput):
-        protect_histograms(frame.assign(n=-1), parent=TREE, wave_phase=WAVE_PHASE, k=5)
+        protect_histograms(
+            frame.assign(n=-1), parent=TREE, wave_phase=WAVE_PHASE, k=5, prefer="phases"
+        )
     with pytest.raises(InvalidInput):
         protect_histograms(frame, parent=TREE, wave_phase=WAVE_PHASE, k=5, prefer="both")
     with pytest.raises(InvalidTree):
-        protect_histograms(frame, parent=TREE, wave_phase=WAVE_PHASE, k=2)
+        protect_histograms(frame, parent=TREE, wave_phase=WAVE_PHASE, k=2, prefer="phases")
