@@ -12,7 +12,7 @@ from analytics.comparisons import compare_groups, compare_histograms
 from analytics.exceptions import InvalidInput, InvalidTree
 from analytics.multiplicity import bh_adjust
 from analytics.protection import ProtectedScores, protect_histograms
-from analytics.reliability import cronbach_alpha
+from analytics.reliability import cronbach_alpha, cronbach_alpha_from_moments
 from analytics.results import AnhoejResult, GroupComparison, GroupSummary, MannKendallResult
 from analytics.runchart import anhoej
 from analytics.scoring import group_summary, item_points, respondent_construct_score
@@ -35,6 +35,7 @@ __all__ = [
     "compare_phases",
     "compare_waves",
     "cronbach_alpha",
+    "cronbach_alpha_from_moments",
     "group_summary",
     "item_points",
     "long_run_flags",

@@ -56,3 +56,29 @@ def cronbach_alpha(
         return None
     item_variance = float(np.var(complete, axis=0, ddof=1).sum())
     return n_items / (n_items - 1) * (1.0 - item_variance / total_variance)
+
+
+def cronbach_alpha_from_moments(
+    *, n_items: int, n_complete: int, item_variance_sum: float | None, total_variance: float | None
+) -> float | None:
+    """Cronbach's alpha from the moments a database computes, so no answer row leaves storage.
+
+    Same formula and the same ``None`` cases as :func:`cronbach_alpha`: ``item_variance_sum`` is
+    the sum of the items' sample variances and ``total_variance`` the sample variance of the sum
+    score, both over the ``n_complete`` respondents who answered every item.
+
+    References
+    ----------
+    Cronbach LJ (1951). Coefficient alpha and the internal structure of tests.
+    Psychometrika 16(3): 297-334.
+
+    Examples
+    --------
+    >>> alpha = cronbach_alpha_from_moments(n_items=2, n_complete=4, item_variance_sum=3.25,
+    ...                                     total_variance=6.25)
+    >>> round(alpha, 4)
+    0.96
+    """
+    if n_items < 2 or n_complete < 2 or item_variance_sum is None or not total_variance:
+        return None
+    return n_items / (n_items - 1) * (1.0 - item_variance_sum / total_variance)
