@@ -385,6 +385,7 @@ def involvement_figure(rows: pd.DataFrame, *, labels: Labels) -> go.Figure:
                 error_y=_error_bars(shown),
                 text=[str(level)] * len(shown),
                 textposition="inside",
+                insidetextanchor="middle",
                 customdata=_hover_data(shown, "phase_label"),
                 hovertemplate=_summary_hover(labels["series"], labels),
             )

@@ -159,8 +159,33 @@ def m001_initial(cur: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+def m002_score_histogram_cache(cur: duckdb.DuckDBPyConnection) -> None:
+    """Pre-aggregated construct-score histograms per (wave, unit, construct, score).
+
+    Dashboards read these instead of the answer rows (millions in a large kommune).
+    ``score_histogram_state`` records, per wave, the response count and an order-free hash of
+    the response ids the cached rows were computed from; ``data.results`` recomputes a wave
+    whenever either differs. Neither table holds anything finer than a (wave, unit) count.
+    """
+    cur.execute("""
+        CREATE TABLE score_histogram_cache (
+            wave_id INTEGER NOT NULL,
+            unit_id VARCHAR NOT NULL,
+            construct VARCHAR NOT NULL,
+            score DOUBLE NOT NULL,
+            n INTEGER NOT NULL
+        );
+        CREATE TABLE score_histogram_state (
+            wave_id INTEGER NOT NULL,
+            responses BIGINT NOT NULL,
+            fingerprint UBIGINT NOT NULL
+        );
+    """)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", m001_initial),
+    (2, "score histogram cache", m002_score_histogram_cache),
 ]
 LATEST = MIGRATIONS[-1][0]
 

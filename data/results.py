@@ -4,9 +4,14 @@ A respondent's construct score is the mean of the answered items' points (1..5 -
 reverse-keyed items 100..0), kept only when at least half the construct's items are answered.
 Histograms of these scores per (wave, unit, construct) are sufficient statistics for means,
 variances, Welch t, Mann-Whitney U and Cliff's delta, so nothing finer leaves the database.
+
+The histograms are kept pre-aggregated in ``score_histogram_cache`` (migration 2) and refreshed
+wave by wave when a wave's responses change, so dashboards never scan the answer rows.
 """
 
 from __future__ import annotations
+
+import threading
 
 import pandas as pd
 
@@ -23,32 +28,100 @@ def _roots(db: Database, scope: Scope) -> list[str]:
     return sorted(scope.unit_roots or ())
 
 
+# The whole histogram query for some of a project's waves, computed from the answer rows.
+_HISTOGRAMS_OF_WAVES = """
+    WITH scored AS (
+        SELECT r.wave_id, r.unit_id, r.id, i.construct,
+               count(*) AS n_items, count(a.value) AS n_answered,
+               avg(CASE WHEN i.reverse THEN (5 - a.value) * 25.0
+                        ELSE (a.value - 1) * 25.0 END) AS score
+        FROM responses r
+        JOIN waves w ON w.id = r.wave_id
+        JOIN answers a ON a.response_id = r.id
+        JOIN items i ON i.instrument_id = w.instrument_id AND i.id = a.item_id
+        WHERE r.wave_id IN (SELECT unnest($waves::INTEGER[]))
+        GROUP BY r.wave_id, r.unit_id, r.id, i.construct
+    )
+    SELECT wave_id, unit_id, construct, score, count(*) AS n
+    FROM scored WHERE n_answered * 2 >= n_items
+    GROUP BY wave_id, unit_id, construct, score
+"""
+
+# One process refreshes the cache at a time (two sessions could otherwise both rewrite a wave).
+_refresh_lock = threading.Lock()
+
+
+def wave_fingerprints(db: Database, project_id: str) -> tuple[tuple[int, int, int], ...]:
+    """Per wave with responses: ``(wave_id, responses, hash)``; changes whenever a response does.
+
+    The hash is an order-free XOR of the response ids' hashes, so it says nothing about order.
+    Cheap (one pass over the response rows, no answers), so callers may use it as a cache key.
+    """
+    with db.cursor() as cur:
+        rows = cur.execute(
+            """SELECT r.wave_id, count(*), bit_xor(hash(r.id))
+               FROM responses r JOIN waves w ON w.id = r.wave_id
+               WHERE w.project_id = ? GROUP BY r.wave_id ORDER BY r.wave_id""",
+            [project_id],
+        ).fetchall()
+    return tuple((int(w), int(n), int(h)) for w, n, h in rows)
+
+
+def refresh_score_histograms(db: Database, project_id: str) -> list[int]:
+    """Bring the project's cached histograms up to date; return the waves recomputed.
+
+    A wave is recomputed when its response count or response-id hash differs from the state
+    recorded with its cached rows (new answers, an import, a deleted response).
+    """
+    with _refresh_lock:
+        current = {w: (n, h) for w, n, h in wave_fingerprints(db, project_id)}
+        with db.cursor() as cur:
+            stored = cur.execute(
+                """SELECT s.wave_id, s.responses, s.fingerprint FROM score_histogram_state s
+                   JOIN waves w ON w.id = s.wave_id WHERE w.project_id = ?""",
+                [project_id],
+            ).fetchall()
+        recorded = {int(w): (int(n), int(h)) for w, n, h in stored}
+        stale = sorted(
+            w for w in current.keys() | recorded.keys() if current.get(w) != recorded.get(w)
+        )
+        if not stale:
+            return []
+        with db.transaction() as cur:
+            params = {"waves": stale}
+            cur.execute(
+                "DELETE FROM score_histogram_cache WHERE wave_id IN "
+                "(SELECT unnest($waves::INTEGER[]))",
+                params,
+            )
+            cur.execute(
+                "DELETE FROM score_histogram_state WHERE wave_id IN "
+                "(SELECT unnest($waves::INTEGER[]))",
+                params,
+            )
+            cur.execute("INSERT INTO score_histogram_cache " + _HISTOGRAMS_OF_WAVES, params)
+            cur.executemany(
+                "INSERT INTO score_histogram_state VALUES (?, ?, ?)",
+                [(w, *current[w]) for w in stale if w in current],
+            )
+        return stale
+
+
 def score_histograms(db: Database, project_id: str, scope: Scope) -> pd.DataFrame:
     """Per wave, unit and construct: how many respondents had each construct score.
 
     Columns ``wave_id``, ``unit_id``, ``construct``, ``score`` (float 0-100), ``n`` (int), limited
-    to the units inside ``scope``.
+    to the units inside ``scope``. Read from the pre-aggregated cache, refreshed first.
     """
+    refresh_score_histograms(db, project_id)
     with db.cursor() as cur:
         frame = cur.execute(
             SUBTREE_CTE
-            + """,
-            scored AS (
-                SELECT r.wave_id, r.unit_id, r.id, i.construct,
-                       count(*) AS n_items, count(a.value) AS n_answered,
-                       avg(CASE WHEN i.reverse THEN (5 - a.value) * 25.0
-                                ELSE (a.value - 1) * 25.0 END) AS score
-                FROM responses r
-                JOIN waves w ON w.id = r.wave_id
-                JOIN answers a ON a.response_id = r.id
-                JOIN items i ON i.instrument_id = w.instrument_id AND i.id = a.item_id
-                WHERE w.project_id = $project AND r.unit_id IN (SELECT id FROM subtree)
-                GROUP BY r.wave_id, r.unit_id, r.id, i.construct
-            )
-            SELECT wave_id, unit_id, construct, score, count(*) AS n
-            FROM scored WHERE n_answered * 2 >= n_items
-            GROUP BY wave_id, unit_id, construct, score
-            ORDER BY wave_id, unit_id, construct, score
+            + """
+            SELECT c.wave_id, c.unit_id, c.construct, c.score, c.n
+            FROM score_histogram_cache c JOIN waves w ON w.id = c.wave_id
+            WHERE w.project_id = $project AND c.unit_id IN (SELECT id FROM subtree)
+            ORDER BY c.wave_id, c.unit_id, c.construct, c.score
             """,
             {"project": project_id, "roots": _roots(db, scope)},
         ).df()

@@ -1,17 +1,35 @@
-"""Overblik: the projects with their phase timeline, involvement levels, waves and responses."""
+"""Overblik: per project the phase timeline, the latest wave's scores and what has changed."""
 
 import datetime as dt
 
 import streamlit as st
 
+from pages.common import dashboard as dash
 from pages.common.frame import page_setup
+from surveys.display import latest_metrics, latest_rows
 from surveys.overview import project_overviews
 
+SHOWN_CHANGES = 5
+
+
+@st.cache_data(ttl=dash.TTL, show_spinner=False)
+def overviews(_db, db_key: str, scope, lang: str, today: dt.date):
+    return project_overviews(_db, scope, lang=lang, today=today)
+
+
+def show_change(change, project_id: str) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{change.construct_label} · {change.unit_label}**")
+        st.markdown("\n".join(f"- {sentence}" for sentence in change.sentences))
+        params = {"projekt": project_id, "enhed": change.unit_id, "omraade": change.construct}
+        dash.link(ctx, "pages/trends.py", ctx.tr("dash.see_trend"), params)
+
+
 ctx = page_setup("page.overview")
-overviews = project_overviews(ctx.db, ctx.scope, lang=ctx.lang, today=dt.date.today())
-if not overviews:
+items = overviews(ctx.db, str(ctx.db.path), ctx.scope, ctx.lang, dt.date.today())
+if not items:
     st.info(ctx.tr("overview.no_projects"))
-for item in overviews:
+for item in items:
     with st.container(border=True):
         st.subheader(item.name)
         st.caption(item.description)
@@ -21,3 +39,30 @@ for item in overviews:
         right.metric(ctx.tr("overview.responses"), item.responses_label)
         st.plotly_chart(item.timeline, width="stretch", key=f"timeline-{item.project_id}")
         st.dataframe(item.phase_table, hide_index=True, width="stretch")
+        for latest in item.latest:
+            if latest.wave_label is None:
+                st.info(ctx.tr("dash.empty_no_waves"))
+                continue
+            heading = ctx.tr("dash.latest", wave=latest.wave_label, unit=latest.unit_label)
+            st.markdown(f"#### {heading}")
+            metrics = latest_metrics(latest, ctx.lang)
+            for column, metric in zip(st.columns(len(metrics)), metrics, strict=True):
+                colour = "normal" if metric.significant else "off"
+                column.metric(metric.label, metric.value, metric.delta, colour, help=metric.help)
+            st.caption(ctx.tr("dash.latest_family", n=latest.family_size))
+            rows = latest_rows(latest, ctx.lang)
+            name = f"seneste-{item.project_id}-{latest.unit_id}"
+            dash.table_with_download(ctx, rows, name, name)
+        st.markdown(f"#### {ctx.tr('dash.changed')}")
+        changes = item.changes.changes
+        if not changes:
+            st.caption(ctx.tr("dash.nothing_changed"))
+            continue
+        family = {"waves": item.changes.wave_family, "phases": item.changes.phase_family}
+        st.caption(ctx.tr("dash.changed_family", **family))
+        for change in changes[:SHOWN_CHANGES]:
+            show_change(change, item.project_id)
+        if len(changes) > SHOWN_CHANGES:
+            with st.expander(ctx.tr("dash.more_changes", n=len(changes) - SHOWN_CHANGES)):
+                for change in changes[SHOWN_CHANGES:]:
+                    show_change(change, item.project_id)

@@ -1,4 +1,5 @@
-"""The data behind the Overblik page: per project its phases, waves and responses so far."""
+"""The data behind the Overblik page: per project its phases, waves and responses so far, the
+latest closed wave's scores with their change, and what has changed in the scope's units."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from data.db import Database
 from data.results import response_counts
 from medspil.i18n import t
 from medspil.scope import Scope
+from surveys.changes import ChangeList, LatestScores, latest_scores, recent_changes
+from surveys.dashboard import visible_projects
 
 PHASE_KINDS = ("ide", "konsekvensvurdering", "udvikling", "implementering", "drift")
 INVOLVEMENT_LEVELS = ("information", "medindflydelse", "medbestemmelse")
@@ -31,6 +34,8 @@ class ProjectOverview:
     responses_label: str
     timeline: go.Figure
     phase_table: pd.DataFrame
+    latest: list[LatestScores]
+    changes: ChangeList
 
 
 def phase_labels(lang: str) -> dict[str, str]:
@@ -39,19 +44,6 @@ def phase_labels(lang: str) -> dict[str, str]:
 
 def involvement_labels(lang: str) -> dict[str, str]:
     return {level: t(f"involvement.{level}", lang) for level in INVOLVEMENT_LEVELS}
-
-
-def visible_projects(db: Database, scope: Scope) -> pd.DataFrame:
-    """The projects that involve at least one unit the scope may see."""
-    all_projects = project_queries.projects(db)
-    if scope.sees_everything:
-        return all_projects
-    visible = set(org_queries.visible_unit_ids(db, scope))
-    keep = [
-        bool(set(org_queries.subtree_ids(db, project_queries.project_units(db, pid))) & visible)
-        for pid in all_projects["id"]
-    ]
-    return all_projects[keep]
 
 
 def project_overviews(
@@ -97,6 +89,8 @@ def project_overviews(
                     today_label=t("ui.today", lang),
                 ),
                 phase_table=_phase_table(db, project.id, phases, lang),
+                latest=latest_scores(db, scope, project.id, lang=lang, today=today),
+                changes=recent_changes(db, scope, project.id, lang=lang, today=today),
             )
         )
     return overviews

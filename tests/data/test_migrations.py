@@ -19,7 +19,7 @@ EXPECTED_TABLES = {
     "installation", "units", "committees", "committee_units", "instruments", "items",
     "projects", "project_modules", "project_units", "phases", "phase_unit_involvement",
     "waves", "invitations", "responses", "answers", "comments", "snapshots", "audit_log",
-    "schema_migrations",
+    "schema_migrations", "score_histogram_cache", "score_histogram_state",
 }  # fmt: skip
 
 

@@ -1,0 +1,192 @@
+"""What the dashboard pages share: cached reads, the project/unit/construct pickers, downloads.
+
+Reads are cached with ``st.cache_data`` keyed by plain values (the database by its path; the
+Database object itself is not hashed) and cleared by ``invalidate_results`` when answers arrive.
+Query parameters (``?projekt=…&enhed=…&omraade=…``, as the Overblik links set them) may only
+preselect something the user may already see: anything else is ignored with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from medspil.errors import MedspilError
+from pages.common.frame import PageContext
+from surveys import changes, comments, dashboard, views
+from surveys.display import csv_bytes
+
+URL_PATHS = {"pages/trends.py": "udvikling"}  # as registered in app.py
+TTL = 600  # seconds; new answers clear the cache at once through invalidate_results
+PROJECT_KEY = "dash_project"
+UNIT_KEY = "dash_unit"
+CONSTRUCTS_KEY = "dash_constructs"
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def projects(_db, db_key: str, scope) -> pd.DataFrame:
+    return dashboard.visible_projects(_db, scope)[["id", "name"]]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def choices(_db, db_key: str, scope, project_id: str, day: dt.date) -> dict:
+    """What the scope may pick in a project: units (id -> indented name), constructs, closed
+    wave numbers, and the phases that have closed waves (id -> kind)."""
+    basis = dashboard.project_basis(_db, project_id, today=day)
+    units = dashboard.unit_choices(basis, scope)
+    with_waves = set(basis.waves["phase_id"])
+    return {
+        "units": {u: "\u2003" * depth + basis.names[u] for u, depth in units},
+        "constructs": basis.constructs,
+        "construct_names": basis.construct_names,
+        "waves": [int(n) for n in basis.waves["number"]],
+        "phases": {
+            int(p): kind
+            for p, kind in zip(basis.phases["id"], basis.phases["kind"], strict=True)
+            if p in with_waves
+        },
+    }
+
+
+def options(ctx: PageContext, project_id: str) -> dict:
+    return choices(ctx.db, str(ctx.db.path), ctx.scope, project_id, today())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def cached(_db, db_key: str, name: str, scope, *args, **kwargs):
+    """One cached call of a surveys function that takes ``(db, scope, *args, **kwargs)``."""
+    function = {
+        "trend": views.trend_table,
+        "runchart": views.runchart_table,
+        "heatmap": views.heatmap_table,
+        "phases": views.phase_table,
+        "changes": changes.recent_changes,
+        "latest": changes.latest_scores,
+        "themes": comments.comment_themes,
+    }[name]
+    return function(_db, scope, *args, **kwargs)
+
+
+def call(ctx: PageContext, name: str, *args, **kwargs):
+    """A cached read; a MedspilError (e.g. no access) stops the page with its plain message."""
+    try:
+        return cached(ctx.db, str(ctx.db.path), name, ctx.scope, *args, **kwargs)
+    except MedspilError as e:
+        st.error(e.message(ctx.lang))
+        st.stop()
+
+
+def comments_now(ctx: PageContext, project_id: str, unit_id: str, **filters):
+    """The comments of a group in a fresh random order (never cached, never exported)."""
+    try:
+        return comments.comment_view(
+            ctx.db, ctx.scope, project_id, unit_id, lang=ctx.lang, today=today(), **filters
+        )
+    except MedspilError as e:
+        st.error(e.message(ctx.lang))
+        st.stop()
+
+
+def _preselect(ctx: PageContext, param: str, key: str, allowed: list[str]) -> None:
+    """Take a query parameter into the widget once, if the user may see it; else warn."""
+    wanted = st.query_params.get(param)
+    if wanted is None:
+        return
+    del st.query_params[param]
+    if wanted in allowed:
+        st.session_state[key] = wanted
+    else:
+        st.warning(ctx.tr("dash.param_ignored", value=wanted))
+
+
+def pick_project(ctx: PageContext) -> str | None:
+    """The project selector; None (with a message) when the scope sees no project."""
+    frame = projects(ctx.db, str(ctx.db.path), ctx.scope)
+    if frame.empty:
+        st.info(ctx.tr("overview.no_projects"))
+        return None
+    names = dict(zip(frame["id"], frame["name"], strict=True))
+    _preselect(ctx, "projekt", PROJECT_KEY, list(names))
+    if st.session_state.get(PROJECT_KEY) not in names:
+        st.session_state[PROJECT_KEY] = next(iter(names))
+    return st.selectbox(ctx.tr("dash.project"), list(names), format_func=names.get, key=PROJECT_KEY)
+
+
+def pick_unit(ctx: PageContext, project_id: str, *, key: str = UNIT_KEY) -> str | None:
+    units = options(ctx, project_id)["units"]
+    if not units:
+        st.info(ctx.tr("dash.no_units"))
+        return None
+    _preselect(ctx, "enhed", key, list(units))
+    if st.session_state.get(key) not in units:
+        st.session_state[key] = next(iter(units))
+    return st.selectbox(ctx.tr("dash.unit"), list(units), format_func=units.get, key=key)
+
+
+def pick_constructs(ctx: PageContext, project_id: str) -> list[str]:
+    found = options(ctx, project_id)
+    names = {c: found["construct_names"].get(c, {}).get(ctx.lang, c) for c in found["constructs"]}
+    wanted = st.query_params.get("omraade")
+    if wanted is not None:
+        del st.query_params["omraade"]
+        if wanted in names:
+            st.session_state[CONSTRUCTS_KEY] = [wanted]
+        else:
+            st.warning(ctx.tr("dash.param_ignored", value=wanted))
+    current = [c for c in st.session_state.get(CONSTRUCTS_KEY, list(names)) if c in names]
+    st.session_state[CONSTRUCTS_KEY] = current
+    return st.multiselect(
+        ctx.tr("dash.constructs"), list(names), format_func=names.get, key=CONSTRUCTS_KEY
+    )
+
+
+def pick_period(ctx: PageContext, project_id: str) -> tuple[int | None, int | None]:
+    """First and last wave number of the period to show (all closed waves by default)."""
+    numbers = options(ctx, project_id)["waves"]
+    if len(numbers) < 2:
+        return (None, None)
+    return st.select_slider(
+        ctx.tr("dash.period"),
+        options=numbers,
+        value=(numbers[0], numbers[-1]),
+        format_func=lambda n: ctx.tr("dash.wave_number", number=n),
+        key="dash_period",
+    )
+
+
+def phase_labels(ctx: PageContext, project_id: str) -> dict[int, str]:
+    """The phases with closed waves: id -> name in the user's language."""
+    phases = options(ctx, project_id)["phases"]
+    return {p: ctx.tr(f"phase.{kind}") for p, kind in phases.items()}
+
+
+def link(ctx: PageContext, page: str, label: str, params: dict[str, str]) -> None:
+    """A link to another page that preselects ``params`` there (which may only narrow).
+
+    Run through ``app.py`` the link navigates within the session; a page file run on its own
+    (no navigation registered) gets a plain link to the page's URL instead.
+    """
+    try:
+        st.page_link(page, label=label, query_params=params, icon=":material/trending_down:")
+    except StreamlitAPIException:
+        query = "&".join(f"{key}={value}" for key, value in params.items())
+        st.markdown(f"[{label}](/{URL_PATHS[page]}?{query})")
+
+
+def table_with_download(ctx: PageContext, frame: pd.DataFrame, name: str, key: str) -> None:
+    """The numbers under a chart, and a CSV of exactly that table."""
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button(
+        ctx.tr("dash.download"),
+        data=csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download-{key}",
+    )

@@ -1,0 +1,14 @@
+"""Sådan læser du tallene: the scores, CI, significance, run charts, change points, anonymity."""
+
+import streamlit as st
+
+from medspil.config import settings
+from pages.common.frame import page_setup
+
+SECTIONS = ("scores", "ci", "significant", "runchart", "changepoints", "hidden", "mdd", "phases")
+
+ctx = page_setup("dash_page.howto")
+st.markdown(ctx.tr("dash_howto.intro"))
+for section in SECTIONS:
+    st.subheader(ctx.tr(f"dash_howto.{section}_title"))
+    st.markdown(ctx.tr(f"dash_howto.{section}", k=settings().k_min))

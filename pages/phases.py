@@ -1,0 +1,38 @@
+"""Faser: phase against phase per construct, and the involvement level next to medspil."""
+
+import streamlit as st
+
+from analytics.charts import involvement_figure, phase_comparison_figure
+from pages.common import dashboard as dash
+from pages.common.frame import page_setup
+from surveys.display import chart_labels, involvement_rows, phase_box_rows, phase_comparison_rows
+
+ctx = page_setup("dash_page.phases")
+project = dash.pick_project(ctx)
+unit = dash.pick_unit(ctx, project) if project else None
+if unit is None:
+    st.stop()
+constructs = dash.pick_constructs(ctx, project)
+view = dash.call(ctx, "phases", project, unit, constructs, lang=ctx.lang, today=dash.today())
+if view.empty_reason:
+    st.info(ctx.tr(f"dash.empty_{view.empty_reason}"))
+    st.stop()
+labels = chart_labels(ctx.lang, axes="phases")
+st.subheader(ctx.tr("dash.phases_distribution"))
+st.plotly_chart(phase_comparison_figure(view.boxes, labels=labels), width="stretch", key="boxes")
+st.caption(ctx.tr("dash.box_note"))
+dash.table_with_download(ctx, phase_box_rows(view, ctx.lang), f"faser-{project}-{unit}", "boxes")
+st.subheader(ctx.tr("dash.phases_comparison"))
+st.info(ctx.tr("dash.cluster_caveat"))
+st.caption(ctx.tr("dash.phase_family", n=view.family_size, unit=view.unit_label))
+rows = phase_comparison_rows(view, ctx.lang)
+dash.table_with_download(ctx, rows, f"faseskift-{project}-{unit}", "comparisons")
+st.subheader(ctx.tr("dash.phases_involvement"))
+if view.involvement.empty:
+    st.info(ctx.tr("dash.no_medspil"))
+else:
+    medspil = chart_labels(ctx.lang, axes="phases", series=ctx.tr("dash.medspil"))
+    figure = involvement_figure(view.involvement, labels=medspil)
+    st.plotly_chart(figure, width="stretch", key="involvement")
+    rows = involvement_rows(view, ctx.lang)
+    dash.table_with_download(ctx, rows, f"inddragelse-{project}-{unit}", "involvement")

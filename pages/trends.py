@@ -1,0 +1,65 @@
+"""Udvikling: per construct the score per wave with CI, phases, changes and change points."""
+
+import streamlit as st
+
+from analytics.charts import runchart_figure, trend_figure
+from pages.common import dashboard as dash
+from pages.common.frame import page_setup
+from surveys.display import chart_labels, runchart_rows, runchart_summary, trend_rows
+
+ctx = page_setup("dash_page.trends")
+project = dash.pick_project(ctx)
+unit = dash.pick_unit(ctx, project) if project else None
+if unit is None:
+    st.stop()
+constructs = dash.pick_constructs(ctx, project)
+first, last = dash.pick_period(ctx, project)
+period = {"lang": ctx.lang, "today": dash.today(), "first_wave": first, "last_wave": last}
+mode = st.segmented_control(
+    ctx.tr("dash.mode"),
+    ["trend", "runchart"],
+    default="trend",
+    format_func=lambda m: ctx.tr(f"dash.mode_{m}"),
+    key="dash_mode",
+)
+if mode == "runchart":
+    phases = dash.phase_labels(ctx, project)
+    baseline = st.selectbox(
+        ctx.tr("dash.baseline"),
+        [None, *phases],
+        format_func=lambda p: (
+            ctx.tr("dash.baseline_until", phase=phases[p]) if p else ctx.tr("dash.baseline_none")
+        ),
+        key="dash_baseline",
+    )
+    charts = dash.call(
+        ctx, "runchart", project, unit, constructs, baseline_phase=baseline, **period
+    )
+    st.caption(ctx.tr("dash.runchart_note"))
+    for chart in charts:
+        st.subheader(chart.construct_label)
+        if chart.too_few:
+            st.info(ctx.tr("dash.too_few_points", n=chart.n_useful))
+            continue
+        figure = runchart_figure(
+            chart.series,
+            median=chart.median,
+            baseline_end=chart.baseline_end,
+            long_run_signal=chart.long_run_signal,
+            few_crossings_signal=chart.few_crossings_signal,
+            labels=chart_labels(ctx.lang, series=chart.construct_label),
+        )
+        st.plotly_chart(figure, width="stretch", key=f"run-{chart.construct}")
+        st.dataframe(runchart_summary(chart, ctx.lang), hide_index=True)
+        rows = runchart_rows(chart, ctx.lang)
+        dash.table_with_download(ctx, rows, f"runchart-{unit}-{chart.construct}", chart.construct)
+    st.stop()
+view = dash.call(ctx, "trend", project, unit, constructs, **period)
+if view.empty_reason:
+    st.info(ctx.tr(f"dash.empty_{view.empty_reason}"))
+    st.stop()
+labels = chart_labels(ctx.lang)
+figure = trend_figure(view.table, phases=view.phases, changepoints=view.changepoints, labels=labels)
+st.plotly_chart(figure, width="stretch", key="trend")
+st.caption(ctx.tr("dash.trend_family", n=view.family_size, unit=view.unit_label))
+dash.table_with_download(ctx, trend_rows(view, ctx.lang), f"udvikling-{project}-{unit}", "trend")

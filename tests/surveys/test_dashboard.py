@@ -1,0 +1,219 @@
+"""The dashboards' core on the demo kommune: scope enforcement, planted effects, hidden groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data import open_database
+from data.answers import bulk_insert
+from data.db import Database
+from medspil.errors import AccessDenied
+from medspil.scope import Scope
+from surveys.changes import latest_scores, recent_changes
+from surveys.comments import comment_view, matches_theme
+from surveys.dashboard import headline_units, involvement_of, project_basis, unit_choices
+from surveys.demo import SMALL_TEAM
+from surveys.views import heatmap_table, phase_table, runchart_table, trend_table
+from tests.conftest import TODAY
+
+ADMIN = Scope.admin()
+SYD = Scope(role="leder", unit_roots=frozenset({"AELDRE-SYD"}))
+NORD_NAT = Scope(role="leder", unit_roots=frozenset({SMALL_TEAM}))
+LMED_SYD = Scope(
+    role="med", unit_roots=frozenset({"AELDRE-SYD"}), committee_ids=frozenset({"LMED-SYD"})
+)
+SYD_UNITS = ["SYD-SKOV", "SYD-LAERKE", "SYD-AABO", "SYD-HJEMDAG", "SYD-HJEMAFT"]
+NORD_UNITS = ["NORD-SOLHOJ", "NORD-EGELY", "NORD-HAVBO", "NORD-HJEM"]
+ALL = ["mening", "motivation", "medspil", "information"]
+
+
+def _phase_of(db: Database, kind: str) -> int:
+    basis = project_basis(db, "medicin", today=TODAY)
+    return int(basis.phases.loc[basis.phases["kind"] == kind, "id"].iloc[0])
+
+
+def _first_wave_of(db: Database, kind: str) -> int:
+    basis = project_basis(db, "medicin", today=TODAY)
+    phase = _phase_of(db, kind)
+    return int(basis.waves.loc[basis.waves["phase_id"] == phase, "number"].min())
+
+
+def test_units_a_scope_may_pick_start_with_its_headline(demo_db: Database) -> None:
+    basis = project_basis(demo_db, "medicin", today=TODAY)
+    assert headline_units(basis, ADMIN) == ["SAE"]
+    assert [u for u, _ in unit_choices(basis, SYD)] == ["AELDRE-SYD", *sorted(SYD_UNITS)]
+    assert [u for u, _ in unit_choices(basis, LMED_SYD)][0] == "AELDRE-SYD"
+    assert [u for u, _ in unit_choices(basis, NORD_NAT)] == [SMALL_TEAM]
+    admin_units = {u for u, _ in unit_choices(basis, ADMIN)}
+    assert "SUNDHED" not in admin_units and "K" not in admin_units
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda db: trend_table(db, SYD, "medicin", "AELDRE-NORD", ALL, lang="da", today=TODAY),
+        lambda db: heatmap_table(db, SYD, "medicin", "SAE", lang="da", today=TODAY),
+        lambda db: phase_table(db, SYD, "medicin", "NORD-SOLHOJ", ALL, lang="da", today=TODAY),
+        lambda db: runchart_table(db, SYD, "medicin", "K", ALL, lang="da", today=TODAY),
+        lambda db: comment_view(db, SYD, "medicin", "NORD-HJEM", lang="da", today=TODAY),
+        lambda db: trend_table(db, SYD, "byggesag", "BYGPLAN", ALL, lang="da", today=TODAY),
+    ],
+)
+def test_a_leder_cannot_ask_about_units_or_projects_outside_the_subtree(
+    demo_db: Database, call
+) -> None:
+    with pytest.raises(AccessDenied):
+        call(demo_db)
+
+
+def test_the_medspil_drop_in_syd_is_significant_with_change_points(demo_db: Database) -> None:
+    start = _first_wave_of(demo_db, "udvikling")
+    back = _first_wave_of(demo_db, "implementering")
+    view = trend_table(demo_db, ADMIN, "medicin", "AELDRE-SYD", ["medspil"], lang="da", today=TODAY)
+    flagged = view.table[view.table["significant"]]
+    assert flagged["wave_number"].tolist() == [start, back]
+    assert flagged["difference"].iloc[0] < -15 and flagged["difference"].iloc[1] > 15
+    assert view.changepoints["wave_number"].tolist() == [start, back]
+    assert view.family_size > 0 and view.empty_reason is None
+    nord = trend_table(
+        demo_db, ADMIN, "medicin", "AELDRE-NORD", ["medspil"], lang="da", today=TODAY
+    )
+    assert not nord.table["significant"].any()
+    assert nord.changepoints.empty
+
+
+def test_only_closed_waves_are_shown(demo_db: Database) -> None:
+    basis = project_basis(demo_db, "medicin", today=TODAY)
+    assert (pd.to_datetime(basis.waves["closes"]).dt.date < TODAY).all()
+    view = trend_table(demo_db, ADMIN, "medicin", "SAE", ["medspil"], lang="da", today=TODAY)
+    assert view.table["wave_number"].max() == 25  # wave 26 is open today
+
+
+def test_phases_show_the_drop_next_to_information_only_involvement(demo_db: Database) -> None:
+    view = phase_table(
+        demo_db, ADMIN, "medicin", "AELDRE-SYD", ["medspil", "mening"], lang="da", today=TODAY
+    )
+    medspil = view.comparisons[view.comparisons["construct"] == "medspil"]
+    into = medspil[medspil["phase_label"] == "Udvikling"].iloc[0]
+    out = medspil[medspil["phase_label"] == "Implementering"].iloc[0]
+    assert into["significant"] and into["difference"] < -15 and into["cohens_d"] < -0.8
+    assert out["significant"] and out["difference"] > 15
+    mening = view.comparisons[view.comparisons["construct"] == "mening"]
+    assert not mening["significant"].any()
+    levels = dict(
+        zip(view.involvement["phase_label"], view.involvement["involvement"], strict=True)
+    )
+    assert levels["Udvikling"] == "information"
+    udvikling = _phase_of(demo_db, "udvikling")
+    basis = project_basis(demo_db, "medicin", today=TODAY)
+    assert involvement_of(basis, "AELDRE-NORD", udvikling) == "medbestemmelse"
+    assert involvement_of(basis, "SAE", udvikling) is None  # mixed
+    assert view.family_size == len(ALL) * 3  # every construct, three phase changes
+
+
+def test_run_chart_signals_the_drop_and_says_too_few_for_short_projects(demo_db: Database) -> None:
+    [chart] = runchart_table(
+        demo_db, ADMIN, "medicin", "AELDRE-SYD", ["medspil"], lang="da", today=TODAY
+    )
+    assert not chart.too_few and chart.long_run_signal
+    assert chart.series["in_long_run"].sum() >= 8
+    frozen = runchart_table(
+        demo_db,
+        ADMIN,
+        "medicin",
+        "AELDRE-SYD",
+        ["medspil"],
+        lang="da",
+        today=TODAY,
+        baseline_phase=_phase_of(demo_db, "konsekvensvurdering"),
+    )[0]
+    assert frozen.baseline_end is not None and frozen.median != chart.median
+    short = runchart_table(demo_db, ADMIN, "sensorer", "SAE", ["medspil"], lang="da", today=TODAY)
+    assert short and all(c.too_few for c in short)
+
+
+def test_changes_list_the_syd_medspil_drop_first_and_nothing_for_nord_medspil(
+    demo_db: Database,
+) -> None:
+    changes = recent_changes(demo_db, ADMIN, "medicin", lang="da", today=TODAY)
+    first = changes.changes[0]
+    assert first.construct == "medspil"
+    assert first.unit_id in ["AELDRE-SYD", *SYD_UNITS]
+    assert any("Faldt" in s and "til Udvikling" in s for s in first.sentences)
+    medspil_units = {c.unit_id for c in changes.changes if c.construct == "medspil"}
+    assert {"AELDRE-SYD", *SYD_UNITS} <= medspil_units
+    assert not medspil_units & {"AELDRE-NORD", *NORD_UNITS, SMALL_TEAM}
+    assert changes.wave_family > 0 and changes.phase_family > 0
+    nord = recent_changes(
+        demo_db,
+        Scope(role="leder", unit_roots=frozenset({"AELDRE-NORD"})),
+        "medicin",
+        lang="da",
+        today=TODAY,
+    )
+    assert all(c.unit_id in {"AELDRE-NORD", *NORD_UNITS} for c in nord.changes)
+
+
+def test_the_small_team_never_has_a_number(demo_db: Database) -> None:
+    trend = trend_table(demo_db, NORD_NAT, "medicin", SMALL_TEAM, ALL, lang="da", today=TODAY)
+    assert trend.empty_reason == "hidden"
+    assert trend.table["mean"].isna().all() and trend.table["n"].isna().all()
+    phases = phase_table(demo_db, NORD_NAT, "medicin", SMALL_TEAM, ALL, lang="da", today=TODAY)
+    assert phases.boxes["hidden"].all() and phases.boxes["mean"].isna().all()
+    assert phases.comparisons.empty and phases.involvement["mean"].isna().all()
+    for phase in [None, _phase_of(demo_db, "udvikling")]:
+        heat = heatmap_table(
+            demo_db, ADMIN, "medicin", "AELDRE-NORD", lang="da", today=TODAY, phase_id=phase
+        )
+        small = heat.cells[heat.cells["unit_id"] == SMALL_TEAM]
+        assert len(small) == 4 and small["hidden"].all() and small["mean"].isna().all()
+    [latest] = latest_scores(demo_db, NORD_NAT, "medicin", lang="da", today=TODAY)
+    assert latest.table["hidden"].all() and latest.response_rate is None
+    assert recent_changes(demo_db, NORD_NAT, "medicin", lang="da", today=TODAY).changes == ()
+    comments = comment_view(demo_db, NORD_NAT, "medicin", SMALL_TEAM, lang="da", today=TODAY)
+    assert comments.empty_reason == "too_few" and comments.comments.empty
+
+
+def test_comments_are_shuffled_dated_by_wave_and_filterable(demo_db: Database) -> None:
+    first = comment_view(demo_db, ADMIN, "medicin", "AELDRE-SYD", lang="da", today=TODAY)
+    again = comment_view(demo_db, ADMIN, "medicin", "AELDRE-SYD", lang="da", today=TODAY)
+    assert list(first.comments.columns) == ["wave_label", "phase_label", "text"]
+    assert sorted(first.comments["text"]) == sorted(again.comments["text"])
+    assert first.comments["text"].tolist() != again.comments["text"].tolist()
+    assert all(label.startswith("Måling ") for label in first.comments["wave_label"])
+    udvikling = _phase_of(demo_db, "udvikling")
+    themed = comment_view(
+        demo_db,
+        ADMIN,
+        "medicin",
+        "AELDRE-SYD",
+        lang="da",
+        today=TODAY,
+        phase_id=udvikling,
+        theme="medspil",
+    )
+    assert set(themed.comments["phase_label"]) == {"Udvikling"}
+    assert all(matches_theme(text, "medspil") for text in themed.comments["text"])
+    assert 0 < len(themed.comments) < len(first.comments)
+    assert matches_theme("Vores erfaringer bliver ikke brugt.", "medspil")
+    assert not matches_theme("Oplæringen var god.", "medspil")
+
+
+def test_a_new_response_rebuilds_the_basis(demo_copy: Path) -> None:
+    db = open_database(demo_copy)
+    before = project_basis(db, "medicin", today=TODAY)
+    assert project_basis(db, "medicin", today=TODAY) is before
+    wave = int(before.waves["id"].iloc[-1])
+    response = str(uuid.uuid4())
+    bulk_insert(
+        db,
+        {"responses": pd.DataFrame({"id": [response], "wave_id": [wave], "unit_id": ["SYD-SKOV"]})},
+    )
+    assert project_basis(db, "medicin", today=TODAY) is not before
+    assert project_basis(db, "medicin", today=TODAY + dt.timedelta(days=1)) is not before
+    db.close()
