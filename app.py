@@ -3,7 +3,8 @@
 import streamlit as st
 
 from medspil.i18n import t
-from pages.common.frame import current_lang
+from pages.common.auth import ADMIN_ROLES, navigation_role
+from pages.common.frame import ROLE_KEY, current_lang
 
 lang = current_lang()
 pages = [
@@ -15,4 +16,17 @@ pages = [
     st.Page("pages/howto.py", title=t("dash_page.howto", lang), url_path="laes-tallene"),
     st.Page("pages/instrument.py", title=t("page.instrument", lang), url_path="spoergeskema"),
 ]
-st.navigation(pages).run()
+# Administration (login, roles and set-up): listed for administrators and analysts only; each
+# page also refuses everyone else itself. Nobody signed in (or no access): no menu at all.
+admin_pages = [
+    st.Page("pages/admin_units.py", title=t("admin_units.title", lang), url_path="enheder"),
+    st.Page(
+        "pages/admin_committees.py", title=t("admin_committees.title", lang), url_path="med-udvalg"
+    ),
+    st.Page("pages/admin_projects.py", title=t("admin_projects.title", lang), url_path="projekter"),
+    st.Page("pages/admin_waves.py", title=t("admin_waves.title", lang), url_path="maalinger"),
+    st.Page("pages/admin_audit.py", title=t("audit.title", lang), url_path="logbog"),
+]
+role = navigation_role(st.session_state.get(ROLE_KEY))
+menu = {"": pages, t("admin.nav", lang): admin_pages} if role in ADMIN_ROLES else pages
+st.navigation(menu, position="sidebar" if role else "hidden").run()

@@ -183,9 +183,24 @@ def m002_score_histogram_cache(cur: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+def m003_phase_gap_reasons(cur: duckdb.DuckDBPyConnection) -> None:
+    """Why a project's timeline has a gap before a phase (a pause, a political decision).
+
+    Phases may not overlap, and a gap between two phases is allowed only with a reason, which
+    the Projekter page asks for and shows.
+    """
+    cur.execute("""
+        CREATE TABLE phase_gap_reasons (
+            phase_id INTEGER PRIMARY KEY,
+            reason VARCHAR NOT NULL
+        );
+    """)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", m001_initial),
     (2, "score histogram cache", m002_score_histogram_cache),
+    (3, "phase gap reasons", m003_phase_gap_reasons),
 ]
 LATEST = MIGRATIONS[-1][0]
 

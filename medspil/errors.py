@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from medspil.i18n import t
 
 
@@ -78,3 +80,53 @@ class AccessDenied(MedspilError):
 
 class SnapshotError(MedspilError):
     key = "error.snapshot"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A message parameter that is itself a catalogue text, translated with the message."""
+
+    key: str
+
+
+class ProblemsFound(MedspilError):
+    """Several problems found at once (a file, a form): a heading and one line per problem.
+
+    ``problems`` are ``(catalogue key, parameters)`` pairs, so every line reads in the user's
+    language.
+    """
+
+    def __init__(self, problems: list[tuple[str, dict[str, object]]], **params: object) -> None:
+        self.problems = list(problems)
+        super().__init__(**params)
+        self.args = (self.message("da"),)
+
+    def message(self, lang: str = "da") -> str:
+        lines = [
+            t(key, lang, **{n: t(v.key, lang) if isinstance(v, Term) else v for n, v in p.items()})
+            for key, p in self.problems
+        ]
+        return "\n".join([t(self.key, lang, **self.params), *(f"- {line}" for line in lines)])
+
+    def __str__(self) -> str:
+        return self.message("da")
+
+
+class UnitFileRejected(ProblemsFound, ImportRejected):
+    key = "admin_units.error_rejected"
+
+
+class AdminInputInvalid(ProblemsFound):
+    key = "admin.error_invalid"
+
+
+class AccessFileInvalid(ProblemsFound):
+    key = "access.error_file"
+
+
+class DemoModeRefused(MedspilError):
+    key = "access.error_demo_on_network"
+
+
+class SnapshotUsage(MedspilError):
+    key = "snapshot.error_usage"

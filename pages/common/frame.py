@@ -19,6 +19,7 @@ from medspil.config import database_path, settings
 from medspil.errors import MedspilError
 from medspil.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from medspil.scope import Scope
+from pages.common.auth import page_scope
 from surveys.demo import build_demo, is_demo
 
 LANG_KEY = "ui_lang"
@@ -117,9 +118,8 @@ def page_setup(title_key: str, *, public: bool = False) -> PageContext:
         st.stop()
     if demo:
         st.info(t("ui.demo_data", lang), icon=":material/science:")
-    scope = None if public else _demo_scope(db, lang)
-    if not public:
-        st.sidebar.caption(t("ui.demo_mode", lang))
+    # Signed-in scope when [auth] is configured, else the demo picker (pages/common/auth.py).
+    scope = None if public else page_scope(db, lang, demo_scope=_demo_scope)
     st.title(t(title_key, lang))
     return PageContext(db=db, lang=lang, scope=scope)
 

@@ -20,6 +20,7 @@ EXPECTED_TABLES = {
     "projects", "project_modules", "project_units", "phases", "phase_unit_involvement",
     "waves", "invitations", "responses", "answers", "comments", "snapshots", "audit_log",
     "schema_migrations", "score_histogram_cache", "score_histogram_state",
+    "phase_gap_reasons",
 }  # fmt: skip
 
 

@@ -1,0 +1,97 @@
+"""Målinger: a project's waves with phase, state and response counts; plan new ones by cadence."""
+
+import datetime as dt
+
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from medspil.errors import MedspilError
+from pages.common.auth import admin_access
+from pages.common.frame import page_setup
+from surveys.admin import project_choices
+from surveys.wave_planning import (
+    create_waves,
+    deletable_from,
+    delete_waves_from,
+    plan_waves,
+    planned_table,
+    wave_table,
+)
+
+PLAN_KEY = "waves_plan"
+DONE_KEY = "waves_done"
+
+ctx = page_setup("admin_waves.title")
+editable = admin_access(ctx.scope, ctx.lang)
+today = dt.date.today()
+
+projects = project_choices(ctx.db)
+if not projects:
+    st.info(ctx.tr("admin_waves.no_projects"))
+    st.stop()
+project_id = st.selectbox(
+    ctx.tr("admin_waves.project"), list(projects), format_func=projects.get, key="waves_project"
+)
+if DONE_KEY in st.session_state:
+    st.success(st.session_state.pop(DONE_KEY))
+st.dataframe(wave_table(ctx.db, project_id, today=today, lang=ctx.lang), hide_index=True)
+st.caption(ctx.tr("admin_waves.table_note"))
+try:
+    st.page_link("pages/admin_codes.py", label=ctx.tr("admin_waves.codes_link"), icon="🔑")
+except StreamlitPageNotFoundError:  # the page was opened on its own URL, without app.py's menu
+    st.markdown(f"🔑 [{ctx.tr('admin_waves.codes_link')}](svarkoder)")
+if not editable:
+    st.stop()
+
+st.subheader(ctx.tr("admin_waves.plan_heading"))
+with st.form("waves_plan_form"):
+    left, right = st.columns(2)
+    first = left.date_input(ctx.tr("admin_waves.first"), value=today, format="DD.MM.YYYY")
+    last = right.date_input(
+        ctx.tr("admin_waves.last"), value=today + dt.timedelta(days=84), format="DD.MM.YYYY"
+    )
+    every = left.number_input(ctx.tr("admin_waves.every"), min_value=1, max_value=365, value=14)
+    open_days = right.number_input(ctx.tr("admin_waves.open"), min_value=1, max_value=365, value=7)
+    show = st.form_submit_button(ctx.tr("admin_waves.preview"))
+cadence = {
+    "first_opens": first,
+    "last_opens": last,
+    "every_days": int(every),
+    "open_days": int(open_days),
+}
+if show:
+    st.session_state[PLAN_KEY] = (project_id, cadence)
+stored = st.session_state.get(PLAN_KEY)
+if stored is not None and stored[0] == project_id:
+    try:
+        planned = plan_waves(ctx.db, project_id, today=today, **stored[1])
+    except MedspilError as e:
+        st.error(e.message(ctx.lang))
+    else:
+        st.dataframe(planned_table(planned, ctx.lang), hide_index=True)
+        if st.button(ctx.tr("admin_waves.create", count=len(planned)), type="primary"):
+            try:
+                create_waves(ctx.db, project_id, today=today, actor=ctx.scope.actor, **stored[1])
+            except MedspilError as e:
+                st.error(e.message(ctx.lang))
+            else:
+                del st.session_state[PLAN_KEY]
+                st.session_state[DONE_KEY] = ctx.tr("admin_waves.created", count=len(planned))
+                st.rerun()
+
+choices = deletable_from(ctx.db, project_id, today=today, lang=ctx.lang)
+if choices:
+    with st.expander(ctx.tr("admin_waves.delete_heading")):
+        number = st.selectbox(
+            ctx.tr("admin_waves.delete_from"), list(choices), format_func=choices.get
+        )
+        if st.button(ctx.tr("admin_waves.delete")):
+            try:
+                count = delete_waves_from(
+                    ctx.db, project_id, number, today=today, actor=ctx.scope.actor
+                )
+            except MedspilError as e:
+                st.error(e.message(ctx.lang))
+            else:
+                st.session_state[DONE_KEY] = ctx.tr("admin_waves.deleted", count=count)
+                st.rerun()

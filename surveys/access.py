@@ -1,0 +1,281 @@
+"""Who may sign in as what: the role file (``[[access]]`` in ``medspil.toml``) and the scope it
+gives a signed-in identity.
+
+An entry maps one e-mail address or one value of the groups claim to a role and, for a leder, the
+units (subtrees) they lead, for a MED member the committees they sit in::
+
+    [[access]]
+    email = "anne.hansen@fjordby.dk"
+    role = "leder"
+    units = ["AELDRE-SYD"]
+
+    [[access]]
+    group = "medspil-admins"
+    role = "admin"
+
+An identity matching several entries gets the most powerful role among them (admin, analytiker,
+leder, med) and the union of that role's units or committees. An identity matching none has no
+access at all. The demo mode guard also lives here, so it is tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from data import org as org_queries
+from data.db import Database
+from medspil.config import CONFIG_FILE, Settings
+from medspil.errors import AccessFileInvalid, DemoModeRefused
+from medspil.scope import ROLES, Scope
+
+# Most powerful first: an identity in several entries gets the first of these it matches.
+ROLE_ORDER = ("admin", "analytiker", "leder", "med")
+ENTRY_KEYS = {"email", "group", "role", "units", "committees", "note"}
+DEFAULT_GROUPS_CLAIM = "groups"
+# Entra ID puts the address in ``email`` only when the mailbox has one; ``preferred_username``
+# holds the sign-in name (usually the same address) and ``upn`` appears in older tokens.
+EMAIL_CLAIMS = ("email", "preferred_username", "upn")
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One ``[[access]]`` entry: who (an e-mail or a group) gets which role over what."""
+
+    number: int
+    role: str
+    email: str | None = None
+    group: str | None = None
+    units: tuple[str, ...] = ()
+    committees: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccessRules:
+    """The parsed role file: its entries and the name of the claim that lists a user's groups."""
+
+    entries: tuple[AccessEntry, ...] = ()
+    groups_claim: str = DEFAULT_GROUPS_CLAIM
+    source: str = str(CONFIG_FILE)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A signed-in person as the identity provider describes them."""
+
+    email: str | None
+    groups: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def label(self) -> str:
+        return self.email or "?"
+
+
+def config_path() -> Path:
+    """The role file: ``MEDSPIL_CONFIG`` or ``medspil.toml`` (the same file as the settings)."""
+    return Path(os.environ.get("MEDSPIL_CONFIG") or CONFIG_FILE)
+
+
+def load_access_rules(path: Path | None = None) -> AccessRules:
+    """Read and validate the role file; a missing file means no one has access."""
+    path = path or config_path()
+    if not path.exists():
+        return AccessRules(source=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        problem = ("access.problem_unreadable", {"detail": str(e)})
+        raise AccessFileInvalid([problem], path=str(path)) from e
+    return parse_access_rules(text, source=str(path))
+
+
+def parse_access_rules(text: str, source: str = "medspil.toml") -> AccessRules:
+    """Parse the ``[[access]]`` entries and ``[login]`` of a TOML text; every problem at once."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise AccessFileInvalid([("access.problem_toml", {"detail": str(e)})], path=source) from e
+    problems: list[tuple[str, dict[str, object]]] = []
+    login = raw.get("login", {})
+    groups_claim = DEFAULT_GROUPS_CLAIM
+    if not isinstance(login, Mapping):
+        problems.append(("access.problem_login_table", {}))
+    else:
+        groups_claim = login.get("groups_claim", DEFAULT_GROUPS_CLAIM)
+        if not isinstance(groups_claim, str) or not groups_claim.strip():
+            problems.append(("access.problem_groups_claim", {}))
+            groups_claim = DEFAULT_GROUPS_CLAIM
+    entries_raw = raw.get("access", [])
+    if not isinstance(entries_raw, list):
+        problems.append(("access.problem_not_array", {}))
+        entries_raw = []
+    entries = []
+    for number, node in enumerate(entries_raw, start=1):
+        entry = _parse_entry(number, node, problems)
+        if entry is not None:
+            entries.append(entry)
+    if problems:
+        raise AccessFileInvalid(problems, path=source)
+    return AccessRules(entries=tuple(entries), groups_claim=groups_claim, source=source)
+
+
+def _string_list(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        return None
+    return tuple(v.strip() for v in value)
+
+
+def _parse_entry(
+    number: int, node: object, problems: list[tuple[str, dict[str, object]]]
+) -> AccessEntry | None:
+    if not isinstance(node, Mapping):
+        problems.append(("access.problem_entry_table", {"number": number}))
+        return None
+    before = len(problems)
+    unknown = sorted(set(node) - ENTRY_KEYS)
+    if unknown:
+        problems.append(
+            ("access.problem_unknown_keys", {"number": number, "keys": ", ".join(unknown)})
+        )
+    email, group = node.get("email"), node.get("group")
+    if (email is None) == (group is None):
+        problems.append(("access.problem_who", {"number": number}))
+    for name, value in (("email", email), ("group", group)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            problems.append(("access.problem_who_text", {"number": number, "key": name}))
+    if isinstance(email, str) and email.strip() and "@" not in email:
+        problems.append(("access.problem_email", {"number": number, "email": email}))
+    role = node.get("role")
+    if role not in ROLES:
+        problems.append(
+            ("access.problem_role", {"number": number, "role": role, "roles": ", ".join(ROLES)})
+        )
+    units = _string_list(node.get("units", []))
+    committees = _string_list(node.get("committees", []))
+    if units is None or committees is None:
+        problems.append(("access.problem_lists", {"number": number}))
+    elif role == "leder" and (not units or committees):
+        problems.append(("access.problem_leder", {"number": number}))
+    elif role == "med" and (not committees or units):
+        problems.append(("access.problem_med", {"number": number}))
+    elif role in ("admin", "analytiker") and (units or committees):
+        problems.append(("access.problem_everything", {"number": number, "role": role}))
+    if len(problems) > before:
+        return None
+    return AccessEntry(
+        number=number,
+        role=str(role),
+        email=email.strip().lower() if isinstance(email, str) else None,
+        group=group.strip() if isinstance(group, str) else None,
+        units=units or (),
+        committees=committees or (),
+    )
+
+
+def identity_from_claims(claims: Mapping[str, object], rules: AccessRules) -> Identity:
+    """The identity behind the claims of an ID token (as ``st.user`` gives them)."""
+    email = next(
+        (
+            str(claims[name]).strip().lower()
+            for name in EMAIL_CLAIMS
+            if isinstance(claims.get(name), str) and "@" in str(claims[name])
+        ),
+        None,
+    )
+    raw_groups = claims.get(rules.groups_claim, ())
+    if isinstance(raw_groups, str):
+        raw_groups = [raw_groups]
+    groups = (
+        frozenset(str(g) for g in raw_groups) if isinstance(raw_groups, Iterable) else frozenset()
+    )
+    return Identity(email=email, groups=groups)
+
+
+def matching_entries(identity: Identity, rules: AccessRules) -> list[AccessEntry]:
+    return [
+        entry
+        for entry in rules.entries
+        if (entry.email is not None and entry.email == identity.email)
+        or (entry.group is not None and entry.group in identity.groups)
+    ]
+
+
+def role_for(identity: Identity, rules: AccessRules) -> str | None:
+    """The role the identity signs in with, or ``None`` when no entry names it."""
+    roles = {entry.role for entry in matching_entries(identity, rules)}
+    return next((role for role in ROLE_ORDER if role in roles), None)
+
+
+def scope_for(db: Database, identity: Identity, rules: AccessRules) -> Scope | None:
+    """The scope of a signed-in identity, or ``None`` for no access.
+
+    Raises ``AccessFileInvalid`` when a matching entry names a unit or committee that does not
+    exist, so a typing error in the role file is found at once instead of silently showing
+    nothing.
+    """
+    role = role_for(identity, rules)
+    if role is None:
+        return None
+    entries = [e for e in matching_entries(identity, rules) if e.role == role]
+    actor = identity.label
+    if role in ("admin", "analytiker"):
+        return Scope(role=role, actor=actor)
+    problems: list[tuple[str, dict[str, object]]] = []
+    if role == "leder":
+        units = sorted({unit for e in entries for unit in e.units})
+        known = set(org_queries.units(db)["id"])
+        for e in entries:
+            for unit in e.units:
+                if unit not in known:
+                    problems.append(
+                        ("access.problem_unknown_unit", {"number": e.number, "unit": unit})
+                    )
+        if problems:
+            raise AccessFileInvalid(problems, path=rules.source)
+        return Scope(role="leder", unit_roots=frozenset(units), actor=actor)
+    committees = sorted({c for e in entries for c in e.committees})
+    known = set(org_queries.committees(db)["id"])
+    for e in entries:
+        for committee in e.committees:
+            if committee not in known:
+                problems.append(
+                    (
+                        "access.problem_unknown_committee",
+                        {"number": e.number, "committee": committee},
+                    )
+                )
+    if problems:
+        raise AccessFileInvalid(problems, path=rules.source)
+    roots = sorted({root for c in committees for root in org_queries.committee_roots(db, c)})
+    return Scope(
+        role="med", unit_roots=frozenset(roots), committee_ids=frozenset(committees), actor=actor
+    )
+
+
+def is_loopback(address: str | None) -> bool:
+    """True for an address only this machine can reach (``localhost``, ``127.x``, ``::1``)."""
+    if not address:
+        return False  # Streamlit then listens on every interface
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may well resolve to a network interface
+
+
+def check_demo_mode_allowed(address: str | None, settings: Settings) -> None:
+    """Refuse the role picker on a server others can reach, unless the configuration allows it.
+
+    In demo mode anyone who can open the page can pick the administrator role; on a network
+    address that is anyone on the network.
+    """
+    if is_loopback(address) or settings.allow_demo_mode_on_network:
+        return
+    raise DemoModeRefused(address=address or "0.0.0.0")
