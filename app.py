@@ -15,6 +15,9 @@ pages = [
     st.Page("pages/comments.py", title=t("dash_page.comments", lang), url_path="kommentarer"),
     st.Page("pages/howto.py", title=t("dash_page.howto", lang), url_path="laes-tallene"),
     st.Page("pages/instrument.py", title=t("page.instrument", lang), url_path="spoergeskema"),
+    st.Page(
+        "pages/med_snapshot.py", title=t("snapshot.page_title", lang), url_path="oejebliksbillede"
+    ),
 ]
 # Administration (login, roles and set-up): listed for administrators and analysts only; each
 # page also refuses everyone else itself. Nobody signed in (or no access): no menu at all.

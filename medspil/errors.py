@@ -130,3 +130,27 @@ class DemoModeRefused(MedspilError):
 
 class SnapshotUsage(MedspilError):
     key = "snapshot.error_usage"
+
+
+class SnapshotNoData(MedspilError):
+    key = "snapshot.error_no_data"
+
+
+class UnknownCommittee(MedspilError):
+    key = "snapshot.error_unknown_committee"
+
+
+class SnapshotNotFound(MedspilError):
+    key = "snapshot.error_not_found"
+
+
+class SnapshotReplaceMismatch(MedspilError):
+    key = "snapshot.error_replaces"
+
+
+class SnapshotRenderFailed(MedspilError):
+    key = "snapshot.error_render"
+
+
+class SnapshotUnreadable(MedspilError):
+    key = "snapshot.error_unreadable"

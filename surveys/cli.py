@@ -16,6 +16,7 @@ from medspil.errors import DatabaseExists, MedspilError
 from surveys.demo import build_demo
 from surveys.instrument import load_instrument
 from surveys.setup import register_instrument
+from surveys.snapshot_cli import register as register_snapshot
 
 EXIT_ERROR = 2
 
@@ -118,6 +119,7 @@ def register_core(sub: argparse._SubParsersAction) -> None:
 # Each capability registers its own sub-commands; add yours here (one line).
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     register_core,
+    register_snapshot,
 ]
 
 

@@ -1,0 +1,133 @@
+"""MED-øjebliksbillede: create a frozen snapshot (administrator, leder), list the snapshots the
+user may see, and open one read-only with its hash check and PDF, XLSX and CSV downloads."""
+
+import datetime as dt
+
+import streamlit as st
+
+from medspil.errors import MedspilError
+from pages.common.frame import page_setup
+from surveys.report_pdf import render_pdf
+from surveys.report_xlsx import render_csv_zip, render_xlsx
+from surveys.snapshot_charts import snapshot_figures
+from surveys.snapshot_view import (
+    SECTIONS,
+    date_text,
+    display_frame,
+    snapshot_list_table,
+    snapshot_view,
+)
+from surveys.snapshots import (
+    area_label,
+    can_create,
+    creatable_areas,
+    creatable_projects,
+    create_snapshot,
+    open_snapshot,
+    verify_snapshot,
+    visible_snapshots,
+)
+
+OPEN_KEY = "snapshot_open"
+
+ctx = page_setup("snapshot.page_title")
+db, scope, lang = ctx.db, ctx.scope, ctx.lang
+listing = visible_snapshots(db, scope)
+if can_create(scope):
+    projects = creatable_projects(db, scope)
+    areas = {f"{a.kind}:{a.id}": a for a in creatable_areas(db, scope)}
+    expander = st.expander(ctx.tr("snapshot.create_heading"), expanded=listing.empty)
+    with expander, st.form("snapshot_create"):
+        project = st.selectbox(ctx.tr("snapshot.project"), list(projects), format_func=projects.get)
+        area = areas[
+            st.selectbox(
+                ctx.tr("snapshot.area"),
+                list(areas),
+                format_func=lambda a: area_label(areas[a], lang),
+            )
+        ]
+        comments = st.checkbox(ctx.tr("snapshot.include_comments"))
+        replaces = st.selectbox(
+            ctx.tr("snapshot.replaces"),
+            [None, *listing["id"]],
+            format_func=lambda i: ctx.tr("snapshot.replaces_none") if i is None else f"{i}",
+        )
+        if st.form_submit_button(ctx.tr("snapshot.create"), type="primary"):
+            try:
+                new_id = create_snapshot(
+                    db,
+                    scope,
+                    project_id=project,
+                    area_kind=area.kind,
+                    area_id=area.id,
+                    today=dt.date.today(),
+                    include_comments=comments,
+                    replaces=replaces,
+                )
+                st.session_state[OPEN_KEY] = new_id
+                st.success(ctx.tr("snapshot.created", id=new_id))
+                listing = visible_snapshots(db, scope)
+            except MedspilError as e:
+                st.error(e.message(lang))
+if listing.empty:
+    st.info(ctx.tr("snapshot.none_yet"))
+    st.stop()
+st.subheader(ctx.tr("snapshot.list_heading"))
+st.dataframe(snapshot_list_table(listing, lang), hide_index=True, width="stretch")
+labels = {
+    row.id: f"{row.id} · {date_text(row.created_on)} · {row.area_name}"
+    for row in listing.itertuples()
+}
+if st.session_state.get(OPEN_KEY) not in labels:
+    st.session_state.pop(OPEN_KEY, None)
+chosen = st.selectbox(ctx.tr("snapshot.choose"), list(labels), format_func=labels.get, key=OPEN_KEY)
+try:
+    snapshot = open_snapshot(db, scope, chosen)
+    check = verify_snapshot(db, chosen, scope)
+except MedspilError as e:
+    st.error(e.message(lang))
+    st.stop()
+view = snapshot_view(snapshot, lang)
+st.header(view.title)
+day = date_text(snapshot.created_on)
+st.caption(ctx.tr("snapshot.header_line", id=snapshot.id, date=day, sha=snapshot.sha256))
+(st.success if check.intact else st.error)(check.message(lang))
+st.info(ctx.tr("snapshot.read_only", date=day), icon=":material/lock:")
+replaced_by = listing.loc[listing["id"] == chosen, "replaced_by"].iloc[0]
+if replaced_by is not None:
+    st.warning(ctx.tr("snapshot.replaced_by", id=replaced_by))
+name = f"oejebliksbillede-{snapshot.id}"
+downloads = (
+    ("download_pdf", lambda: render_pdf(view), f"{name}.pdf", "application/pdf"),
+    (
+        "download_xlsx",
+        lambda: render_xlsx(view),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("download_csv", lambda: render_csv_zip(view), f"{name}-csv.zip", "application/zip"),
+)
+for column, (key, data, file_name, mime) in zip(st.columns(3), downloads, strict=True):
+    column.download_button(
+        ctx.tr(f"snapshot.{key}"), data, file_name, mime, key=f"snapshot_{key}", on_click="ignore"
+    )
+st.subheader(ctx.tr("snapshot.s_summary"))
+st.markdown(ctx.tr("snapshot.summary_intro") + "\n\n" + "\n".join(f"- {s}" for s in view.summary))
+st.markdown(f"**{ctx.tr('snapshot.s_significant')}**")
+st.markdown("\n".join(f"- {s}" for s in view.significant) or ctx.tr("snapshot.no_significant"))
+figures = snapshot_figures(view)
+sections = [s for s in SECTIONS if any(t.key in s[2] for t in view.tables)]
+tabs = st.tabs([ctx.tr(f"snapshot.{s[0]}") for s in sections] + [ctx.tr("snapshot.s_discussion")])
+for tab, (_, groups, tables) in zip(tabs, sections, strict=False):
+    for figure in (f for f in figures if f.group in groups):
+        tab.markdown(f"**{figure.title}**")
+        tab.plotly_chart(figure.figure, width="stretch", key=f"snapshot_fig_{figure.key}")
+    for table in (t for t in view.tables if t.key in tables):
+        tab.markdown(f"**{table.title}**")
+        tab.dataframe(display_frame(table.frame, lang), hide_index=True, width="stretch")
+        if table.note:
+            tab.caption(table.note)
+with tabs[-1]:
+    st.write(ctx.tr("snapshot.discuss_intro"))
+    for heading, text in view.discussion:
+        st.markdown(f"**{heading}**  \n{text}")

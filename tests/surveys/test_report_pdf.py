@@ -1,0 +1,137 @@
+"""The snapshot's PDF (rendered once for the module: chromium and WeasyPrint take seconds)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from data.db import Database
+from medspil.scope import Scope
+from surveys.report_pdf import figure_svg, render_pdf
+from surveys.snapshot_view import date_text, snapshot_view
+from surveys.snapshots import Snapshot, open_snapshot
+from tests.surveys.snapshot_support import (
+    DIGIT,
+    SMALL_TEAM,
+    demo_database,
+    lines_with_the_small_team,
+    make_snapshot,
+)
+
+PROJECT = "Digital medicinhåndtering på plejecentre"
+COMMITTEE = "Lokal-MED Ældreområde Nord"
+# Every section starts a page; these are their first lines, in order.
+SECTION_HEADINGS = [
+    "MED-øjebliksbillede",
+    "Faser og inddragelse",
+    "Faserne: niveau og fordeling",
+    "Udviklingen pr. måling",
+    "Niveau pr. måling",
+    "Ændringer",
+    "Signaler over tid",
+    "Enhederne",
+    "Svarprocent",
+    "Kommentarer",
+    "Til drøftelse i MED-udvalget",
+    "Om tallene og om øjebliksbilledet",
+]
+
+
+@pytest.fixture(scope="module")
+def db(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    yield from demo_database(demo_file, tmp_path_factory.mktemp("pdf"))
+
+
+@pytest.fixture(scope="module")
+def snapshot(db: Database) -> Snapshot:
+    return open_snapshot(db, Scope.admin(), make_snapshot(db, comments=True))
+
+
+@pytest.fixture(scope="module")
+def pages(snapshot: Snapshot) -> list[str]:
+    pdf = render_pdf(snapshot_view(snapshot, "da"))
+    assert pdf.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(pdf))
+    pytest.pdf_reader = reader  # for the tests that look beyond text
+    return [page.extract_text() for page in reader.pages]
+
+
+def _body(page: str) -> list[str]:
+    """A page's lines without the running header and footer (the page margin boxes)."""
+    margins = (f"{PROJECT} · {COMMITTEE}", "SHA-256 ")
+    return [
+        line
+        for line in page.splitlines()
+        if line.strip() and not any(line.startswith(m) for m in margins)
+    ]
+
+
+def test_the_pdf_has_the_expected_pages_in_order(pages: list[str]) -> None:
+    first_pages = []
+    for heading in SECTION_HEADINGS:
+        starts = [i for i, page in enumerate(pages) if _body(page)[0] == heading]
+        assert starts, f"no page starts with {heading!r}"
+        first_pages.append(starts[0])
+    assert first_pages == sorted(first_pages)
+    assert first_pages[0] == 0
+    assert first_pages[-1] == len(pages) - 1
+
+
+def test_every_page_names_project_area_date_and_hash(pages: list[str], snapshot) -> None:
+    day = date_text(snapshot.created_on)
+    for number, page in enumerate(pages, start=1):
+        assert f"{PROJECT} · {COMMITTEE}" in page
+        assert day in page
+        assert f"SHA-256 {snapshot.sha256}" in page
+        assert f"Side {number} af {len(pages)}" in page
+
+
+def test_the_text_is_danish_and_holds_the_discussion_prompts(pages: list[str]) -> None:
+    text = "\n".join(pages)
+    for word in ("æ", "ø", "å", "Ældreområde Nord", "Sammenfatning", "Signifikant"):
+        assert word in text
+    discussion = next(page for page in pages if "Til drøftelse i MED-udvalget" in page)
+    for prompt in ("Kerneopgaven", "Opgaveløsningen", "Kompetenceudvikling", "Inddragelse"):
+        assert prompt in discussion
+    assert "»Sammen om ny teknologi«" in discussion
+    assert "fasen Implementering" in discussion and "niveauet Medindflydelse" in discussion
+    assert "medspil snapshot --verify" in pages[-1].replace("\n", " ")
+
+
+def test_the_small_team_never_stands_next_to_a_number(pages: list[str]) -> None:
+    lines = [line for page in pages for line in lines_with_the_small_team(page)]
+    assert lines, "the heatmap lists the small team, hidden"
+    assert [line for line in lines if DIGIT.search(line)] == []
+    assert SMALL_TEAM[1] in "\n".join(lines)
+
+
+def test_charts_are_vector_graphics_with_the_font_embedded(pages: list[str]) -> None:
+    reader = pytest.pdf_reader
+    assert all(not page.images for page in reader.pages)
+    trends = next(page for page in pages if _body(page)[0] == "Udviklingen pr. måling")
+    assert "Gennemsnit (0-100)" in trends  # an axis title: text, not pixels
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    # Only the bundled DejaVu Sans (declared as "Medspil Sans"), in the charts too: no system
+    # font is needed for æøå.
+    assert fonts and all("Medspil-Sans" in font for font in fonts)
+
+
+def test_comments_are_dated_by_wave_only(pages: list[str], snapshot) -> None:
+    page = next(p for p in pages if _body(p)[0] == "Kommentarer")
+    first = snapshot.content["comments"]["items"][0]
+    assert f"Måling {first['wave']}:" in page
+    assert first["text"][:30] in page.replace("\n", " ")
+
+
+def test_a_figure_becomes_svg() -> None:
+    import plotly.graph_objects as go
+
+    svg = figure_svg(go.Figure(go.Bar(x=["Idé"], y=[1])))
+    assert svg.lstrip().startswith(b"<svg") and b"Id\xc3\xa9" in svg
