@@ -18,6 +18,7 @@ pages = [
     st.Page(
         "pages/med_snapshot.py", title=t("snapshot.page_title", lang), url_path="oejebliksbillede"
     ),
+    st.Page("pages/answer.py", title=t("answer.title", lang), url_path="besvar"),
 ]
 # Administration (login, roles and set-up): listed for administrators and analysts only; each
 # page also refuses everyone else itself. Nobody signed in (or no access): no menu at all.
@@ -28,6 +29,7 @@ admin_pages = [
     ),
     st.Page("pages/admin_projects.py", title=t("admin_projects.title", lang), url_path="projekter"),
     st.Page("pages/admin_waves.py", title=t("admin_waves.title", lang), url_path="maalinger"),
+    st.Page("pages/admin_codes.py", title=t("codes.title", lang), url_path="svarkoder"),
     st.Page("pages/admin_audit.py", title=t("audit.title", lang), url_path="logbog"),
 ]
 role = navigation_role(st.session_state.get(ROLE_KEY))

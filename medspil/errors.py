@@ -82,6 +82,34 @@ class SnapshotError(MedspilError):
     key = "error.snapshot"
 
 
+class NoOpenWave(MedspilError):
+    key = "codes.error_no_open_wave"
+
+
+class InvalidCodeCount(MedspilError):
+    key = "codes.error_count"
+
+
+class SecretInvalid(MedspilError):
+    key = "codes.error_secret"
+
+
+class SlipsNotWritten(MedspilError):
+    key = "codes.error_slips"
+
+
+class CommentTooLong(MedspilError):
+    key = "answer.error_comment_too_long"
+
+
+class AnswerRejected(MedspilError):
+    key = "answer.error_rejected"
+
+
+class AnswerNotStored(MedspilError):
+    key = "answer.error_busy"
+
+
 @dataclass(frozen=True)
 class Term:
     """A message parameter that is itself a catalogue text, translated with the message."""

@@ -15,6 +15,7 @@ from medspil.config import database_path
 from medspil.errors import DatabaseExists, MedspilError
 from surveys.demo import build_demo
 from surveys.instrument import load_instrument
+from surveys.invite_cli import register as register_invite
 from surveys.setup import register_instrument
 from surveys.snapshot_cli import register as register_snapshot
 
@@ -120,6 +121,7 @@ def register_core(sub: argparse._SubParsersAction) -> None:
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     register_core,
     register_snapshot,
+    register_invite,
 ]
 
 

@@ -1,0 +1,130 @@
+"""Time storing one response with 20 concurrent submitters on the demo database.
+
+Run as ``.venv/bin/python benchmarks/bench_submit.py [--threads 20] [--rounds 50]``. Builds the
+demo kommune in a temporary folder and issues codes for the open wave of ``medicin``. Then 20
+threads (one shared connection, a cursor each, as in the app) submit full answers with a comment:
+first in bursts (all 20 press "Send" at the same moment, round after round), then back to back
+without a pause (saturation). Prints p50/p95/p99 of one ``submit_answers`` call (look-up, checks
+and the exactly-once transaction, i.e. what the respondent waits for) and the throughput.
+Target: p95 under 50 ms. The numbers printed are whatever this machine measured; the machine's
+other load counts too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from data import open_database  # noqa: E402
+from data.answers import table_counts  # noqa: E402
+from data.db import Database  # noqa: E402
+from surveys.answering import open_form, submit_answers  # noqa: E402
+from surveys.demo import build_demo  # noqa: E402
+from surveys.invitations import issue_codes  # noqa: E402
+
+TARGET_P95_MS = 50.0
+SECRET = b"benchmark-secret-of-32-bytes...."
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def run_submitters(
+    db: Database, batches: list[list[str]], values: dict[str, int], today: dt.date
+) -> tuple[list[float], float]:
+    """One thread per list of codes, all released together; each submits its codes in turn."""
+    timings: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(batches))
+
+    def submitter(mine: list[str]) -> None:
+        barrier.wait()
+        for code in mine:
+            begin = time.perf_counter()
+            submit_answers(db, code, values, "Benchmark-kommentar", today=today, secret=SECRET)
+            elapsed = (time.perf_counter() - begin) * 1000
+            with lock:
+                timings.append(elapsed)
+
+    threads = [threading.Thread(target=submitter, args=(mine,)) for mine in batches]
+    wall = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings, time.perf_counter() - wall
+
+
+def report(title: str, timings: list[float], wall: float) -> bool:
+    p50, p95, p99 = (percentile(timings, q) for q in (0.5, 0.95, 0.99))
+    print(f"{title}: {len(timings)} responses in {wall:.2f} s = {len(timings) / wall:.0f}/s")
+    print(
+        f"  time to store one response: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, "
+        f"mean {statistics.fmean(timings):.1f} ms, max {max(timings):.1f} ms"
+    )
+    verdict = "meets" if p95 < TARGET_P95_MS else "MISSES"
+    print(f"  p95 {verdict} the target of {TARGET_P95_MS:.0f} ms")
+    return p95 < TARGET_P95_MS
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=50)
+    args = parser.parse_args()
+    today = dt.date.today()
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        db = open_database(Path(folder) / "bench.duckdb")
+        build_demo(db, seed=1, today=today)
+        print(f"demo database built in {time.perf_counter() - started:.1f} s: {table_counts(db)}")
+        needed = 2 * args.threads * args.rounds + 1
+        codes: list[str] = []
+        while len(codes) < needed:  # at most 2000 codes per issue
+            codes += issue_codes(
+                db,
+                project_id="medicin",
+                unit_id="NORD-SOLHOJ",
+                count=min(2000, needed - len(codes)),
+                actor="benchmark",
+                today=today,
+                secret=SECRET,
+            ).codes
+        items = open_form(db, codes.pop(), lang="da", today=today, secret=SECRET).items
+        values = {item.id: 1 + i % 5 for i, item in enumerate(items)}
+        print(f"each response: {len(items)} items and a comment; {args.threads} submitters")
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before")
+        # Bursts: everyone presses "Send" at the same moment, then the next round.
+        burst_timings: list[float] = []
+        burst_wall = 0.0
+        for _ in range(args.rounds):
+            round_codes = [[codes.pop()] for _ in range(args.threads)]
+            timings, wall = run_submitters(db, round_codes, values, today)
+            burst_timings += timings
+            burst_wall += wall
+        burst_ok = report(
+            "bursts (all submit at once, round after round)", burst_timings, burst_wall
+        )
+        # Saturation: every submitter sends its next response as soon as the last is stored.
+        loop = [codes[i :: args.threads] for i in range(args.threads)]
+        loop_ok = report(
+            "saturation (back to back, no pause)", *run_submitters(db, loop, values, today)
+        )
+        db.close()
+    print("verdict:", "target met" if burst_ok and loop_ok else "target missed (see above)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Svarkoder: an administrator issues codes and slips for a wave and a unit, and follows the
+response rates per unit as far as the anonymity rules allow."""
+
+import datetime as dt
+
+import streamlit as st
+
+from medspil.config import settings
+from medspil.errors import MedspilError
+from pages.common.frame import page_setup
+from surveys.code_admin import (
+    issuable_wave_choices,
+    project_choices,
+    response_rates,
+    started_wave_choices,
+    unit_choices,
+)
+from surveys.invitations import installation_secret, issue_codes
+from surveys.slips import slips_pdf
+
+ISSUED_KEY = "codes_issued"
+
+ctx = page_setup("codes.title")
+if ctx.scope is None or ctx.scope.role != "admin":
+    st.error(ctx.tr("codes.admin_only"))
+    st.stop()
+
+today = dt.date.today()
+projects = project_choices(ctx.db)
+project_id = st.selectbox(
+    ctx.tr("codes.project"), list(projects), format_func=projects.get, key="codes_project"
+)
+
+st.subheader(ctx.tr("codes.issue_heading"))
+waves = issuable_wave_choices(ctx.db, project_id, today=today, lang=ctx.lang)
+if not waves:
+    st.info(ctx.tr("codes.no_waves"))
+else:
+    units = unit_choices(ctx.db, project_id)
+    with st.form("codes_issue"):
+        wave_id = st.selectbox(
+            ctx.tr("codes.wave"), list(waves), format_func=waves.get, key="codes_wave"
+        )
+        unit_id = st.selectbox(
+            ctx.tr("codes.unit"), list(units), format_func=units.get, key="codes_unit"
+        )
+        count = st.number_input(
+            ctx.tr("codes.count"), min_value=1, max_value=2000, value=20, key="codes_count"
+        )
+        issue = st.form_submit_button(ctx.tr("codes.issue"), type="primary")
+    if issue:
+        try:
+            issued = issue_codes(
+                ctx.db,
+                project_id=project_id,
+                unit_id=unit_id,
+                count=int(count),
+                wave=wave_id,
+                actor=ctx.scope.actor,
+                today=today,
+                secret=installation_secret(ctx.db.path),
+            )
+            pdf = slips_pdf(
+                issued.codes,
+                project_name=issued.project_name,
+                closes=issued.closes,
+                base_url=settings().base_url,
+                lang=ctx.lang,
+            )
+            st.session_state[ISSUED_KEY] = (issued, pdf)
+        except MedspilError as e:
+            st.error(e.message(ctx.lang))
+
+if ISSUED_KEY in st.session_state:
+    issued, pdf = st.session_state[ISSUED_KEY]
+    closes = issued.closes.strftime("%d.%m.%Y")
+    number, unit = issued.wave_number, issued.unit_name
+    st.success(
+        ctx.tr("codes.issued", count=len(issued.codes), unit=unit, number=number, closes=closes)
+    )
+    st.warning(ctx.tr("codes.shown_once"))
+    st.code("\n".join(issued.codes), language=None)
+    st.download_button(
+        ctx.tr("codes.download"),
+        data=pdf,
+        file_name=f"svarkoder-{issued.project_id}-{issued.wave_number}-{issued.unit_id}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+    )
+    if st.button(ctx.tr("codes.hide")):
+        del st.session_state[ISSUED_KEY]
+        st.rerun()
+
+st.subheader(ctx.tr("codes.rates_heading"))
+started = started_wave_choices(ctx.db, project_id, today=today, lang=ctx.lang)
+if started:
+    rate_wave = st.selectbox(
+        ctx.tr("codes.wave"), list(started), format_func=started.get, key="codes_rate_wave"
+    )
+    rates = response_rates(ctx.db, project_id, rate_wave, lang=ctx.lang)
+    st.caption(ctx.tr("codes.rates_caption", k=rates.k_min))
+    st.table(rates.table, hide_index=True)
+else:
+    st.info(ctx.tr("codes.no_started_waves"))

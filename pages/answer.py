@@ -1,0 +1,118 @@
+"""Besvar: the public answer page an employee reaches from a QR code or a link with ``?kode=``."""
+
+import datetime as dt
+
+import streamlit as st
+
+from medspil.errors import InvalidCode, MedspilError
+from medspil.i18n import LANGUAGES
+from pages.common.frame import LANG_KEY, invalidate_results, page_setup
+from surveys.answering import open_form, submit_answers
+from surveys.invitations import installation_secret
+
+CODE_PARAM = "kode"
+THANKED_KEY = "answer_thanked_code"
+LANG_SWITCH_KEY = "answer_lang"
+CODE_INPUT_KEY = "answer_code_input"
+# Thumb-sized answer options: every option row at least 44 px high (WCAG 2.5.5 target size).
+THUMB_CSS = """<style>
+[class*="st-key-item_"] [role="radiogroup"] label { min-height: 44px; align-items: center; }
+[class*="st-key-item_"] { width: 100%; padding-bottom: 0.75rem; border-bottom: 1px solid #ccc; }
+[class*="st-key-item_"] [data-testid="stWidgetLabel"] p { font-size: 1rem; font-weight: 600; }
+</style>"""
+
+
+def _follow_main_switch() -> None:
+    if st.session_state[LANG_SWITCH_KEY]:
+        st.session_state[LANG_KEY] = st.session_state[LANG_SWITCH_KEY]
+
+
+def _use_typed_code() -> None:
+    typed = st.session_state.get(CODE_INPUT_KEY) or ""
+    st.query_params[CODE_PARAM] = typed.strip()
+
+
+ctx = page_setup("answer.title", public=True)
+# Phones hide the sidebar, so the language switch is repeated where everyone sees it.
+st.session_state[LANG_SWITCH_KEY] = ctx.lang
+st.segmented_control(
+    ctx.tr("answer.language"),
+    options=list(LANGUAGES),
+    format_func=lambda code: {"da": "Dansk", "en": "English"}[code],
+    key=LANG_SWITCH_KEY,
+    on_change=_follow_main_switch,
+)
+
+code_text = st.query_params.get(CODE_PARAM, "")
+if code_text and st.session_state.get(THANKED_KEY) == code_text:
+    st.success(f"**{ctx.tr('answer.thanks_title')}**\n\n{ctx.tr('answer.thanks_text')}")
+    st.stop()
+
+form = None
+if code_text:
+    try:
+        form = open_form(
+            ctx.db,
+            code_text,
+            lang=ctx.lang,
+            today=dt.date.today(),
+            secret=installation_secret(ctx.db.path),
+        )
+    except MedspilError as e:
+        st.error(e.message(ctx.lang))
+        if not isinstance(e, InvalidCode):
+            st.stop()
+
+if form is None:
+    with st.form("answer_code"):
+        st.write(ctx.tr("answer.code_intro"))
+        st.text_input(
+            ctx.tr("answer.code_label"),
+            placeholder=ctx.tr("answer.code_placeholder"),
+            key=CODE_INPUT_KEY,
+            max_chars=20,
+        )
+        st.form_submit_button(ctx.tr("answer.code_submit"), on_click=_use_typed_code)
+    st.stop()
+
+st.header(form.project_name)
+st.markdown(ctx.tr("answer.phase_now", phase=form.phase_label, text=form.phase_text))
+st.markdown("\n".join(f"- {line}" for line in form.intro))
+st.markdown(ctx.tr("answer.closes", closes=form.closes))
+
+st.html(THUMB_CSS)
+with st.form("answer_form"):
+    st.markdown(f"**{ctx.tr('answer.questions')}**")
+    for item in form.items:
+        st.radio(
+            item.text,
+            options=form.options,
+            format_func=form.option_labels.get,
+            index=None,
+            key=f"item_{item.id}",
+        )
+    st.warning(ctx.tr("answer.comment_warning"), icon=":material/visibility_off:")
+    comment = st.text_area(
+        ctx.tr("answer.comment_label", max=form.comment_max_chars),
+        max_chars=form.comment_max_chars,
+        key="answer_comment",
+    )
+    sent = st.form_submit_button(ctx.tr("answer.submit"), type="primary", width="stretch")
+
+if sent:
+    values = {item.id: st.session_state.get(f"item_{item.id}") for item in form.items}
+    try:
+        submit_answers(
+            ctx.db,
+            form.code,
+            values,
+            comment,
+            today=dt.date.today(),
+            secret=installation_secret(ctx.db.path),
+        )
+    except MedspilError as e:
+        st.error(e.message(ctx.lang))
+        st.stop()
+    invalidate_results()
+    st.session_state[THANKED_KEY] = code_text
+    st.rerun()

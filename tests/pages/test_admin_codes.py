@@ -1,0 +1,156 @@
+"""Svarkoder page, run through Streamlit's AppTest: issuing codes and slips, response rates under
+the anonymity rules, and the refusal for every role but administrator."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data import open_database
+from data.db import Database
+from surveys.answering import submit_answers
+from surveys.invitations import code_hash, installation_secret, normalise_code
+from tests.conftest import app_file
+from tests.surveys.answer_support import TODAY, open_codes
+
+TIMEOUT = 60
+CODE = re.compile(r"^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$")
+HIDDEN = "færre end k svar"
+
+
+@pytest.fixture
+def demo(app_env: Path) -> Iterator[Database]:
+    database = open_database(app_env)
+    yield database
+    database.close()
+
+
+def codes_page(**state: str) -> AppTest:
+    """The page with the frame's session state set, showing project ``medicin``."""
+    at = AppTest.from_file(app_file("pages/admin_codes.py"), default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if not at.error:
+        at.selectbox(key="codes_project").set_value("medicin").run()
+    return at
+
+
+def _rates(at: AppTest) -> pd.DataFrame:
+    """The rate table by unit name (the tree's indentation dots taken off)."""
+    table = at.table[0].value
+    return table.set_index(table["Enhed"].str.lstrip("· "))
+
+
+def test_an_administrator_issues_codes_and_gets_them_once_with_the_slips(
+    demo: Database, app_env: Path
+) -> None:
+    at = codes_page()
+    assert not at.exception
+    assert at.title[0].value == "Svarkoder"
+    at.selectbox(key="codes_unit").set_value("NORD-EGELY")
+    at.number_input(key="codes_count").set_value(3)
+    at.button[0].click().run()
+    assert not at.exception
+    codes = at.code[0].value.splitlines()
+    assert len(codes) == 3 and all(CODE.match(code) for code in codes)
+    assert "3 koder er udstedt til Plejecenter Egely" in at.success[0].value
+    assert "vises kun nu" in at.warning[0].value
+    download = at.get("download_button")[0]
+    assert download.proto.label == "Download sedler (PDF)"
+    secret = installation_secret(app_env)
+    with demo.cursor() as cur:
+        units = cur.execute(
+            "SELECT unit_id FROM invitations WHERE code_hash IN (SELECT unnest(?::VARCHAR[]))",
+            [[code_hash(normalise_code(code), secret) for code in codes]],
+        ).fetchall()
+        audit = cur.execute("SELECT actor, detail FROM audit_log ORDER BY id DESC").fetchone()
+    assert units == [("NORD-EGELY",)] * 3
+    assert audit[0] == "demo" and "issued 3 codes" in audit[1] and codes[0] not in audit[1]
+    # "Skjul koderne" takes them off the screen; nothing can show them again.
+    at.button[1].click().run()
+    assert len(at.code) == 0
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"demo_role": "leder", "demo_role_unit": "AELDRE-NORD"},
+        {"demo_role": "med", "demo_role_committee": "HMED"},
+    ],
+)
+def test_every_role_but_administrator_is_refused(app_env: Path, state: dict[str, str]) -> None:
+    at = codes_page(**state)
+    assert not at.exception
+    assert "Kun administratorer" in at.error[0].value
+    assert len(at.selectbox(key="demo_role").options) == 3  # only the frame's role picker
+    assert len(at.table) == 0 and len(at.button) == 0
+
+
+def test_response_rates_hide_small_groups_and_count_a_new_answer(
+    demo: Database, app_env: Path
+) -> None:
+    at = codes_page()
+    rates = _rates(at)
+    assert rates.loc["Nattevagten Nord", "Brugte koder"] == HIDDEN
+    assert rates.loc["Nattevagten Nord", "Svarprocent"] == HIDDEN
+    assert rates.loc["Nattevagten Nord", "Udstedte koder"] == "6"
+    shown = rates[rates["Brugte koder"] != HIDDEN]
+    assert all(int(used) >= 5 for used in shown["Brugte koder"])
+    solhoj = rates.loc["Plejecenter Solhøj"]
+    used, issued = int(solhoj["Brugte koder"]), int(solhoj["Udstedte koder"])
+    assert solhoj["Svarprocent"] == f"{round(100 * used / issued)} %"
+    # Answer once with a fresh code: Solhøj counts one more issued code and one more used.
+    secret = installation_secret(app_env)
+    (code,) = open_codes(demo, 1, secret=secret)
+    submit_answers(demo, code, {}, None, today=TODAY, secret=secret)
+    after = _rates(codes_page()).loc["Plejecenter Solhøj"]
+    assert (int(after["Brugte koder"]), int(after["Udstedte koder"])) == (used + 1, issued + 1)
+
+
+def test_no_hidden_count_can_be_worked_out_from_the_shown_ones(
+    demo: Database, app_env: Path
+) -> None:
+    # The rule itself, checked directly on the open wave of medicin: every shown unit has at
+    # least k used codes, and what it has beyond its nearest shown sub-units is 0 or at least k.
+    with demo.cursor() as cur:
+        tree = dict(cur.execute("SELECT id, parent_id FROM units").fetchall())
+        names = dict(cur.execute("SELECT id, name FROM units").fetchall())
+        wave = cur.execute(
+            "SELECT id FROM waves WHERE project_id = 'medicin' AND opens <= ? ORDER BY opens DESC",
+            [TODAY],
+        ).fetchone()[0]
+        used = dict(
+            cur.execute(
+                "SELECT unit_id, count(*) FILTER (WHERE used) FROM invitations "
+                "WHERE wave_id = ? GROUP BY unit_id",
+                [wave],
+            ).fetchall()
+        )
+    rates = _rates(codes_page())
+    by_name = {name: unit for unit, name in names.items()}
+    shown = {by_name[name] for name in rates.index[rates["Brugte koder"] != HIDDEN]}
+
+    def below(unit: str) -> list[str]:
+        return [child for child, up in tree.items() if up == unit]
+
+    def total(unit: str) -> int:
+        return used.get(unit, 0) + sum(total(child) for child in below(unit))
+
+    def nearest_shown(unit: str) -> list[str]:
+        found = []
+        for child in below(unit):
+            found += [child] if child in shown else nearest_shown(child)
+        return found
+
+    assert {"AELDRE-NORD", "AELDRE-SYD"} <= shown and "NORD-NAT" not in shown
+    for unit in shown:
+        assert total(unit) >= 5
+        rest = total(unit) - sum(total(child) for child in nearest_shown(unit))
+        assert rest == 0 or rest >= 5, unit
+        assert int(rates.loc[names[unit], "Brugte koder"]) == total(unit)

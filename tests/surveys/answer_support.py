@@ -1,0 +1,49 @@
+"""Helpers for the answering tests: codes issued into a database for a wave in a given state."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from data import projects as project_queries
+from data.db import Database
+from data.invitations import insert_invitations
+from surveys.invitations import code_hash, format_code, issue_codes, new_code
+
+TODAY = dt.date.today()
+SECRET = b"s" * 32
+PROJECT = "medicin"
+UNIT = "NORD-SOLHOJ"
+
+
+def open_codes(db: Database, count: int, *, secret: bytes = SECRET, unit: str = UNIT) -> list[str]:
+    """``count`` fresh codes for the wave of ``medicin`` open today."""
+    issued = issue_codes(
+        db, project_id=PROJECT, unit_id=unit, count=count, actor="test", today=TODAY, secret=secret
+    )
+    return list(issued.codes)
+
+
+def wave_where(db: Database, project_id: str, condition: str) -> pd.Series:
+    """The first wave of a project that opens later (``"future"``) or has closed (``"closed"``)."""
+    waves = project_queries.waves(db, project_id)
+    opens = pd.to_datetime(waves["opens"]).dt.date
+    closes = pd.to_datetime(waves["closes"]).dt.date
+    chosen = waves[opens > TODAY] if condition == "future" else waves[closes < TODAY]
+    return chosen.iloc[0]
+
+
+def code_for_wave(db: Database, wave: pd.Series, unit: str, *, secret: bytes = SECRET) -> str:
+    """A code planted straight into any wave, closed ones too (issuing refuses those)."""
+    code = new_code()
+    insert_invitations(
+        db,
+        wave_id=int(wave["id"]),
+        unit_id=unit,
+        code_hashes=[code_hash(code, secret)],
+        actor="test",
+        action="issue_codes",
+        detail="test",
+    )
+    return format_code(code)
