@@ -137,22 +137,3 @@ def stored_snapshot(db: Database, snapshot_id: int) -> StoredSnapshot | None:
             [snapshot_id],
         ).fetchone()
     return None if row is None else StoredSnapshot(*row)
-
-
-def area_comments(
-    db: Database, project_id: str, unit_ids: list[str], wave_ids: list[int]
-) -> pd.DataFrame:
-    """Comment texts of the given waves and units: ``wave_id``, ``text`` (no response link)."""
-    with db.cursor() as cur:
-        frame = cur.execute(
-            """SELECT r.wave_id, c.text
-               FROM comments c
-               JOIN responses r ON r.id = c.response_id
-               JOIN waves w ON w.id = r.wave_id
-               WHERE w.project_id = $project
-                 AND r.unit_id IN (SELECT unnest($units::VARCHAR[]))
-                 AND r.wave_id IN (SELECT unnest($waves::INTEGER[]))
-               ORDER BY r.wave_id, c.text""",
-            {"project": project_id, "units": unit_ids, "waves": wave_ids},
-        ).df()
-    return frame.astype({"wave_id": "int64"})

@@ -1,10 +1,10 @@
 """What a MED snapshot freezes: the area's results as plain JSON-ready values, already protected.
 
-The numbers are computed the way the dashboards compute them: anonymity is applied once to the
-WHOLE organisation (so two snapshots of different areas cannot be subtracted from each other),
-over the closed waves only (a live wave would let two looks a day apart reveal one answer), and
-each view is then narrowed to the area's units. Hidden cells
-keep their place with ``hidden: true`` and every number ``None``. Names (project, units,
+The numbers come from the dashboards' own basis (``surveys.dashboard.project_basis``):
+anonymity applied once to the WHOLE organisation (so two snapshots of different areas cannot be
+subtracted from each other), over the closed waves only (a live wave would let two looks a day
+apart reveal one answer); each result is then narrowed to the area's units. Hidden cells keep
+their place with ``hidden: true`` and every number ``None``. Names (project, units,
 constructs) are copied in, so re-rendering never reads the live database again.
 """
 
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,18 +23,13 @@ from analytics import (
     compare_waves,
     long_run_flags,
     phase_trends,
-    protect_histograms,
     run_charts,
-    summarise_phases,
-    summarise_waves,
     wave_changepoints,
 )
-from analytics.protection import ProtectedScores
 from data import org as org_queries
 from data import projects as project_queries
+from data.comments import comments_in_subtree
 from data.db import Database
-from data.results import response_counts, score_histograms
-from data.snapshots import area_comments
 from medspil.errors import (
     InstrumentInvalid,
     SnapshotNoData,
@@ -44,13 +37,12 @@ from medspil.errors import (
     UnknownProject,
     UnknownUnit,
 )
-from medspil.scope import Scope
+from surveys.dashboard import ProjectBasis, project_basis
 from surveys.instrument import load_instrument
 
 AREA_KINDS = ("committee", "unit")
 SIGNIFICANT_LIST_LENGTH = 10
 COMMENT_WAVES = 3  # comments come from the latest waves whose area group is large enough
-RESPONSES = "_responses"  # pseudo-construct under which response counts are protected
 NUMBERS = ("n", "mean", "sd", "ci_low", "ci_high", "favourable_share", "mdd")
 QUANTILES = ("q10", "q25", "median", "q75", "q90")
 
@@ -83,51 +75,17 @@ def resolve_area(db: Database, kind: str, area_id: str) -> Area:
     raise ValueError(f"unknown area kind {kind!r}; use one of {AREA_KINDS}")
 
 
-@dataclass(frozen=True)
-class _Basis:
-    """One project's protected results over the whole organisation, closed waves only."""
-
-    project: dict[str, Any]
-    parent: dict[str, str | None]
-    names: dict[str, str]
-    waves: pd.DataFrame
-    protected: ProtectedScores
-    wave_summaries: pd.DataFrame
-    phase_summaries: pd.DataFrame
-    responses: pd.DataFrame
-
-    def children(self, unit: str) -> list[str]:
-        return sorted(u for u, up in self.parent.items() if up == unit)
-
-
-def _basis(db: Database, project_id: str, area: Area, today: dt.date) -> _Basis:
+def _basis(db: Database, project_id: str, area: Area, today: dt.date) -> ProjectBasis:
+    """The dashboards' protected basis of the project; refuse an area without answers."""
     project = project_queries.project(db, project_id)
     if project is None:
         raise UnknownProject(project=project_id)
-    units = org_queries.units(db)
-    parent = dict(zip(units["id"], units["parent_id"], strict=True))
-    waves = project_queries.waves(db, project_id)
-    waves = waves[pd.to_datetime(waves["closes"]).dt.date < today].reset_index(drop=True)
-    wave_phase = dict(zip(waves["id"].astype(int), waves["phase_id"].astype(int), strict=True))
-    histograms = score_histograms(db, project_id, Scope.admin())
-    histograms = histograms[histograms["wave_id"].isin(wave_phase)]
-    area_units = set(org_queries.subtree_ids(db, list(area.roots)))
-    if histograms.empty or not set(histograms["unit_id"]) & area_units:
+    basis = project_basis(db, project_id, today=today)
+    involved = {u for root in basis.project_roots for u in basis.subtree(root)}
+    inside = {u for root in area.roots if root in basis.parent for u in basis.subtree(root)}
+    if basis.protected is None or not involved & inside:
         raise SnapshotNoData(project=project["name"], area=area.name)
-    k = int(project["k_min"])
-    protected = protect_histograms(histograms, parent=parent, wave_phase=wave_phase, k=k)
-    counts = response_counts(db, project_id, Scope.admin())
-    counts = counts[counts["wave_id"].isin(wave_phase)]
-    return _Basis(
-        project=project,
-        parent=parent,
-        names=dict(zip(units["id"], units["name"], strict=True)),
-        waves=waves,
-        protected=protected,
-        wave_summaries=summarise_waves(protected),
-        phase_summaries=summarise_phases(protected),
-        responses=_protected_responses(counts, parent, wave_phase, k),
-    )
+    return basis
 
 
 def build_content(
@@ -140,13 +98,13 @@ def build_content(
 ) -> dict[str, Any]:
     """The frozen content of a snapshot of ``project_id`` for ``area`` as of ``today``."""
     basis = _basis(db, project_id, area, today)
-    project = basis.project
+    project = project_queries.project(db, project_id)
     roots = list(area.roots)
     area_units = org_queries.subtree_ids(db, roots)
-    number = dict(
-        zip(basis.waves["id"].astype(int), basis.waves["number"].astype(int), strict=True)
-    )
-    heat_rows = [u for root in roots for u in [root, *basis.children(root)] if u in area_units]
+    number = _wave_numbers(basis)
+    heat_rows = [
+        u for root in roots for u in [root, *basis.children.get(root, [])] if u in area_units
+    ]
     content: dict[str, Any] = {
         "project": {
             "id": project_id,
@@ -157,7 +115,10 @@ def build_content(
         "instrument": _instrument(project["instrument_id"]),
         "k_min": int(project["k_min"]),
         "k_comments": int(project["k_comments"]),
-        "constructs": _constructs(project["instrument_id"], basis.protected.constructs),
+        "constructs": [
+            {"id": c, "name": basis.construct_names.get(c, {"da": c, "en": c})}
+            for c in basis.constructs
+        ],
         "units": [
             {"id": u, "name": basis.names[u], "parent": None if u in roots else basis.parent[u]}
             for u in dict.fromkeys(heat_rows)
@@ -196,12 +157,16 @@ def build_content(
     content["changepoints"] = _records(_of_roots(wave_changepoints(basis.protected), roots), number)
     trends = _of_roots(phase_trends(basis.protected), roots)
     content["trends"] = _records(trends[trends["n_waves"] >= 3], number)
-    responses = basis.responses[basis.responses["unit_id"].isin(roots)]
-    content["response_rates"] = _records(responses, number)
+    content["response_rates"] = _response_rates(basis, roots, number)
     content["heatmap"] = _heatmap(basis, heat_rows, number)
     content["significant"] = _significant(content["phase_changes"], content["wave_changes"])
-    content["comments"] = _comments(db, basis, area_units, include_comments)
+    content["comments"] = _comments(basis, db, roots, include_comments)
     return content
+
+
+def _wave_numbers(basis: ProjectBasis) -> dict[int, int]:
+    """Wave id -> wave number (the content names waves by number, as people do)."""
+    return dict(zip(basis.waves["id"].astype(int), basis.waves["number"].astype(int), strict=True))
 
 
 def _of_roots(frame: pd.DataFrame, roots: list[str]) -> pd.DataFrame:
@@ -272,17 +237,6 @@ def _instrument(instrument_id: str) -> dict[str, Any]:
         "version": instrument.version,
         "title": dict(instrument.title),
     }
-
-
-def _constructs(instrument_id: str, present: Iterable[str]) -> list[dict[str, Any]]:
-    """The constructs with answers, in the instrument's order, with their names frozen."""
-    present = list(present)
-    try:
-        known = {c.id: dict(c.name) for c in load_instrument(instrument_id).constructs}
-    except InstrumentInvalid:
-        known = {}
-    order = [c for c in known if c in present] + sorted(c for c in present if c not in known)
-    return [{"id": c, "name": known.get(c, {"da": c, "en": c})} for c in order]
 
 
 def _phases(
@@ -358,54 +312,29 @@ def _collapse_levels(
     return found
 
 
-def _protected_responses(
-    counts: pd.DataFrame, parent: dict[str, str | None], wave_phase: dict[int, int], k: int
-) -> pd.DataFrame:
-    """Responses per unit subtree and wave, protected like the scores (both trees).
-
-    Columns ``unit_id``, ``wave_id``, ``responses`` and ``invited`` (None where hidden),
-    ``rate``, ``hidden``.
-    """
-    columns = ["unit_id", "wave_id", "responses", "invited", "rate", "hidden"]
-    answered = counts[counts["responses"] > 0]
-    if answered.empty:
-        return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(
-        {
-            "wave_id": answered["wave_id"],
-            "unit_id": answered["unit_id"],
-            "construct": RESPONSES,
-            "score": 0.0,
-            "n": answered["responses"],
-        }
-    )
-    protected = protect_histograms(frame, parent=parent, wave_phase=wave_phase, k=k)
-    summary = summarise_waves(protected)[["unit_id", "wave_id", "n", "hidden"]]
-    issued: dict[tuple[str, int], int] = {}
-    for row in counts.itertuples():
-        unit: str | None = row.unit_id
-        while unit is not None:
-            key = (unit, int(row.wave_id))
-            issued[key] = issued.get(key, 0) + int(row.issued)
-            unit = parent.get(unit)
-    rows = []
-    for row in summary.itertuples():
-        invited = issued.get((row.unit_id, int(row.wave_id)), 0)
-        shown = not row.hidden and invited > 0
-        rows.append(
+def _response_rates(
+    basis: ProjectBasis, roots: list[str], number: dict[int, int]
+) -> list[dict[str, Any]]:
+    """Responses, invitations and the rate per wave for each root, where the count is shown."""
+    rows = basis.responses[basis.responses["unit_id"].isin(roots)]
+    out = []
+    for row in rows.itertuples():
+        invited = int(row.issued)
+        shown = not bool(row.hidden) and invited > 0 and row.responses is not None
+        out.append(
             {
-                "unit_id": row.unit_id,
-                "wave_id": int(row.wave_id),
-                "responses": int(row.n) if shown else None,
+                "unit": row.unit_id,
+                "wave": number[int(row.wave_id)],
+                "responses": int(row.responses) if shown else None,
                 "invited": invited if shown else None,
-                "rate": int(row.n) / invited if shown else None,
+                "rate": int(row.responses) / invited if shown else None,
                 "hidden": not shown,
             }
         )
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+    return out
 
 
-def _heatmap(basis: _Basis, rows: list[str], number: dict[int, int]) -> dict[str, Any]:
+def _heatmap(basis: ProjectBasis, rows: list[str], number: dict[int, int]) -> dict[str, Any]:
     """The area's roots and their sub-units x constructs in the latest closed wave, with the
     change since the previous shown wave (one BH family: the cells shown)."""
     if basis.waves.empty:
@@ -452,30 +381,24 @@ def _significant(phase_changes: list[dict], wave_changes: list[dict]) -> list[di
     return found[:SIGNIFICANT_LIST_LENGTH]
 
 
-def _comments(db: Database, basis: _Basis, area_units: list[str], include: bool) -> dict[str, Any]:
-    """Comments of the latest waves whose area group has at least ``k_comments`` respondents.
+def _comments(basis: ProjectBasis, db: Database, roots: list[str], include: bool) -> dict:
+    """Comments of the latest waves in which the area's group may be read (the dashboards'
+    rule: at least ``k_comments`` respondents and no smaller group by subtraction).
 
-    Dated by wave only and shuffled within each wave, so their order says nothing about who
-    answered when.
+    Dated by wave only and in random order (the database shuffles them), so their order says
+    nothing about who answered when.
     """
     if not include:
         return {"included": False, "reason": "not_requested", "items": []}
-    k_comments = int(basis.project["k_comments"])
-    counts = response_counts(db, basis.project["id"], Scope.admin())
-    counts = counts[counts["unit_id"].isin(area_units)]
-    group = counts.groupby("wave_id")["responses"].sum().to_dict()
+    pairs = set(zip(basis.comment_groups["unit_id"], basis.comment_groups["wave_id"], strict=True))
     waves = [int(w) for w in reversed(basis.waves["id"].tolist())]
-    allowed = [w for w in waves if group.get(w, 0) >= k_comments][:COMMENT_WAVES]
+    allowed = [w for w in waves if all((root, w) in pairs for root in roots)][:COMMENT_WAVES]
     if not allowed:
         return {"included": False, "reason": "group_too_small", "items": []}
-    number = dict(
-        zip(basis.waves["id"].astype(int), basis.waves["number"].astype(int), strict=True)
-    )
-    found = area_comments(db, basis.project["id"], area_units, allowed)
-    shuffle = secrets.SystemRandom().shuffle
+    number = _wave_numbers(basis)
     items = []
     for wave_id in allowed:
-        texts = found[found["wave_id"] == wave_id]["text"].tolist()
-        shuffle(texts)
-        items += [{"wave": number[wave_id], "text": text} for text in texts]
+        for root in roots:
+            found = comments_in_subtree(db, basis.project_id, root, [wave_id])
+            items += [{"wave": number[wave_id], "text": text} for text in found["text"]]
     return {"included": True, "reason": "included", "items": items}
