@@ -23,7 +23,7 @@ pages = [
 # Administration (login, roles and set-up): listed for administrators and analysts only; each
 # page also refuses everyone else itself. Nobody signed in (or no access): no menu at all.
 admin_pages = [
-    st.Page("pages/admin_units.py", title=t("admin_units.title", lang), url_path="enheder"),
+    st.Page("pages/admin_units.py", title=t("admin_units.title", lang), url_path="organisation"),
     st.Page(
         "pages/admin_committees.py", title=t("admin_committees.title", lang), url_path="med-udvalg"
     ),
@@ -34,4 +34,4 @@ admin_pages = [
 ]
 role = navigation_role(st.session_state.get(ROLE_KEY))
 menu = {"": pages, t("admin.nav", lang): admin_pages} if role in ADMIN_ROLES else pages
-st.navigation(menu, position="sidebar" if role else "hidden").run()
+st.navigation(menu, position="sidebar" if role else "hidden", expanded=True).run()

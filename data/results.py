@@ -67,6 +67,44 @@ def wave_fingerprints(db: Database, project_id: str) -> tuple[tuple[int, int, in
     return tuple((int(w), int(n), int(h)) for w, n, h in rows)
 
 
+def wave_response_counts(db: Database, project_id: str) -> tuple[tuple[int, int], ...]:
+    """Per wave with responses: ``(wave_id, responses)``. Cheap enough to ask on every page."""
+    with db.cursor() as cur:
+        rows = cur.execute(
+            """SELECT r.wave_id, count(*) FROM responses r JOIN waves w ON w.id = r.wave_id
+               WHERE w.project_id = ? GROUP BY r.wave_id ORDER BY r.wave_id""",
+            [project_id],
+        ).fetchall()
+    return tuple((int(w), int(n)) for w, n in rows)
+
+
+def responses_per_wave(db: Database, project_id: str, scope: Scope) -> pd.DataFrame:
+    """Per wave: responses stored inside ``scope`` (``wave_id``, ``responses``), open waves too."""
+    with db.cursor() as cur:
+        frame = cur.execute(
+            SUBTREE_CTE
+            + """
+            SELECT r.wave_id, count(*) AS responses
+            FROM responses r JOIN waves w ON w.id = r.wave_id
+            WHERE w.project_id = $project AND r.unit_id IN (SELECT id FROM subtree)
+            GROUP BY r.wave_id ORDER BY r.wave_id
+            """,
+            {"project": project_id, "roots": _roots(db, scope)},
+        ).df()
+    return frame.astype({"wave_id": "int64", "responses": "int64"})
+
+
+def waves_started(db: Database) -> dict[str, int]:
+    """Per project id: how many of its waves have opened (for ordering project lists)."""
+    with db.cursor() as cur:
+        rows = cur.execute(
+            """SELECT p.id, count(w.id) FROM projects p
+               LEFT JOIN waves w ON w.project_id = p.id AND w.opens <= current_date
+               GROUP BY p.id"""
+        ).fetchall()
+    return {str(p): int(n) for p, n in rows}
+
+
 def refresh_score_histograms(db: Database, project_id: str) -> list[int]:
     """Bring the project's cached histograms up to date; return the waves recomputed.
 

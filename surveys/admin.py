@@ -23,6 +23,7 @@ from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
 from data.results import response_counts
+from medspil.config import settings
 from medspil.errors import AdminInputInvalid, Term, UnknownProject
 from medspil.i18n import t
 from medspil.scope import Scope
@@ -66,7 +67,8 @@ class ProjectPlan:
 
 
 def new_project_plan(today: dt.date) -> ProjectPlan:
-    """The defaults a new project form starts from: an idé phase from today."""
+    """The defaults a new project form starts from: thresholds from ``medspil.toml``, an idé
+    phase from today."""
     return ProjectPlan(
         project_id="",
         name="",
@@ -74,8 +76,8 @@ def new_project_plan(today: dt.date) -> ProjectPlan:
         unit_ids=(),
         modules=(),
         involvement="medindflydelse",
-        k_min=5,
-        k_comments=10,
+        k_min=settings().k_min,
+        k_comments=settings().k_comments,
         phases=(PhasePlan("ide", today, today + dt.timedelta(days=60), "information"),),
     )
 

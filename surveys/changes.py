@@ -21,6 +21,11 @@ from medspil.scope import Scope
 from surveys.dashboard import ProjectBasis, headline_units, project_basis, unit_choices
 from surveys.views import MIN_RUNCHART_POINTS
 
+# The list covers the headline unit and two levels below it (areas and their units for a
+# forvaltning): deeper units are one click away on Enheder, and a kommune-wide list of 500
+# teams would bury the changes that matter.
+MAX_DEPTH = 2
+
 
 @dataclass(frozen=True)
 class Change:
@@ -67,7 +72,7 @@ def recent_changes(
 ) -> ChangeList:
     """The significant changes and run-chart signals in the scope's units of one project."""
     basis = project_basis(db, project_id, today=today)
-    units = [u for u, _ in unit_choices(basis, scope)]
+    units = [u for u, depth in unit_choices(basis, scope) if depth <= MAX_DEPTH]
     if basis.protected is None or not units or basis.waves.empty:
         return ChangeList((), 0, 0, None)
     selected = select_scores(basis.protected, units=units)
@@ -117,10 +122,14 @@ def recent_changes(
     for row in readable.itertuples():
         kind = "long_run" if row.long_run_signal else "few_crossings"
         add(row.unit_id, row.construct, 0.0, t(f"dash.change_runchart_{kind}", lang))
-    for (unit, construct), rows in points.groupby(["unit_id", "construct"], sort=False):
+    shifts: dict[tuple[str, str], list[str]] = {}
+    for unit, construct, wave in zip(
+        points["unit_id"], points["construct"], points["wave_id"], strict=True
+    ):
+        shifts.setdefault((unit, construct), []).append(str(numbers[wave]))
+    for (unit, construct), listed in shifts.items():
         if (unit, construct) in found:
-            listed = ", ".join(str(numbers[w]) for w in rows["wave_id"])
-            add(unit, construct, 0.0, t("dash.change_points", lang, waves=listed))
+            add(unit, construct, 0.0, t("dash.change_points", lang, waves=", ".join(listed)))
     changes = [
         Change(
             unit,

@@ -13,6 +13,7 @@ from data import org as org_queries
 from data.db import Database
 from medspil.config import database_path
 from medspil.errors import DatabaseExists, MedspilError
+from surveys.admin_cli import register as register_admin
 from surveys.demo import build_demo
 from surveys.instrument import load_instrument
 from surveys.invite_cli import register as register_invite
@@ -120,6 +121,7 @@ def register_core(sub: argparse._SubParsersAction) -> None:
 # Each capability registers its own sub-commands; add yours here (one line).
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     register_core,
+    register_admin,
     register_snapshot,
     register_invite,
 ]

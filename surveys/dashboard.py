@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
@@ -32,7 +33,12 @@ from analytics import (
 from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
-from data.results import response_counts, score_histograms, wave_fingerprints
+from data.results import (
+    response_counts,
+    score_histograms,
+    wave_response_counts,
+    waves_started,
+)
 from medspil.errors import AccessDenied, MedspilError, UnknownProject
 from medspil.i18n import t
 from medspil.scope import Scope
@@ -71,6 +77,7 @@ class ProjectBasis:
     responses: pd.DataFrame
     comment_groups: pd.DataFrame
     children: dict[str, list[str]] = field(default_factory=dict)
+    wave_dates: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     def subtree(self, root: str) -> list[str]:
         """``root`` and every unit below it, in tree order."""
@@ -86,20 +93,27 @@ class ProjectBasis:
         return names.get(lang) or names.get("da") or construct
 
     def wave_label(self, wave_id: int, lang: str) -> str:
-        row = self.waves.loc[self.waves["id"] == wave_id].iloc[0]
-        return t("dash.wave_label", lang, number=int(row["number"]), date=_date(row["opens"]))
+        number, opens = self.wave_dates[int(wave_id)]
+        return t("dash.wave_label", lang, number=number, date=opens)
 
 
-_cache: dict[tuple, ProjectBasis] = {}
+_cache: dict[tuple, tuple[float, ProjectBasis]] = {}
 _cache_lock = threading.Lock()
+MAX_AGE = 600.0  # seconds; then the basis is rebuilt even if the response counts are equal
 
 
 def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBasis:
-    """The protected basis of one project (built once per state of its stored responses)."""
-    key = (id(db), str(db.path), project_id, today, wave_fingerprints(db, project_id))
+    """The protected basis of one project (built once per state of its stored responses).
+
+    The key holds the response count per wave (a few ms to ask); the score histogram cache
+    underneath checks response ids too, so a wave whose responses were replaced one for one
+    is picked up at the latest after ``MAX_AGE``.
+    """
+    key = (id(db), str(db.path), project_id, today, wave_response_counts(db, project_id))
+    now = time.monotonic()
     with _cache_lock:
-        cached = _cache.get(key)
-    if cached is not None:
+        built, cached = _cache.get(key, (0.0, None))
+    if cached is not None and now - built < MAX_AGE:
         return cached
     basis = _build_basis(db, project_id, today)
     with _cache_lock:
@@ -107,7 +121,7 @@ def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBa
             del _cache[old]  # an older state of the same project
         if len(_cache) >= _CACHE_SIZE:
             del _cache[next(iter(_cache))]
-        _cache[key] = basis
+        _cache[key] = (now, basis)
     return basis
 
 
@@ -155,6 +169,10 @@ def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
         responses=_protected_responses(counts, parent, wave_phase, k),
         comment_groups=_comment_groups(counts, parent, int(project["k_comments"])),
         children=children,
+        wave_dates={
+            int(w): (int(n), _date(o))
+            for w, n, o in zip(waves["id"], waves["number"], waves["opens"], strict=True)
+        },
     )
 
 
@@ -241,7 +259,7 @@ def visible_projects(db: Database, scope: Scope) -> pd.DataFrame:
     Ordered by how many waves have started, most first: the project followed longest leads.
     """
     all_projects = project_queries.projects(db)
-    started = project_queries.project_totals(db).set_index("project_id")["waves_started"]
+    started = waves_started(db)
     all_projects = all_projects.assign(_started=all_projects["id"].map(started).fillna(0))
     all_projects = all_projects.sort_values(["_started", "name"], ascending=[False, True])
     all_projects = all_projects.drop(columns="_started").reset_index(drop=True)

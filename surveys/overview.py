@@ -13,7 +13,7 @@ from analytics.timeline import phase_timeline_figure
 from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
-from data.results import response_counts
+from data.results import responses_per_wave
 from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.changes import ChangeList, LatestScores, latest_scores, recent_changes
@@ -57,7 +57,7 @@ def project_overviews(
         phases = project_queries.phases(db, project.id)
         waves = project_queries.waves(db, project.id)
         started = int((pd.to_datetime(waves["opens"]).dt.date <= today).sum())
-        per_wave = response_counts(db, project.id, scope).groupby("wave_id")["responses"].sum()
+        per_wave = responses_per_wave(db, project.id, scope).set_index("wave_id")["responses"]
         total = int(per_wave.sum())
         # A running total may only be shown when no wave inside it is hidden; otherwise the
         # next total minus this one would give a hidden wave's count.

@@ -174,7 +174,7 @@ def link(ctx: PageContext, page: str, label: str, params: dict[str, str]) -> Non
     (no navigation registered) gets a plain link to the page's URL instead.
     """
     try:
-        st.page_link(page, label=label, query_params=params, icon=":material/trending_down:")
+        st.page_link(page, label=label, query_params=params, icon=":material/show_chart:")
     except StreamlitAPIException:
         query = "&".join(f"{key}={value}" for key, value in params.items())
         st.markdown(f"[{label}](/{URL_PATHS[page]}?{query})")

@@ -75,6 +75,11 @@ def _language_switch() -> str:
 
 def _demo_scope(db: Database, lang: str) -> Scope:
     """Demo mode (no login yet): pick a role in the sidebar; the scope follows the choice."""
+    # Each page draws these widgets itself, and Streamlit drops a widget's state when the
+    # page that drew it is left: writing the values back keeps the choice across pages.
+    for key in (ROLE_KEY, ROLE_UNIT_KEY, ROLE_COMMITTEE_KEY):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
     roles = ["admin", "leder", "med"]
     role = st.sidebar.selectbox(
         t("ui.role", lang),

@@ -29,7 +29,7 @@ def _demo_file(drop: set[str], extra: str = "") -> bytes:
 def test_a_file_is_previewed_with_counts_and_applied_on_request(app_env: Path) -> None:
     at = AppTest.from_file(app_file("pages/admin_units.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
-    assert at.title[0].value == "Enheder"
+    assert at.title[0].value == "Organisation"
     new_unit = "\r\nSYD-NY;AELDRE-SYD;Plejecenter Nyhøj;enhed;20"
     at.file_uploader[0].upload("enheder.csv", _demo_file({"ADM-OKO"}, new_unit), "text/csv")
     at.run()

@@ -108,7 +108,7 @@ def test_the_menu_lists_administration_only_for_admin_and_analytiker(role_file: 
         assert not at.exception
         if listed:
             at.switch_page("pages/admin_units.py").run()
-            assert at.title[0].value == "Enheder"
+            assert at.title[0].value == "Organisation"
         else:
             with pytest.raises(ValueError):
                 at.switch_page("pages/admin_units.py")

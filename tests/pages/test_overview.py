@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from data import open_database
 from surveys.instrument import load_instrument
 from surveys.setup import register_instrument
 from tests.conftest import app_file
+from tests.pages.dash_support import DownloadSpy, run_page, spy_downloads
 
 TIMEOUT = 60
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> DownloadSpy:
+    return spy_downloads(monkeypatch)
 
 
 def _texts(at: AppTest) -> str:
@@ -91,3 +98,51 @@ def test_an_empty_database_gets_the_demo_and_a_broken_one_a_plain_error(
     at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert "kan ikke åbnes som en Medspil-database" in at.error[0].value
+
+
+# --- issue 5: latest wave, "Det har ændret sig", links -------------------------------------
+
+
+def test_the_medspil_drop_in_syd_leads_det_har_aendret_sig_with_a_link(app_env: Path) -> None:
+    at = run_page("overview")
+    assert not at.exception
+    markdown = [m.value for m in at.markdown]
+    start = markdown.index("#### Det har ændret sig")
+    heading, sentences, link = markdown[start + 1 : start + 4]
+    assert heading.startswith("**Medspil · ") and ("Syd" in heading or "Åbo" in heading)
+    assert "Faldt" in sentences and "til Udvikling (signifikant" in sentences
+    assert "Steg" in sentences and "til Implementering (signifikant" in sentences
+    assert link.startswith("[Se udviklingen](/udvikling?projekt=medicin&enhed=")
+    assert link.endswith("&omraade=medspil)")
+    assert "Benjamini-Hochberg" not in heading
+    latest = [m for m in markdown if m.startswith("#### Seneste afsluttede måling: Måling 25")]
+    assert latest  # the open wave 26 is not shown
+    first = {}
+    for metric in at.metric:  # the first project's metrics (medicin leads: most waves)
+        first.setdefault(metric.label, metric)
+    assert first["Svarprocent"].value.endswith(" %")
+    assert first["Medspil"].proto.delta.endswith("signifikant")
+
+
+def test_through_the_app_the_links_are_page_links_to_udvikling(app_env: Path) -> None:
+    at = AppTest.from_file(app_file("app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    links = at.get("page_link")
+    assert links[0].proto.page == "udvikling"
+    assert links[0].proto.query_string == "projekt=medicin&enhed=AELDRE-SYD&omraade=medspil"
+
+
+def test_a_nord_leder_sees_no_medspil_change_and_the_night_team_no_number(
+    app_env: Path, downloads
+) -> None:
+    at = run_page("overview", role="leder", unit="AELDRE-NORD")
+    assert not at.exception
+    assert not any(m.value.startswith("**Medspil") for m in at.markdown)
+    night = run_page("overview", role="leder", unit="NORD-NAT")
+    assert not night.exception
+    for metric in night.metric:
+        if metric.label not in ("Fase nu", "Målinger indtil nu"):
+            assert metric.value == "færre end k svar"
+    for raw in downloads.raw(night):
+        for line in raw.decode("utf-8-sig").splitlines()[1:]:
+            assert not any(ch.isdigit() for ch in line)

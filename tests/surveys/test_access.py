@@ -4,6 +4,7 @@ in the core query functions (not only in the menu)."""
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,19 @@ def test_a_med_scope_covers_the_committee_area_only(demo_db, rules) -> None:
     counts = response_counts(demo_db, "medicin", med)
     assert not counts.empty and set(counts["unit_id"]) <= area
     assert "NORD-SOLHOJ" not in set(counts["unit_id"])
+
+
+def test_the_documented_examples_are_valid(demo_db) -> None:
+    root = Path(__file__).resolve().parents[2] / "docs"
+    rules = load_access_rules(root / "medspil.toml.example")
+    anne = scope_for(demo_db, Identity(email="anne.hansen@fjordby.dk"), rules)
+    assert anne.unit_roots == frozenset({"AELDRE-SYD"})
+    secrets = tomllib.loads((root / "secrets.toml.example").read_text(encoding="utf-8"))
+    required = {
+        "redirect_uri",
+        "cookie_secret",
+        "client_id",
+        "client_secret",
+        "server_metadata_url",
+    }
+    assert required <= set(secrets["auth"])

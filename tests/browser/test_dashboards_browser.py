@@ -1,0 +1,114 @@
+"""The dashboards in a real browser: every page for each demo role, no exception box anywhere.
+
+One server for the whole module; each role gets a fresh browser session on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import (
+    Server,
+    assert_no_exception,
+    start_server,
+    stop_server,
+    wait_for_app,
+)
+
+pytestmark = pytest.mark.browser
+
+# url path -> the page title that shows it has rendered
+PAGES = {
+    "overblik": "Overblik",
+    "udvikling": "Udvikling",
+    "enhedskort": "Enheder",
+    "faser": "Faser",
+    "kommentarer": "Kommentarer",
+    "laes-tallene": "Sådan læser du tallene",
+}
+ROLES = [
+    ("Administrator", None, None),
+    ("Leder", "Leder for enhed", "Ældreområde Syd"),
+    ("MED-medlem", "Medlem af MED-udvalg", "Lokal-MED Ældreområde Nord"),
+]
+
+
+@pytest.fixture(scope="module")
+def dashboard_server(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("dash-browser")
+    copy = folder / "demo.duckdb"
+    copy.write_bytes(demo_file.read_bytes())
+    server = start_server(copy, folder)
+    yield server
+    stop_server(server)
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar selectbox called ``label``."""
+    box = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label)
+    box.click()
+    box.press_sequentially(option[:4])  # long lists render only what matches what is typed
+    page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+
+
+def _open(page, path: str, title: str) -> None:
+    nav = page.locator('[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]')
+    nav.filter(has=page.locator(f'span[label="{title}"]')).click()
+    if path != "overblik":  # the default page's link is the app's root
+        page.wait_for_url(f"**/{path}*")
+    page.locator("h1").filter(has_text=title).first.wait_for(state="visible")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+    assert_no_exception(page)
+
+
+@pytest.mark.parametrize(("role", "label", "choice"), ROLES, ids=["admin", "leder", "med"])
+def test_every_dashboard_page_renders_for_the_role(
+    dashboard_server: Server, browser, role: str, label: str | None, choice: str | None
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 2400}, locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(dashboard_server.url)
+        wait_for_app(page, "Overblik")
+        _choose(page, "Rolle", role)
+        if label is not None:
+            _choose(page, label, choice)
+        combobox = page.locator('[data-testid="stSidebar"]').get_by_role("combobox")
+        assert combobox.first.input_value() == role
+        assert_no_exception(page)
+        for path, title in PAGES.items():
+            _open(page, path, title)
+            body = page.locator('[data-testid="stMain"]').inner_text()
+            assert "Traceback" not in body
+            if role == "Leder":
+                assert "Ældreområde Nord" not in body, (path, body[:3000])
+        _open(page, "udvikling", "Udvikling")
+        page.get_by_text("Run chart", exact=True).first.click()
+        page.locator(".js-plotly-plot").first.wait_for(state="visible")
+        assert_no_exception(page)
+    finally:
+        context.close()
+
+
+def test_the_overview_link_opens_udvikling_on_the_syd_medspil_drop(
+    dashboard_server: Server, page
+) -> None:
+    page.goto(dashboard_server.url)
+    wait_for_app(page, "Det har ændret sig")
+    page.get_by_text("Se udviklingen").first.click()
+    page.locator("h1").filter(has_text="Udvikling").first.wait_for(state="visible")
+    page.locator(".js-plotly-plot").first.wait_for(state="visible")
+    assert_no_exception(page)
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Ældreområde Syd" in body and "Medspil" in body
+    legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+    assert "Medspil: Signifikant ændring" in legend and "Niveauskift: Medspil" in legend

@@ -1,0 +1,72 @@
+"""A signed-in leder cannot reach another unit's data on the dashboard pages: not through query
+parameters, not through the pages' session state, and not by calling the core with another
+unit id (the core refuses with ``AccessDenied``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from data import org as org_queries
+from medspil.errors import AccessDenied
+from medspil.scope import Scope
+from surveys import comments, views
+from tests.pages.login_support import role_file, signed_in, texts
+
+__all__ = ["role_file"]
+
+DASHBOARDS = ["pages/trends.py", "pages/units.py", "pages/phases.py", "pages/comments.py"]
+LEDER = Scope(role="leder", unit_roots=frozenset({"BYGPLAN"}), actor="leder@fjordby.dk")
+FOREIGN = ["Ældreområde", "Plejecenter", "Digital medicinhåndtering", "Nattevagten"]
+
+
+@pytest.mark.parametrize("page", DASHBOARDS)
+def test_a_leder_gets_only_own_units_whatever_the_address_or_state_says(
+    role_file: Path, demo_db, page: str
+) -> None:
+    at = signed_in(page, "leder")
+    at.query_params["projekt"] = "medicin"
+    at.query_params["enhed"] = "AELDRE-SYD"
+    at.session_state["dash_project"] = "medicin"
+    at.session_state["dash_unit"] = "SYD-SKOV"
+    at.session_state["dash_parent"] = "AELDRE-SYD"
+    at.run()
+    assert not at.exception, page
+    own = set(org_queries.subtree_ids(demo_db, ["BYGPLAN"]))
+    for box in at.selectbox:
+        if box.label == "Projekt":
+            assert list(box.options) == ["Digital byggesagsbehandling"], page
+    shown = texts(at) + "".join(str(df.value) for df in at.dataframe)
+    for word in FOREIGN:
+        assert word not in shown, (page, word)
+    pickers = [box for box in at.selectbox if box.key in ("dash_unit", "dash_parent")]
+    assert pickers, page
+    for box in pickers:
+        assert box.value in own, page
+        assert len(box.options) == len(own & set(org_queries.units(demo_db)["id"])), page
+
+
+def test_the_core_refuses_another_units_data_for_a_leder(demo_db) -> None:
+    today = dt.date.today()
+    with pytest.raises(AccessDenied):
+        views.trend_table(
+            demo_db, LEDER, "medicin", "AELDRE-SYD", ["medspil"], lang="da", today=today
+        )
+    with pytest.raises(AccessDenied):
+        views.trend_table(
+            demo_db, LEDER, "byggesag", "AELDRE-SYD", ["medspil"], lang="da", today=today
+        )
+    with pytest.raises(AccessDenied):
+        views.heatmap_table(demo_db, LEDER, "medicin", "AELDRE-SYD", lang="da", today=today)
+    with pytest.raises(AccessDenied):
+        views.phase_table(
+            demo_db, LEDER, "medicin", "SYD-SKOV", ["medspil"], lang="da", today=today
+        )
+    with pytest.raises(AccessDenied):
+        comments.comment_view(demo_db, LEDER, "medicin", "AELDRE-SYD", lang="da", today=today)
+    own = views.trend_table(
+        demo_db, LEDER, "byggesag", "BYGPLAN", ["medspil"], lang="da", today=today
+    )
+    assert own.unit_label == "Byg og Plan" and not own.table.empty
