@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from data import open_database
 from tests.browser.conftest import (
@@ -32,10 +33,16 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 UNIT = "NORD-SOLHOJ"
 ITEMS = 11  # medicin: the core constructs and the module "information"
-# Violations that Streamlit itself causes and the app cannot fix, with the reason. Empty today:
-# the theme's primary colour (.streamlit/config.toml) was darkened so that the selected segment
-# of the language switches keeps 4.5:1; with Streamlit's default red it failed colour-contrast.
-STREAMLIT_CAUSED: dict[str, str] = {}
+# Violations that Streamlit itself causes and the app cannot fix: rule id -> (the element they
+# are tolerated inside, the reason). Anywhere else on the page the same rule still fails.
+NAV = '[data-testid="stSidebarNav"]'
+STREAMLIT_CAUSED: dict[str, tuple[str, str]] = {
+    "list": (NAV, "Streamlit's sidebar navigation with sections puts a section's <li> items in a "
+             "<div> inside the <ul>; app.py groups the administration pages in a section"),
+    "listitem": (NAV, "the same markup seen from the <li> side: items outside a <ul>/<ol>"),
+}  # fmt: skip
+# Fixed in the app, so not listed: the selected segment of the language switches failed
+# colour-contrast with Streamlit's default red; .streamlit/config.toml sets a darker primaryColor.
 FORM = '[data-testid="stForm"]'
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -102,7 +109,7 @@ def test_a_slip_code_is_answered_on_a_phone_refused_again_and_counted(
     assert_no_exception(phone)
     assert "Digital medicinhåndtering på plejecentre" in phone.inner_text("body")
     questions = phone.locator(FORM).get_by_role("radiogroup")
-    assert questions.count() == ITEMS
+    expect(questions).to_have_count(ITEMS)
     questions.nth(0).get_by_text("Helt enig", exact=True).tap()
     questions.nth(1).get_by_text("Enig", exact=True).tap()
     questions.nth(2).get_by_text("Ved ikke / ikke relevant", exact=True).tap()
@@ -110,11 +117,11 @@ def test_a_slip_code_is_answered_on_a_phone_refused_again_and_counted(
     phone.get_by_role("button", name="Send mit svar").tap()
     wait_for_app(phone, "Tak for dit svar")
     assert_no_exception(phone)
-    assert phone.locator(FORM).count() == 0
+    expect(phone.locator(FORM)).to_have_count(0)
     # Reloading (a new session) with the same code: refused, nothing to submit.
     phone.reload()
     wait_for_app(phone, "Koden er allerede brugt")
-    assert phone.locator(FORM).count() == 0
+    expect(phone.locator(FORM)).to_have_count(0)
     # The administrator sees the answer counted for the unit at once.
     page.goto(f"{site.server.url}/svarkoder")
     wait_for_app(page, "Svarprocent pr. enhed")
@@ -127,16 +134,26 @@ def test_a_slip_code_is_answered_on_a_phone_refused_again_and_counted(
 
 
 def _serious_violations(page) -> list[str]:
+    """axe-core's serious and critical WCAG 2.1 A/AA violations, less those Streamlit causes."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
+    found = page.evaluate(
+        """async ([tags, tolerated]) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return result.violations
+                .filter((v) => v.impact === "serious" || v.impact === "critical")
+                .map((v) => ({
+                    id: v.id,
+                    help: v.help,
+                    targets: v.nodes
+                        .filter((n) => !(v.id in tolerated && document.querySelector(
+                            n.target[0])?.closest(tolerated[v.id])))
+                        .map((n) => n.target),
+                }))
+                .filter((v) => v.targets.length > 0);
+        }""",
+        [AXE_TAGS, {rule: scope for rule, (scope, _) in STREAMLIT_CAUSED.items()}],
     )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical") and v["id"] not in STREAMLIT_CAUSED
-    ]
+    return [f"{v['id']}: {v['help']} at {v['targets']}" for v in found]
 
 
 def test_the_answer_page_has_no_serious_accessibility_violations(site: AnswerSite, page) -> None:
