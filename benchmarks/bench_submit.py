@@ -4,8 +4,9 @@ Run as ``.venv/bin/python benchmarks/bench_submit.py [--threads 20] [--rounds 50
 demo kommune in a temporary folder and issues codes for the open wave of ``medicin``. Then 20
 threads (one shared connection, a cursor each, as in the app) submit full answers with a comment:
 first in bursts (all 20 press "Send" at the same moment, round after round), then back to back
-without a pause (saturation). Prints p50/p95/p99 of one ``submit_answers`` call (look-up, checks
-and the exactly-once transaction, i.e. what the respondent waits for) and the throughput.
+without a pause (saturation). Prints p50/p95/p99 of storing one response
+(``submit_form``: checks and the exactly-once transaction) and of the whole submit as the page
+runs it (``open_form`` to look the code up again, then ``submit_form``), and the throughput.
 Target: p95 under 50 ms. The numbers printed are whatever this machine measured; the machine's
 other load counts too.
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
 import tempfile
 import threading
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data import open_database  # noqa: E402
 from data.answers import table_counts  # noqa: E402
 from data.db import Database  # noqa: E402
-from surveys.answering import open_form, submit_answers  # noqa: E402
+from surveys.answering import open_form, submit_form  # noqa: E402
 from surveys.demo import build_demo  # noqa: E402
 from surveys.invitations import issue_codes  # noqa: E402
 
@@ -42,9 +42,14 @@ def percentile(values: list[float], share: float) -> float:
 
 def run_submitters(
     db: Database, batches: list[list[str]], values: dict[str, int], today: dt.date
-) -> tuple[list[float], float]:
-    """One thread per list of codes, all released together; each submits its codes in turn."""
-    timings: list[float] = []
+) -> tuple[list[float], list[float], float]:
+    """One thread per list of codes, all released together; each submits its codes in turn.
+
+    Returns the milliseconds of each store (``submit_form``), of each whole submit as the page
+    runs it (``open_form`` then ``submit_form``), and the wall-clock seconds.
+    """
+    stores: list[float] = []
+    wholes: list[float] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(batches))
 
@@ -52,10 +57,13 @@ def run_submitters(
         barrier.wait()
         for code in mine:
             begin = time.perf_counter()
-            submit_answers(db, code, values, "Benchmark-kommentar", today=today, secret=SECRET)
-            elapsed = (time.perf_counter() - begin) * 1000
+            form = open_form(db, code, lang="da", today=today, secret=SECRET)
+            opened = time.perf_counter()
+            submit_form(db, form, values, "Benchmark-kommentar", today=today, secret=SECRET)
+            done = time.perf_counter()
             with lock:
-                timings.append(elapsed)
+                stores.append((done - opened) * 1000)
+                wholes.append((done - begin) * 1000)
 
     threads = [threading.Thread(target=submitter, args=(mine,)) for mine in batches]
     wall = time.perf_counter()
@@ -63,18 +71,20 @@ def run_submitters(
         thread.start()
     for thread in threads:
         thread.join()
-    return timings, time.perf_counter() - wall
+    return stores, wholes, time.perf_counter() - wall
 
 
-def report(title: str, timings: list[float], wall: float) -> bool:
-    p50, p95, p99 = (percentile(timings, q) for q in (0.5, 0.95, 0.99))
-    print(f"{title}: {len(timings)} responses in {wall:.2f} s = {len(timings) / wall:.0f}/s")
-    print(
-        f"  time to store one response: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, "
-        f"mean {statistics.fmean(timings):.1f} ms, max {max(timings):.1f} ms"
-    )
+def report(title: str, stores: list[float], wholes: list[float], wall: float) -> bool:
+    print(f"{title}: {len(stores)} responses in {wall:.2f} s = {len(stores) / wall:.0f}/s")
+    for label, timings in (("store one response", stores), ("whole submit", wholes)):
+        p50, p95, p99 = (percentile(timings, q) for q in (0.5, 0.95, 0.99))
+        print(
+            f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, "
+            f"max {max(timings):.1f} ms"
+        )
+    p95 = percentile(stores, 0.95)
     verdict = "meets" if p95 < TARGET_P95_MS else "MISSES"
-    print(f"  p95 {verdict} the target of {TARGET_P95_MS:.0f} ms")
+    print(f"  store p95 {verdict} the target of {TARGET_P95_MS:.0f} ms")
     return p95 < TARGET_P95_MS
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from medspil.errors import InvalidCode, MedspilError
 from medspil.i18n import LANGUAGES
 from pages.common.frame import LANG_KEY, invalidate_results, page_setup
-from surveys.answering import open_form, submit_answers
+from surveys.answering import open_form, submit_form
 from surveys.invitations import installation_secret
 
 CODE_PARAM = "kode"
@@ -102,9 +102,9 @@ with st.form("answer_form"):
 if sent:
     values = {item.id: st.session_state.get(f"item_{item.id}") for item in form.items}
     try:
-        submit_answers(
+        submit_form(
             ctx.db,
-            form.code,
+            form,
             values,
             comment,
             today=dt.date.today(),

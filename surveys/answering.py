@@ -49,6 +49,8 @@ class AnswerForm:
     intro: tuple[str, ...]
     k_min: int
     closes: str
+    wave_opens: dt.date
+    wave_closes: dt.date
     items: tuple[FormItem, ...]
     options: tuple[int, ...]
     option_labels: dict[int, str]
@@ -97,6 +99,8 @@ def open_form(
         intro=tuple(t(f"answer.intro_{part}", lang, k=invitation.k_min) for part in INTRO),
         k_min=invitation.k_min,
         closes=format_date(invitation.closes),
+        wave_opens=invitation.opens,
+        wave_closes=invitation.closes,
         items=tuple(
             FormItem(id=item_id, text=text_da if lang == "da" else text_en)
             for item_id, text_da, text_en in _presented_items(db, invitation)
@@ -104,6 +108,43 @@ def open_form(
         options=(*SCALE, DONT_KNOW),
         option_labels=labels,
         comment_max_chars=COMMENT_MAX_CHARS,
+    )
+
+
+def submit_form(
+    db: Database,
+    form: AnswerForm,
+    values: Mapping[str, int | None],
+    comment: str | None,
+    *,
+    today: dt.date,
+    secret: bytes,
+) -> None:
+    """Store one response to an opened form, exactly once.
+
+    ``values`` maps the form's item ids to 1..5, ``DONT_KNOW`` or ``None`` (unanswered); every
+    item of the form gets an answer row, NULL for "Ved ikke" and unanswered. The comment is
+    stripped and dropped when empty. The wave's dates are checked again (a form may be sent after
+    midnight); whether the code is still unused is decided in the storing transaction itself.
+    """
+    if today < form.wave_opens:
+        raise WaveNotOpen(opens=format_date(form.wave_opens))
+    if today > form.wave_closes:
+        raise WaveClosed(closes=format_date(form.wave_closes))
+    item_ids = [item.id for item in form.items]
+    if set(values) - set(item_ids):
+        raise AnswerRejected()
+    answers: list[tuple[str, int | None]] = []
+    for item_id in item_ids:
+        value = values.get(item_id)
+        if value is not None and (isinstance(value, bool) or value not in (*SCALE, DONT_KNOW)):
+            raise AnswerRejected()
+        answers.append((item_id, None if value in (None, DONT_KNOW) else int(value)))
+    text = (comment or "").strip()
+    if len(text) > COMMENT_MAX_CHARS:
+        raise CommentTooLong(length=len(text), max=COMMENT_MAX_CHARS)
+    store_response(
+        db, code_hash=code_hash(form.code, secret), answers=answers, comment=text or None
     )
 
 
@@ -116,29 +157,6 @@ def submit_answers(
     today: dt.date,
     secret: bytes,
 ) -> None:
-    """Store one response for the code, exactly once.
-
-    ``values`` maps item ids to 1..5, ``DONT_KNOW`` or ``None`` (unanswered); every presented
-    item gets an answer row, NULL for "Ved ikke" and unanswered. The comment is stripped and
-    dropped when empty.
-    """
-    invitation = _open_invitation(db, code_text, secret, today)
-    item_ids = [item_id for item_id, _, _ in _presented_items(db, invitation)]
-    unknown = set(values) - set(item_ids)
-    if unknown:
-        raise AnswerRejected()
-    answers: list[tuple[str, int | None]] = []
-    for item_id in item_ids:
-        value = values.get(item_id)
-        if value is not None and (isinstance(value, bool) or value not in (*SCALE, DONT_KNOW)):
-            raise AnswerRejected()
-        answers.append((item_id, None if value in (None, DONT_KNOW) else int(value)))
-    text = (comment or "").strip()
-    if len(text) > COMMENT_MAX_CHARS:
-        raise CommentTooLong(length=len(text), max=COMMENT_MAX_CHARS)
-    store_response(
-        db,
-        code_hash=code_hash(normalise_code(code_text), secret),
-        answers=answers,
-        comment=text or None,
-    )
+    """Open the code's form and store one response to it (:func:`submit_form`), exactly once."""
+    form = open_form(db, code_text, lang="da", today=today, secret=secret)
+    submit_form(db, form, values, comment, today=today, secret=secret)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from medspil.errors import (
     WaveClosed,
     WaveNotOpen,
 )
-from surveys.answering import COMMENT_MAX_CHARS, DONT_KNOW, open_form, submit_answers
+from surveys.answering import COMMENT_MAX_CHARS, DONT_KNOW, open_form, submit_answers, submit_form
 from surveys.instrument import load_instrument
 from surveys.invitations import code_hash, normalise_code
 from tests.surveys.answer_support import SECRET, TODAY, code_for_wave, open_codes, wave_where
@@ -196,3 +197,18 @@ def test_submitting_to_a_closed_or_unopened_wave_is_refused(demo: Database) -> N
     with pytest.raises(WaveClosed):
         submit_answers(demo, closed, {}, None, today=TODAY, secret=SECRET)
     assert table_counts(demo) == counts
+
+
+def test_a_form_sent_after_its_wave_closed_is_refused_and_stores_nothing(demo: Database) -> None:
+    (code,) = open_codes(demo, 1)
+    form = open_form(demo, code, lang="en", today=TODAY, secret=SECRET)
+    counts = table_counts(demo)
+    with pytest.raises(WaveClosed):
+        submit_form(
+            demo, form, {}, None, today=form.wave_closes + dt.timedelta(days=1), secret=SECRET
+        )
+    assert table_counts(demo) == counts
+    submit_form(demo, form, {form.items[0].id: 2}, None, today=TODAY, secret=SECRET)
+    with pytest.raises(CodeUsed):  # the same opened form sent twice (back button)
+        submit_form(demo, form, {form.items[0].id: 2}, None, today=TODAY, secret=SECRET)
+    assert table_counts(demo)["responses"] == counts["responses"] + 1
