@@ -10,13 +10,9 @@ from pages.common.frame import page_setup
 from surveys.report_pdf import render_pdf
 from surveys.report_xlsx import render_csv_zip, render_xlsx
 from surveys.snapshot_charts import snapshot_figures
-from surveys.snapshot_view import (
-    SECTIONS,
-    date_text,
-    display_frame,
-    snapshot_list_table,
-    snapshot_view,
-)
+from surveys.snapshot_tables import SECTIONS, snapshot_list_table
+from surveys.snapshot_text import date_text, display_frame
+from surveys.snapshot_view import snapshot_view
 from surveys.snapshots import (
     area_label,
     can_create,

@@ -1,8 +1,7 @@
 """The snapshot as an A4 PDF for the MED agenda: HTML and CSS rendered by WeasyPrint.
 
-Charts are plotly figures turned into vector SVG by kaleido, which drives Debian's chromium.
-Starting chromium takes seconds, so one kaleido server is started per process, lazily, on the
-first figure, and shared behind a lock (kaleido's sync server serves one caller at a time).
+Charts are the page's plotly figures as vector SVG (``surveys.chart_svg``: kaleido and Debian's
+chromium, one warm server per process).
 Project, area, date and hash stand in the page margins (CSS ``@page`` boxes), so every page
 says which snapshot it belongs to.
 """
@@ -11,25 +10,19 @@ from __future__ import annotations
 
 import base64
 import html
-import threading
 from collections.abc import Iterable
 
-import kaleido
-import plotly.graph_objects as go
-from plotly.colors import hex_to_rgb, sample_colorscale
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from medspil.assets import font_path
-from medspil.errors import SnapshotRenderFailed
 from medspil.i18n import t
+from surveys.chart_svg import print_svg
 from surveys.snapshot_charts import SnapshotFigure, snapshot_figures
-from surveys.snapshot_view import SnapshotTable, SnapshotView, date_text, display_frame, number
+from surveys.snapshot_tables import SnapshotTable
+from surveys.snapshot_text import date_text, display_frame, number
+from surveys.snapshot_view import SnapshotView
 
-_kaleido_lock = threading.Lock()
-_kaleido_started = False
-PRINT_WIDTH = 760  # px at 96 dpi: about the A4 text width (180 mm)
-PRINT_HEIGHT = 380
 FONT_FAMILY = "Medspil Sans"  # the bundled DejaVu Sans, declared with @font-face below
 # The PDF page is narrower than a spreadsheet: these columns of the change tables fit A4.
 _CHANGE_COLUMNS = (
@@ -46,23 +39,6 @@ _CHANGE_COLUMNS = (
     "c_p_adjusted",
     "c_significant",
 )
-
-
-def figure_svg(figure: go.Figure) -> bytes:
-    """The figure as SVG, through the process's one kaleido server (started on first use)."""
-    global _kaleido_started
-    with _kaleido_lock:
-        try:
-            if not _kaleido_started:
-                kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-                _kaleido_started = True
-            size = {"width": figure.layout.width or PRINT_WIDTH}
-            size["height"] = figure.layout.height or PRINT_HEIGHT
-            return kaleido.calc_fig_sync(figure, opts={"format": "svg", **size})
-        except (OSError, RuntimeError, ValueError) as e:
-            raise SnapshotRenderFailed(
-                detail=str(e).splitlines()[0] if str(e) else type(e).__name__
-            ) from e
 
 
 def render_pdf(view: SnapshotView) -> bytes:
@@ -145,104 +121,9 @@ def _section(title: str, body: str) -> str:
 
 
 def _svg(figure: SnapshotFigure) -> str:
-    data = base64.b64encode(figure_svg(_for_print(figure))).decode("ascii")
+    svg = print_svg(figure.figure, font_family=FONT_FAMILY, keep_height=figure.group == "units")
+    data = base64.b64encode(svg).decode("ascii")
     return f"<img class='svg' alt='{_e(figure.title)}' src='data:image/svg+xml;base64,{data}'>"
-
-
-def _for_print(figure: SnapshotFigure) -> go.Figure:
-    """A copy sized for A4 in the PDF's font (the page's figure is untouched); the heatmap
-    keeps its height (one row per unit) and loses its colour bar (its cells carry the
-    numbers)."""
-    printed = go.Figure(figure.figure)
-    height = printed.layout.height or PRINT_HEIGHT
-    if figure.group != "units":
-        height = min(height, PRINT_HEIGHT)
-    printed.update_layout(
-        width=PRINT_WIDTH,
-        height=height,
-        font={"family": f"{FONT_FAMILY}, DejaVu Sans, sans-serif", "size": 11},
-        paper_bgcolor="#FFFFFF",
-    )
-    return _vector_heatmaps(printed)
-
-
-def _vector_heatmaps(figure: go.Figure) -> go.Figure:
-    """The figure with each heatmap cell drawn as a rectangle and its text as an annotation.
-
-    Plotly exports a heatmap as a bitmap inside the SVG; on paper the cells should stay sharp
-    like the rest of the chart. Without the heatmap traces there is no colour bar either: the
-    cells carry their numbers.
-    """
-    heatmaps = [trace for trace in figure.data if trace.type == "heatmap"]
-    if not heatmaps:
-        return figure
-    xs, ys = list(heatmaps[0].x), list(heatmaps[0].y)
-    shapes, notes = [], []
-    for trace in heatmaps:
-        gap_x, gap_y = (trace.xgap or 0) / 200, (trace.ygap or 0) / 200
-        numbers = [v for row in trace.z for v in row if v is not None]
-        low = trace.zmin if trace.zmin is not None else min(numbers, default=0)
-        high = trace.zmax if trace.zmax is not None else max(numbers, default=1)
-        for i, row in enumerate(trace.z):
-            for j, value in enumerate(row):
-                if value is None:
-                    continue
-                share = 0.5 if high == low else (value - low) / (high - low)
-                scale = [[position, _rgb(colour)] for position, colour in trace.colorscale]
-                colour = sample_colorscale(scale, [min(max(share, 0), 1)])[0]
-                shapes.append(
-                    {
-                        "type": "rect",
-                        "x0": j - 0.5 + gap_x,
-                        "x1": j + 0.5 - gap_x,
-                        "y0": i - 0.5 + gap_y,
-                        "y1": i + 0.5 - gap_y,
-                        "fillcolor": colour,
-                        "line": {"width": 0},
-                        "layer": "below",
-                    }
-                )
-                text = trace.text[i][j] if trace.text is not None else ""
-                if text:
-                    notes.append(
-                        {
-                            "x": xs[j],
-                            "y": ys[i],
-                            "text": text,
-                            "showarrow": False,
-                            "font": {"color": _text_colour(colour)},
-                        }
-                    )
-    grid = go.Scatter(
-        x=[x for _ in ys for x in xs],
-        y=[y for y in ys for _ in xs],
-        mode="markers",
-        marker={"opacity": 0},
-        hoverinfo="skip",
-        showlegend=False,
-    )
-    others = [trace for trace in figure.data if trace.type != "heatmap"]
-    vector = go.Figure(data=[grid, *others], layout=figure.layout)
-    # Assigned, not update_layout(): that would merge the new shapes into the old ones by index.
-    vector.layout.shapes = [*shapes, *figure.layout.shapes]
-    vector.layout.annotations = [*figure.layout.annotations, *notes]
-    vector.update_xaxes(showgrid=False, zeroline=False)
-    vector.update_yaxes(showgrid=False, zeroline=False)
-    return vector
-
-
-def _rgb(colour: str) -> str:
-    """'#RRGGBB' as 'rgb(r, g, b)' (what plotly's colour sampling takes); others unchanged."""
-    if colour.startswith("#"):
-        red, green, blue = hex_to_rgb(colour)
-        return f"rgb({red}, {green}, {blue})"
-    return colour
-
-
-def _text_colour(fill: str) -> str:
-    """Black on light cells, white on dark ones (relative luminance of an 'rgb(r, g, b)')."""
-    red, green, blue = (float(v) / 255 for v in fill[fill.index("(") + 1 : -1].split(","))
-    return "#000000" if 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.5 else "#FFFFFF"
 
 
 def _figure(figure: SnapshotFigure, titled: bool = True) -> str:

@@ -17,7 +17,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from medspil.i18n import t
-from surveys.snapshot_view import SnapshotTable, SnapshotView, date_text
+from surveys.snapshot_tables import SnapshotTable
+from surveys.snapshot_text import date_text
+from surveys.snapshot_view import SnapshotView
 
 _INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 _BOLD = Font(bold=True)

@@ -19,7 +19,8 @@ from analytics.charts import (
 )
 from analytics.timeline import INVOLVEMENT_COLOURS, phase_timeline_figure
 from medspil.i18n import t
-from surveys.snapshot_view import FEW_WAVES, SnapshotView, area_level, date_text
+from surveys.snapshot_text import FEW_WAVES, area_level, date_text
+from surveys.snapshot_view import SnapshotView
 
 LABEL_KEYS = (
     "y_axis",

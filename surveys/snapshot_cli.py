@@ -16,7 +16,8 @@ from medspil.config import database_path
 from medspil.errors import SnapshotUsage
 from medspil.i18n import t
 from medspil.scope import Scope
-from surveys.snapshot_view import SnapshotView, date_text, snapshot_view
+from surveys.snapshot_text import date_text
+from surveys.snapshot_view import SnapshotView, snapshot_view
 from surveys.snapshots import create_snapshot, open_snapshot, verify_snapshot, visible_snapshots
 
 EXIT_CHANGED = 1

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +14,10 @@ from pypdf import PdfReader
 
 from data.db import Database
 from medspil.scope import Scope
-from surveys.report_pdf import figure_svg, render_pdf
-from surveys.snapshot_view import date_text, snapshot_view
+from surveys.chart_svg import figure_svg
+from surveys.report_pdf import render_pdf
+from surveys.snapshot_text import date_text
+from surveys.snapshot_view import snapshot_view
 from surveys.snapshots import Snapshot, open_snapshot
 from tests.surveys.snapshot_support import (
     DIGIT,
@@ -22,6 +27,7 @@ from tests.surveys.snapshot_support import (
     make_snapshot,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "Digital medicinhåndtering på plejecentre"
 COMMITTEE = "Lokal-MED Ældreområde Nord"
 # Every section starts a page; these are their first lines, in order.
@@ -135,3 +141,27 @@ def test_a_figure_becomes_svg() -> None:
 
     svg = figure_svg(go.Figure(go.Bar(x=["Idé"], y=[1])))
     assert svg.lstrip().startswith(b"<svg") and b"Id\xc3\xa9" in svg
+
+
+def test_a_missing_browser_is_a_plain_error_not_a_hang() -> None:
+    script = """
+import plotly.graph_objects as go
+from medspil.errors import SnapshotRenderFailed
+from surveys.chart_svg import figure_svg
+try:
+    figure_svg(go.Figure(go.Bar(x=[1], y=[1])))
+except SnapshotRenderFailed as e:
+    print(e.message("da"))
+"""
+    env = {**os.environ, "BROWSER_PATH": "/nonexistent/chromium"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Rapporten kunne ikke laves")
+    assert "Tjek, at Chromium er installeret" in done.stdout

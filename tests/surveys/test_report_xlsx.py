@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from medspil.scope import Scope
 from surveys.report_xlsx import render_csv_zip, render_xlsx
-from surveys.snapshot_view import SnapshotView, date_text, snapshot_view
+from surveys.snapshot_text import date_text
+from surveys.snapshot_view import SnapshotView, snapshot_view
 from surveys.snapshots import open_snapshot
 from tests.surveys.snapshot_support import DIGIT, SMALL_TEAM, demo_database, make_snapshot
 
