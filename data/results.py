@@ -11,6 +11,7 @@ wave by wave when a wave's responses change, so dashboards never scan the answer
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pandas as pd
@@ -67,13 +68,20 @@ def wave_fingerprints(db: Database, project_id: str) -> tuple[tuple[int, int, in
     return tuple((int(w), int(n), int(h)) for w, n, h in rows)
 
 
-def wave_response_counts(db: Database, project_id: str) -> tuple[tuple[int, int], ...]:
-    """Per wave with responses: ``(wave_id, responses)``. Cheap enough to ask on every page."""
+def wave_response_counts(
+    db: Database, project_id: str, *, closed_before: dt.date | None = None
+) -> tuple[tuple[int, int], ...]:
+    """Per wave with responses: ``(wave_id, responses)``. Cheap enough to ask on every page.
+
+    With ``closed_before`` only the waves that closed before that day.
+    """
     with db.cursor() as cur:
         rows = cur.execute(
             """SELECT r.wave_id, count(*) FROM responses r JOIN waves w ON w.id = r.wave_id
-               WHERE w.project_id = ? GROUP BY r.wave_id ORDER BY r.wave_id""",
-            [project_id],
+               WHERE w.project_id = $project
+                 AND ($closed_before IS NULL OR w.closes < $closed_before)
+               GROUP BY r.wave_id ORDER BY r.wave_id""",
+            {"project": project_id, "closed_before": closed_before},
         ).fetchall()
     return tuple((int(w), int(n)) for w, n in rows)
 

@@ -105,11 +105,13 @@ MAX_AGE = 600.0  # seconds; then the basis is rebuilt even if the response count
 def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBasis:
     """The protected basis of one project (built once per state of its stored responses).
 
-    The key holds the response count per wave (a few ms to ask); the score histogram cache
+    The key holds the response count per closed wave (a few ms to ask); the histogram cache
     underneath checks response ids too, so a wave whose responses were replaced one for one
     is picked up at the latest after ``MAX_AGE``.
     """
-    key = (id(db), str(db.path), project_id, today, wave_response_counts(db, project_id))
+    # Only closed waves are shown, so answers arriving in the open wave leave the basis alone.
+    counts = wave_response_counts(db, project_id, closed_before=today)
+    key = (id(db), str(db.path), project_id, today, counts)
     now = time.monotonic()
     with _cache_lock:
         built, cached = _cache.get(key, (0.0, None))

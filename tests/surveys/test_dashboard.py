@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from data import open_database
+from data import projects as project_queries
 from data.answers import bulk_insert
 from data.db import Database
 from medspil.errors import AccessDenied
@@ -204,7 +205,9 @@ def test_comments_are_shuffled_dated_by_wave_and_filterable(demo_db: Database) -
     assert not matches_theme("Oplæringen var god.", "medspil")
 
 
-def test_a_new_response_rebuilds_the_basis(demo_copy: Path) -> None:
+def test_a_new_response_in_a_closed_wave_rebuilds_the_basis_one_in_the_open_wave_not(
+    demo_copy: Path,
+) -> None:
     db = open_database(demo_copy)
     before = project_basis(db, "medicin", today=TODAY)
     assert project_basis(db, "medicin", today=TODAY) is before
@@ -214,6 +217,23 @@ def test_a_new_response_rebuilds_the_basis(demo_copy: Path) -> None:
         db,
         {"responses": pd.DataFrame({"id": [response], "wave_id": [wave], "unit_id": ["SYD-SKOV"]})},
     )
-    assert project_basis(db, "medicin", today=TODAY) is not before
-    assert project_basis(db, "medicin", today=TODAY + dt.timedelta(days=1)) is not before
+    rebuilt = project_basis(db, "medicin", today=TODAY)
+    assert rebuilt is not before
+    assert project_basis(db, "medicin", today=TODAY + dt.timedelta(days=1)) is not rebuilt
+    open_wave = next(
+        int(w.id)
+        for w in project_queries.waves(db, "medicin").itertuples()
+        if pd.Timestamp(w.closes).date() >= TODAY
+    )
+    again = project_basis(db, "medicin", today=TODAY)
+    late = str(uuid.uuid4())
+    bulk_insert(
+        db,
+        {
+            "responses": pd.DataFrame(
+                {"id": [late], "wave_id": [open_wave], "unit_id": ["SYD-SKOV"]}
+            )
+        },
+    )
+    assert project_basis(db, "medicin", today=TODAY) is again  # the open wave is not shown
     db.close()
