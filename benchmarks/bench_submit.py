@@ -116,15 +116,17 @@ def main() -> int:
         print(f"each response: {len(items)} items and a comment; {args.threads} submitters")
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before")
         # Bursts: everyone presses "Send" at the same moment, then the next round.
-        burst_timings: list[float] = []
+        stores: list[float] = []
+        wholes: list[float] = []
         burst_wall = 0.0
         for _ in range(args.rounds):
             round_codes = [[codes.pop()] for _ in range(args.threads)]
-            timings, wall = run_submitters(db, round_codes, values, today)
-            burst_timings += timings
+            round_stores, round_wholes, wall = run_submitters(db, round_codes, values, today)
+            stores += round_stores
+            wholes += round_wholes
             burst_wall += wall
         burst_ok = report(
-            "bursts (all submit at once, round after round)", burst_timings, burst_wall
+            "bursts (all submit at once, round after round)", stores, wholes, burst_wall
         )
         # Saturation: every submitter sends its next response as soon as the last is stored.
         loop = [codes[i :: args.threads] for i in range(args.threads)]
