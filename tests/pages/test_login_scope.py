@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from data import open_database
 from data import org as org_queries
 from medspil.errors import AccessDenied
 from medspil.scope import Scope
 from surveys import comments, views
+from surveys.snapshots import create_snapshot
+from tests.conftest import TODAY
 from tests.pages.login_support import role_file, signed_in, texts
 
 __all__ = ["role_file"]
@@ -70,3 +73,32 @@ def test_the_core_refuses_another_units_data_for_a_leder(demo_db) -> None:
         demo_db, LEDER, "byggesag", "BYGPLAN", ["medspil"], lang="da", today=today
     )
     assert own.unit_label == "Byg og Plan" and not own.table.empty
+
+
+def test_snapshots_follow_the_signed_in_scope(role_file: Path, app_env: Path) -> None:
+    db = open_database(app_env)
+    admin = Scope.admin(actor="forberedt")
+    syd, nord = (
+        create_snapshot(
+            db, admin, project_id="medicin", area_kind="committee", area_id=area, today=TODAY
+        )
+        for area in ("LMED-SYD", "LMED-NORD")
+    )
+    db.close()
+    # The MED member of Lokal-MED Syd asks for Nord's snapshot through the page's state.
+    at = signed_in("pages/med_snapshot.py", "med")
+    at.session_state["snapshot_open"] = nord
+    at.run()
+    assert not at.exception
+    choices = [box for box in at.selectbox if box.key == "snapshot_open"]
+    assert [(box.value, len(box.options)) for box in choices] == [(syd, 1)]
+    assert "Lokal-MED Ældreområde Syd" in choices[0].options[0]
+    shown = texts(at)
+    assert "Lokal-MED Ældreområde Nord" not in shown and "Ældreområde Nord" not in shown
+    # A leder outside both areas sees no snapshot at all.
+    at = signed_in("pages/med_snapshot.py", "leder")
+    at.session_state["snapshot_open"] = syd
+    at.run()
+    assert not at.exception
+    assert not [box for box in at.selectbox if box.key == "snapshot_open"]
+    assert "Ældreområde" not in texts(at)

@@ -26,6 +26,7 @@ from surveys.admin import (
     project_summary,
     save_project,
 )
+from surveys.answering import submit_answers
 from surveys.committees import committee_detail, committee_table, save_committee
 from surveys.wave_planning import (
     create_waves,
@@ -34,6 +35,7 @@ from surveys.wave_planning import (
     plan_waves,
     wave_table,
 )
+from tests.surveys.answer_support import SECRET, open_codes
 
 TODAY = dt.date.today()
 D = dt.timedelta
@@ -370,3 +372,17 @@ def test_committee_forms_are_checked_whole(demo) -> None:
     ):
         assert expected in message
     assert committee_detail(demo, "LMED-SYD")[2] == ["AELDRE-SYD"]
+
+
+def test_the_audit_log_records_administration_but_never_answering(demo) -> None:
+    codes = open_codes(demo, 2)  # issuing codes is an administrative action: one row
+    issued = entries(demo)
+    assert len(issued) == 1 and issued.iloc[0]["actor"] == "test"
+    for code in codes:
+        submit_answers(demo, code, {}, "Godt projekt.", today=TODAY, secret=SECRET)
+    after = entries(demo)
+    assert len(after) == 1  # answering left no trace in the log
+    text = " ".join(after.astype(str).to_numpy().ravel())
+    for code in codes:
+        assert code not in text and code.replace("-", "") not in text
+    assert set(after.columns) == {"happened_at", "actor", "action", "detail"}
