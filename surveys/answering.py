@@ -7,6 +7,7 @@ wave open today. Each failure is its own ``MedspilError`` with a message for the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from medspil.errors import (
     WaveNotOpen,
 )
 from medspil.i18n import t
-from surveys.instrument import CORE_CONSTRUCTS, load_instrument
+from surveys.instrument import CORE_CONSTRUCTS, Instrument, load_instrument
 from surveys.invitations import code_hash, format_date, normalise_code
 
 COMMENT_MAX_CHARS = 1000
@@ -82,13 +83,20 @@ def _presented_items(db: Database, invitation: Invitation) -> list[tuple[str, st
     )
 
 
+@functools.cache
+def _instrument(instrument_id: str) -> Instrument:
+    """A bundled instrument, parsed once per process: versions are immutable once in use, and
+    parsing the file on every page view would cost more than the page's queries."""
+    return load_instrument(instrument_id)
+
+
 def open_form(
     db: Database, code_text: str, *, lang: str, today: dt.date, secret: bytes
 ) -> AnswerForm:
     """The form a code opens; raises ``InvalidCode``, ``CodeUsed``, ``WaveNotOpen`` or
     ``WaveClosed`` (with the dates) instead."""
     invitation = _open_invitation(db, code_text, secret, today)
-    instrument = load_instrument(invitation.instrument_id)
+    instrument = _instrument(invitation.instrument_id)
     labels = dict(zip(SCALE, instrument.scale_labels[lang], strict=True))
     labels[DONT_KNOW] = instrument.dont_know[lang]
     return AnswerForm(
