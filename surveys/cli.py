@@ -17,7 +17,7 @@ from surveys.admin_cli import register as register_admin
 from surveys.demo import build_demo
 from surveys.instrument import load_instrument
 from surveys.invite_cli import register as register_invite
-from surveys.setup import register_instrument
+from surveys.setup import fill_with_demo_if_new, mark_initialised, register_instrument
 from surveys.snapshot_cli import register as register_snapshot
 
 EXIT_ERROR = 2
@@ -48,6 +48,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     path = _db_path(args)
     db = _fresh_database(path, args.force)
     register_instrument(db, load_instrument())
+    mark_initialised(db)
     db.close()
     print(f"Tom database oprettet: {path}", file=sys.stderr)
     return 0
@@ -67,8 +68,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     """Make sure the database exists and is migrated; fill a missing or empty one with the demo."""
     path = _db_path(args)
     db = open_database(path)
-    if projects.is_empty(db):
-        build_demo(db, seed=1)
+    if fill_with_demo_if_new(db):
         print(f"Ingen data fundet: demokommunen er bygget i {path}.", file=sys.stderr)
     db.close()
     return 0

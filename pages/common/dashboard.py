@@ -19,7 +19,7 @@ from pages.common.frame import PageContext
 from surveys import changes, comments, dashboard, views
 from surveys.display import csv_bytes
 
-URL_PATHS = {"pages/trends.py": "udvikling"}  # as registered in app.py
+URL_PATHS = {"pages/udvikling.py": "udvikling"}  # as registered in app.py
 TTL = 600  # seconds; new answers clear the cache at once through invalidate_results
 PROJECT_KEY = "dash_project"
 UNIT_KEY = "dash_unit"

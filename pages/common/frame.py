@@ -13,14 +13,14 @@ import streamlit as st
 
 from data import open_database
 from data import org as org_queries
-from data import projects as project_queries
 from data.db import Database
 from medspil.config import database_path, settings
 from medspil.errors import MedspilError
 from medspil.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from medspil.scope import Scope
 from pages.common.auth import page_scope
-from surveys.demo import build_demo, is_demo
+from surveys.demo import is_demo
+from surveys.setup import fill_with_demo_if_new
 
 LANG_KEY = "ui_lang"
 ROLE_KEY = "demo_role"
@@ -42,8 +42,7 @@ class PageContext:
 def _open_database(path: str) -> Database:
     """One connection per database file and process; pages take cursors from it."""
     db = open_database(Path(path))
-    if project_queries.is_empty(db):
-        build_demo(db, seed=1)
+    fill_with_demo_if_new(db)
     return db
 
 

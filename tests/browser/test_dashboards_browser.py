@@ -27,7 +27,7 @@ PAGES = {
     "enhedskort": "Enheder",
     "faser": "Faser",
     "kommentarer": "Kommentarer",
-    "laes-tallene": "Sådan læser du tallene",
+    "laes_tallene": "Sådan læser du tallene",
 }
 ROLES = [
     ("Administrator", None, None),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from tests.browser.conftest import assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_overview_lists_the_demo_projects(server, page) -> None:
@@ -20,11 +24,22 @@ def test_the_overview_lists_the_demo_projects(server, page) -> None:
     assert page.evaluate("document.documentElement.lang") == "da"
 
 
-def test_a_fresh_server_opened_on_a_page_url_first_still_guards_the_page(server, page) -> None:
-    # The very first request to this server goes straight to the page URL.
-    page.goto(f"{server.url}/overview")
-    wait_for_app(page, "Digital medicinhåndtering på plejecentre")
+def test_a_fresh_server_opened_on_a_page_url_first_runs_and_guards_that_page(server, page) -> None:
+    # The very first request to this server goes straight to a page URL: Streamlit runs the
+    # page file by its name (pages/udvikling.py) before app.py has ever run.
+    page.goto(f"{server.url}/udvikling")
+    wait_for_app(page, "Spørgsmålsområder")
     assert_no_exception(page)
     body = page.inner_text("body")
+    assert "Page not found" not in body
     assert "Demodata" in body
     assert "Rolle" in body  # the page set up its own scope picker
+    assert "Run chart" in body  # the trend page itself, not Overblik
+
+
+def test_every_page_file_is_named_after_its_url_path() -> None:
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    registered = re.findall(r'"pages/(\w+)\.py",\s*title=.*?url_path="([\w-]+)"', app, re.S)
+    assert len(registered) == len(list((ROOT / "pages").glob("*.py")))
+    for stem, url_path in registered:
+        assert stem == url_path, f"pages/{stem}.py is served at /{url_path}"

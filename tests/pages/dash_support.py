@@ -14,6 +14,15 @@ from data import open_database
 from data import projects as project_queries
 from tests.conftest import app_file
 
+# Task name -> page file (page files are named after their URL path, see README).
+PAGE_FILES = {
+    "overview": "overblik",
+    "trends": "udvikling",
+    "units": "enhedskort",
+    "phases": "faser",
+    "comments": "kommentarer",
+    "howto": "laes_tallene",
+}
 TIMEOUT = 90
 HIDDEN = "færre end k svar"
 
@@ -29,7 +38,7 @@ def run_page(
     state: dict | None = None,
 ) -> AppTest:
     """Run ``pages/<page>.py`` once as the demo role, with query parameters if given."""
-    at = AppTest.from_file(app_file(f"pages/{page}.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(app_file(f"pages/{PAGE_FILES[page]}.py"), default_timeout=TIMEOUT)
     at.session_state["demo_role"] = role
     at.session_state["ui_lang"] = lang
     if unit is not None:

@@ -32,7 +32,7 @@ def demo(app_env: Path) -> Iterator[Database]:
 
 def codes_page(**state: str) -> AppTest:
     """The page with the frame's session state set, showing project ``medicin``."""
-    at = AppTest.from_file(app_file("pages/admin_codes.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(app_file("pages/svarkoder.py"), default_timeout=TIMEOUT)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()

@@ -13,7 +13,7 @@ from tests.pages.login_support import TIMEOUT
 
 
 def test_the_committees_are_listed_and_a_new_one_is_created(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/admin_committees.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app_file("pages/med_udvalg.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     table = at.dataframe[0].value.set_index("Id")
     assert table.loc["LMED-SYD", "Dækker"] == "Ældreområde Syd"
@@ -36,7 +36,7 @@ def test_the_committees_are_listed_and_a_new_one_is_created(app_env: Path) -> No
 
 
 def test_an_existing_committee_is_edited(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/admin_committees.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app_file("pages/med_udvalg.py"), default_timeout=TIMEOUT).run()
     at.selectbox(key="committee_choice").set_value("LMED-BYG").run()
     assert [t.label for t in at.text_input] == ["Navn"]  # the id of an existing one is fixed
     assert at.multiselect[0].value == ["BYGPLAN"]

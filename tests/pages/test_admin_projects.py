@@ -17,7 +17,7 @@ TODAY = dt.date.today()
 
 
 def _page() -> AppTest:
-    return AppTest.from_file(app_file("pages/admin_projects.py"), default_timeout=TIMEOUT).run()
+    return AppTest.from_file(app_file("pages/projekter.py"), default_timeout=TIMEOUT).run()
 
 
 def test_a_project_with_two_phases_is_created_through_the_form(app_env: Path) -> None:

@@ -27,7 +27,7 @@ def _demo_file(drop: set[str], extra: str = "") -> bytes:
 
 
 def test_a_file_is_previewed_with_counts_and_applied_on_request(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/admin_units.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app_file("pages/organisation.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert at.title[0].value == "Organisation"
     new_unit = "\r\nSYD-NY;AELDRE-SYD;Plejecenter Nyhøj;enhed;20"
@@ -56,7 +56,7 @@ def test_a_file_is_previewed_with_counts_and_applied_on_request(app_env: Path) -
 
 
 def test_a_bad_file_is_rejected_with_line_numbers_and_no_apply_button(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/admin_units.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app_file("pages/organisation.py"), default_timeout=TIMEOUT).run()
     bad = "id,parent_id,name,type,headcount\nA,,Top,kommune,0\nB,A,Team,team,seks\nC,X,C,team,1\n"
     at.file_uploader[0].upload("bad.csv", bad.encode(), "text/csv").run()
     assert not at.exception
@@ -68,7 +68,7 @@ def test_a_bad_file_is_rejected_with_line_numbers_and_no_apply_button(app_env: P
 
 
 def test_a_signed_in_administrator_is_the_actor_in_the_audit_log(role_file, app_env) -> None:
-    at = signed_in("pages/admin_units.py", "admin").run()
+    at = signed_in("pages/organisation.py", "admin").run()
     at.file_uploader[0].upload("enheder.csv", _demo_file({"NORD-NAT"}), "text/csv").run()
     at.button(key="units_apply").click().run()
     assert not at.exception
@@ -76,7 +76,7 @@ def test_a_signed_in_administrator_is_the_actor_in_the_audit_log(role_file, app_
     assert entries(db).iloc[0]["actor"] == "it@fjordby.dk"
     assert bool(org_queries.units(db).set_index("id").loc["NORD-NAT", "closed"])
     db.close()
-    log = signed_in("pages/admin_audit.py", "admin").run()
+    log = signed_in("pages/logbog.py", "admin").run()
     assert not log.exception
     table = log.dataframe[0].value
     assert list(table.columns) == ["Tidspunkt", "Hvem", "Handling", "Detaljer"]

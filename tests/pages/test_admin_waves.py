@@ -17,7 +17,7 @@ TODAY = dt.date.today()
 
 
 def test_the_waves_of_a_project_are_listed_with_phase_state_and_counts(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/admin_waves.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app_file("pages/maalinger.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     at.selectbox(key="waves_project").set_value("medicin").run()
     table = at.dataframe[0].value
@@ -37,7 +37,7 @@ def test_the_waves_of_a_project_are_listed_with_phase_state_and_counts(app_env: 
 
 
 def test_waves_are_planned_previewed_and_created(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/admin_waves.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app_file("pages/maalinger.py"), default_timeout=TIMEOUT).run()
     at.selectbox(key="waves_project").set_value("sensorer").run()
     before = len(at.dataframe[0].value)
     # Too early: the project's last wave has not closed yet.

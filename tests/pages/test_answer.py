@@ -36,7 +36,7 @@ def secret(app_env: Path) -> bytes:
 
 
 def answer_page(code: str | None = None, lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(app_file("pages/answer.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(app_file("pages/besvar.py"), default_timeout=TIMEOUT)
     if code is not None:
         at.query_params["kode"] = code
     if lang is not None:

@@ -10,7 +10,7 @@ from tests.conftest import app_file
 
 
 def test_the_instrument_page_lists_items_and_reliability(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/instrument.py"), default_timeout=60).run()
+    at = AppTest.from_file(app_file("pages/spoergeskema.py"), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Spørgeskema"
     items, reliability = at.dataframe[0].value, at.dataframe[1].value
@@ -23,7 +23,7 @@ def test_the_instrument_page_lists_items_and_reliability(app_env: Path) -> None:
 
 
 def test_the_instrument_page_in_english(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/instrument.py"), default_timeout=60)
+    at = AppTest.from_file(app_file("pages/spoergeskema.py"), default_timeout=60)
     at.session_state["ui_lang"] = "en"
     at.run()
     assert not at.exception

@@ -15,11 +15,11 @@ from tests.pages.login_support import PROJECTS, TIMEOUT, role_file, signed_in, t
 __all__ = ["role_file"]  # the fixture, imported for pytest
 
 ADMIN_PAGES = [
-    "pages/admin_units.py",
-    "pages/admin_committees.py",
-    "pages/admin_projects.py",
-    "pages/admin_waves.py",
-    "pages/admin_audit.py",
+    "pages/organisation.py",
+    "pages/med_udvalg.py",
+    "pages/projekter.py",
+    "pages/maalinger.py",
+    "pages/logbog.py",
 ]
 
 
@@ -28,7 +28,7 @@ def _projects(at: AppTest) -> list[str]:
 
 
 def test_nobody_signed_in_sees_only_the_login_button(role_file: Path) -> None:
-    at = signed_in("pages/overview.py", None).run()
+    at = signed_in("pages/overblik.py", None).run()
     assert not at.exception
     assert [b.label for b in at.button] == ["Log ind"]
     assert "Log ind med din kommunes login" in at.info[-1].value
@@ -38,7 +38,7 @@ def test_nobody_signed_in_sees_only_the_login_button(role_file: Path) -> None:
 
 @pytest.mark.parametrize("role", ["leder", "med", "admin", "analytiker"])
 def test_each_role_sees_the_projects_of_its_scope(role_file: Path, role: str) -> None:
-    at = signed_in("pages/overview.py", role).run()
+    at = signed_in("pages/overblik.py", role).run()
     assert not at.exception
     assert at.title[0].value == "Overblik"
     assert _projects(at) == PROJECTS[role]
@@ -50,7 +50,7 @@ def test_each_role_sees_the_projects_of_its_scope(role_file: Path, role: str) ->
 
 
 def test_an_unmapped_identity_sees_a_polite_no_access_page_and_nothing_else(role_file) -> None:
-    at = signed_in("pages/overview.py", "stranger").run()
+    at = signed_in("pages/overblik.py", "stranger").run()
     assert not at.exception
     assert "stranger@fjordby.dk, men du har ikke adgang til Medspil" in at.info[-1].value
     assert _projects(at) == [] and len(at.title) == 0 and len(at.metric) == 0
@@ -62,7 +62,7 @@ def test_an_unmapped_identity_sees_a_polite_no_access_page_and_nothing_else(role
 
 def test_a_broken_role_file_is_named_and_shows_nothing(role_file: Path) -> None:
     role_file.write_text('[[access]]\nemail = "leder@fjordby.dk"\nrole = "chef"\n')
-    at = signed_in("pages/overview.py", "leder").run()
+    at = signed_in("pages/overblik.py", "leder").run()
     assert not at.exception
     assert f"Rollefilen {role_file} skal rettes" in at.error[0].value
     assert "rollen 'chef' findes ikke" in at.error[0].value
@@ -70,7 +70,7 @@ def test_a_broken_role_file_is_named_and_shows_nothing(role_file: Path) -> None:
 
 
 def test_a_leder_cannot_widen_the_scope_through_session_state_or_query_params(role_file) -> None:
-    at = signed_in("pages/overview.py", "leder")
+    at = signed_in("pages/overblik.py", "leder")
     # The demo picker's keys mean nothing in login mode ...
     at.session_state["demo_role"] = "admin"
     at.session_state["demo_role_unit"] = "AELDRE-SYD"
@@ -107,11 +107,11 @@ def test_the_menu_lists_administration_only_for_admin_and_analytiker(role_file: 
         at = signed_in("app.py", role).run()
         assert not at.exception
         if listed:
-            at.switch_page("pages/admin_units.py").run()
+            at.switch_page("pages/organisation.py").run()
             assert at.title[0].value == "Organisation"
         else:
             with pytest.raises(ValueError):
-                at.switch_page("pages/admin_units.py")
+                at.switch_page("pages/organisation.py")
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def network_address():
 
 
 def test_demo_mode_refuses_a_network_address(app_env: Path, network_address) -> None:
-    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app_file("pages/overblik.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert "Demotilstand er slået fra" in at.error[0].value
     assert "0.0.0.0" in at.error[0].value
@@ -136,7 +136,7 @@ def test_demo_mode_on_a_network_address_runs_when_configured(
     allowed = tmp_path / "medspil.toml"
     allowed.write_text("[medspil]\nallow_demo_mode_on_network = true\n")
     monkeypatch.setenv("MEDSPIL_CONFIG", str(allowed))
-    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app_file("pages/overblik.py"), default_timeout=TIMEOUT).run()
     assert not at.exception and len(at.error) == 0
     assert "Rolle" in [s.label for s in at.selectbox]
     assert "Demotilstand: ingen login" in texts(at)

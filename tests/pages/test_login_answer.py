@@ -10,7 +10,7 @@ __all__ = ["role_file"]
 
 
 def test_the_answer_page_needs_no_login(role_file: Path) -> None:
-    at = signed_in("pages/answer.py", None).run()
+    at = signed_in("pages/besvar.py", None).run()
     assert not at.exception
     assert "Log ind" not in [b.label for b in at.button]
     assert "Din svarkode" in [t.label for t in at.text_input]

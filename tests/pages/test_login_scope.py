@@ -20,7 +20,7 @@ from tests.pages.login_support import role_file, signed_in, texts
 
 __all__ = ["role_file"]
 
-DASHBOARDS = ["pages/trends.py", "pages/units.py", "pages/phases.py", "pages/comments.py"]
+DASHBOARDS = ["pages/udvikling.py", "pages/enhedskort.py", "pages/faser.py", "pages/kommentarer.py"]
 LEDER = Scope(role="leder", unit_roots=frozenset({"BYGPLAN"}), actor="leder@fjordby.dk")
 FOREIGN = ["Ældreområde", "Plejecenter", "Digital medicinhåndtering", "Nattevagten"]
 
@@ -86,7 +86,7 @@ def test_snapshots_follow_the_signed_in_scope(role_file: Path, app_env: Path) ->
     )
     db.close()
     # The MED member of Lokal-MED Syd asks for Nord's snapshot through the page's state.
-    at = signed_in("pages/med_snapshot.py", "med")
+    at = signed_in("pages/oejebliksbillede.py", "med")
     at.session_state["snapshot_open"] = nord
     at.run()
     assert not at.exception
@@ -96,7 +96,7 @@ def test_snapshots_follow_the_signed_in_scope(role_file: Path, app_env: Path) ->
     shown = texts(at)
     assert "Lokal-MED Ældreområde Nord" not in shown and "Ældreområde Nord" not in shown
     # A leder outside both areas sees no snapshot at all.
-    at = signed_in("pages/med_snapshot.py", "leder")
+    at = signed_in("pages/oejebliksbillede.py", "leder")
     at.session_state["snapshot_open"] = syd
     at.run()
     assert not at.exception

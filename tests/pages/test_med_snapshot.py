@@ -12,7 +12,7 @@ from surveys.snapshots import create_snapshot
 from tests.conftest import TODAY, app_file
 
 TIMEOUT = 120
-PAGE = "pages/med_snapshot.py"
+PAGE = "pages/oejebliksbillede.py"
 
 
 def _snapshots(path: Path, *areas: tuple[str, str]) -> list[int]:

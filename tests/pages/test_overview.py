@@ -29,7 +29,7 @@ def _texts(at: AppTest) -> str:
 
 
 def test_overview_lists_the_demo_projects_with_timeline_and_counts(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app_file("pages/overblik.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert at.title[0].value == "Overblik"
     names = [s.value for s in at.subheader]
@@ -52,7 +52,7 @@ def test_the_app_frame_runs_the_overview_by_default(app_env: Path) -> None:
 
 
 def test_english_switch_translates_the_page(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(app_file("pages/overblik.py"), default_timeout=TIMEOUT)
     at.session_state["ui_lang"] = "en"
     at.run()
     assert not at.exception
@@ -61,7 +61,7 @@ def test_english_switch_translates_the_page(app_env: Path) -> None:
 
 
 def test_a_leder_sees_only_projects_of_their_units(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(app_file("pages/overblik.py"), default_timeout=TIMEOUT)
     at.session_state["demo_role"] = "leder"
     at.session_state["demo_role_unit"] = "BYGPLAN"
     at.run()
@@ -70,7 +70,7 @@ def test_a_leder_sees_only_projects_of_their_units(app_env: Path) -> None:
 
 
 def test_a_small_group_shows_fewer_than_k_instead_of_a_count(app_env: Path) -> None:
-    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(app_file("pages/overblik.py"), default_timeout=TIMEOUT)
     at.session_state["demo_role"] = "leder"
     at.session_state["demo_role_unit"] = "NORD-NAT"
     at.run()
@@ -89,13 +89,13 @@ def test_an_empty_database_gets_the_demo_and_a_broken_one_a_plain_error(
     register_instrument(db, load_instrument())
     db.close()
     monkeypatch.setenv("MEDSPIL_DB", str(empty))
-    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app_file("pages/overblik.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert len(at.subheader) == 3
     broken = tmp_path / "broken.duckdb"
     broken.write_bytes(b"x" * 4096)
     monkeypatch.setenv("MEDSPIL_DB", str(broken))
-    at = AppTest.from_file(app_file("pages/overview.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app_file("pages/overblik.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert "kan ikke åbnes som en Medspil-database" in at.error[0].value
 
@@ -146,3 +146,19 @@ def test_a_nord_leder_sees_no_medspil_change_and_the_night_team_no_number(
     for raw in downloads.raw(night):
         for line in raw.decode("utf-8-sig").splitlines()[1:]:
             assert not any(ch.isdigit() for ch in line)
+
+
+def test_an_initialised_installation_is_never_filled_with_the_demo(
+    app_env: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from surveys.cli import main
+
+    real = tmp_path / "real.duckdb"
+    assert main(["init", "--db", str(real)]) == 0
+    assert main(["prepare", "--db", str(real)]) == 0
+    monkeypatch.setenv("MEDSPIL_DB", str(real))
+    at = AppTest.from_file(app_file("pages/overblik.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert len(at.subheader) == 0
+    assert "Demodata" not in _texts(at)
+    assert "ingen projekter" in _texts(at)

@@ -22,7 +22,7 @@ def show_change(change, project_id: str) -> None:
         st.markdown(f"**{change.construct_label} · {change.unit_label}**")
         st.markdown("\n".join(f"- {sentence}" for sentence in change.sentences))
         params = {"projekt": project_id, "enhed": change.unit_id, "omraade": change.construct}
-        dash.link(ctx, "pages/trends.py", ctx.tr("dash.see_trend"), params)
+        dash.link(ctx, "pages/udvikling.py", ctx.tr("dash.see_trend"), params)
 
 
 ctx = page_setup("page.overview")

@@ -37,7 +37,7 @@ if DONE_KEY in st.session_state:
 st.dataframe(wave_table(ctx.db, project_id, today=today, lang=ctx.lang), hide_index=True)
 st.caption(ctx.tr("admin_waves.table_note"))
 try:
-    st.page_link("pages/admin_codes.py", label=ctx.tr("admin_waves.codes_link"), icon="🔑")
+    st.page_link("pages/svarkoder.py", label=ctx.tr("admin_waves.codes_link"), icon="🔑")
 except StreamlitPageNotFoundError:  # the page was opened on its own URL, without app.py's menu
     st.markdown(f"🔑 [{ctx.tr('admin_waves.codes_link')}](svarkoder)")
 if not editable:
