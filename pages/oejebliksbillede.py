@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from medspil.errors import MedspilError
+from medspil.errors import MedspilError, SnapshotRenderFailed
 from pages.common.frame import page_setup
 from surveys.report_pdf import render_pdf
 from surveys.report_xlsx import render_csv_zip, render_xlsx
@@ -93,8 +93,8 @@ replaced_by = listing.loc[listing["id"] == chosen, "replaced_by"].iloc[0]
 if replaced_by is not None:
     st.warning(ctx.tr("snapshot.replaced_by", id=replaced_by))
 name = f"oejebliksbillede-{snapshot.id}"
+pdf_key = f"snapshot_pdf_{snapshot.id}"  # UI state: the PDF made in this session, if any
 downloads = (
-    ("download_pdf", lambda: render_pdf(view), f"{name}.pdf", "application/pdf"),
     (
         "download_xlsx",
         lambda: render_xlsx(view),
@@ -103,7 +103,24 @@ downloads = (
     ),
     ("download_csv", lambda: render_csv_zip(view), f"{name}-csv.zip", "application/zip"),
 )
-for column, (key, data, file_name, mime) in zip(st.columns(3), downloads, strict=True):
+pdf_column, *columns = st.columns(3)
+if pdf_key in st.session_state:
+    pdf_column.download_button(
+        ctx.tr("snapshot.download_pdf"),
+        st.session_state[pdf_key],
+        f"{name}.pdf",
+        "application/pdf",
+        key="snapshot_download_pdf",
+        on_click="ignore",
+    )
+elif pdf_column.button(ctx.tr("snapshot.make_pdf"), key="snapshot_make_pdf"):
+    try:
+        with st.spinner(ctx.tr("snapshot.making_pdf")):
+            st.session_state[pdf_key] = render_pdf(view)
+        st.rerun()
+    except SnapshotRenderFailed as e:
+        pdf_column.error(e.message(lang))
+for column, (key, data, file_name, mime) in zip(columns, downloads, strict=True):
     column.download_button(
         ctx.tr(f"snapshot.{key}"), data, file_name, mime, key=f"snapshot_{key}", on_click="ignore"
     )

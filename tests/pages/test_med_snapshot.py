@@ -67,7 +67,8 @@ def test_an_administrator_creates_opens_and_verifies_a_snapshot(app_env: Path) -
     assert "Medspil: Idé" in texts and "Udvikling" in texts
     assert len(at.get("plotly_chart")) >= 8
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Download PDF", "Download regneark (XLSX)", "Download CSV-filer (zip)"]
+    assert labels == ["Download regneark (XLSX)", "Download CSV-filer (zip)"]
+    assert at.button(key="snapshot_make_pdf").label == "Lav PDF til dagsordenen"
     assert [tab.label for tab in at.tabs][-1] == "Til drøftelse i MED-udvalget"
     assert "Kommentarer" in [tab.label for tab in at.tabs]
     db = open_database(app_env)
@@ -81,7 +82,9 @@ def test_a_med_member_sees_only_the_committees_snapshots_read_only(app_env: Path
     nord, _syd = _snapshots(app_env, ("committee", "LMED-NORD"), ("committee", "LMED-SYD"))
     at = _page("med", demo_role_committee="LMED-NORD")
     assert not at.exception
-    assert not at.button and "Lav et nyt øjebliksbillede" not in [e.label for e in at.expander]
+    # Read-only: the one button makes the PDF of the frozen content; nothing can be created.
+    assert [b.key for b in at.button] == ["snapshot_make_pdf"]
+    assert "Lav et nyt øjebliksbillede" not in [e.label for e in at.expander]
     listing = at.dataframe[0].value
     assert list(listing["Nr."]) == [nord]
     assert list(listing["Område"]) == ["Lokal-MED Ældreområde Nord"]
@@ -148,3 +151,16 @@ def test_a_replaced_snapshot_says_so_and_english_works(app_env: Path) -> None:
     assert not at.exception
     assert at.title[0].value == "MED snapshot"
     assert at.success[0].value.startswith("Intact")
+
+
+def test_the_pdf_is_made_on_request_and_then_offered_for_download(app_env: Path) -> None:
+    (snapshot_id,) = _snapshots(app_env, ("committee", "LMED-SYD"))
+    at = _page()
+    assert not at.exception
+    at.button(key="snapshot_make_pdf").click().run(timeout=180)
+    assert not at.exception
+    assert not at.error
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[0] == "Download PDF"
+    pdf = at.session_state[f"snapshot_pdf_{snapshot_id}"]
+    assert pdf.startswith(b"%PDF")
