@@ -10,6 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "analytics"
 ALLOWED_THIRD_PARTY = {"numpy", "pandas", "scipy", "plotly"}
+MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
 def _top_level_imports(path: Path) -> set[str]:
@@ -22,14 +23,14 @@ def _top_level_imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_only_pure_imports(path: Path) -> None:
     foreign = _top_level_imports(path) - ALLOWED_THIRD_PARTY - {"analytics"}
     foreign -= set(sys.stdlib_module_names)
     assert foreign == set(), f"{path.name} imports {foreign}"
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_every_module_opens_with_a_docstring(path: Path) -> None:
     assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
 
