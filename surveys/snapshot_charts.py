@@ -19,29 +19,9 @@ from analytics.charts import (
 )
 from analytics.timeline import INVOLVEMENT_COLOURS, phase_timeline_figure
 from medspil.i18n import t
+from surveys.display import chart_labels
 from surveys.snapshot_text import FEW_WAVES, area_level, date_text
 from surveys.snapshot_view import SnapshotView
-
-LABEL_KEYS = (
-    "y_axis",
-    "x_axis",
-    "ci",
-    "n",
-    "hidden",
-    "significant",
-    "change_point",
-    "p_adjusted",
-    "effect",
-    "points",
-    "median",
-    "baseline",
-    "long_run",
-    "few_crossings",
-    "series",
-    "colour_bar",
-    "change",
-    "mean",
-)
 
 
 @dataclass(frozen=True)
@@ -71,7 +51,9 @@ def snapshot_figures(view: SnapshotView, *, runcharts: str = "all") -> list[Snap
                 SnapshotFigure(
                     f"involvement_{root}",
                     tr.t("fig_involvement") + suffix,
-                    involvement_figure(rows, labels=tr.labels(x_axis=tr.t("c_phase"))),
+                    involvement_figure(
+                        rows, labels=tr.labels(axes="phases", x_axis=tr.t("c_phase"))
+                    ),
                     "phases",
                 )
             )
@@ -80,7 +62,9 @@ def snapshot_figures(view: SnapshotView, *, runcharts: str = "all") -> list[Snap
             SnapshotFigure(
                 f"phases_{root}",
                 tr.t("fig_phases") + suffix,
-                phase_comparison_figure(boxes, labels=tr.labels(x_axis=tr.t("c_phase"))),
+                phase_comparison_figure(
+                    boxes, labels=tr.labels(axes="phases", x_axis=tr.t("c_phase"))
+                ),
                 "phases",
             )
         )
@@ -127,7 +111,9 @@ def snapshot_figures(view: SnapshotView, *, runcharts: str = "all") -> list[Snap
                 tr.t("t_heatmap", wave=c["heatmap"]["wave"]),
                 heatmap_figure(
                     _heatmap_cells(c, tr),
-                    labels=tr.labels(x_axis=tr.t("c_construct"), y_axis=tr.t("c_unit")),
+                    labels=tr.labels(
+                        axes="units", x_axis=tr.t("c_construct"), y_axis=tr.t("c_unit")
+                    ),
                 ),
                 "units",
             )
@@ -148,10 +134,9 @@ class _Labels:
     def t(self, key: str, **params: object) -> str:
         return t(f"snapshot.{key}", self.lang, **params)
 
-    def labels(self, **overrides: str) -> dict[str, str]:
-        found = {key: self.t(f"lbl_{key}") for key in LABEL_KEYS if key != "hidden"}
-        found["hidden"] = t("ui.fewer_than_k", self.lang)
-        return found | overrides
+    def labels(self, *, axes: str = "time", series: str = "", **overrides: str) -> dict[str, str]:
+        """The dashboards' chart words (one vocabulary for the same charts), then overrides."""
+        return chart_labels(self.lang, series=series, axes=axes) | overrides
 
     def unit(self, unit_id: str) -> str:
         return self.units.get(unit_id, unit_id)

@@ -119,7 +119,7 @@ def test_charts_are_vector_graphics_with_the_font_embedded(pages: list[str]) -> 
     reader = pytest.pdf_reader
     assert all(not page.images for page in reader.pages)
     trends = next(page for page in pages if _body(page)[0] == "Udviklingen pr. måling")
-    assert "Gennemsnit (0-100)" in trends  # an axis title: text, not pixels
+    assert "Score (0-100)" in trends  # the dashboards' axis title: text, not pixels
     fonts = set()
     for page in reader.pages:
         for font in page["/Resources"].get("/Font", {}).values():
