@@ -1,4 +1,5 @@
-"""Pure statistics for Medspil: scoring, anonymity, comparisons, run charts, change points.
+"""Pure statistics for Medspil: scoring, anonymity, comparisons, run charts, change points,
+and the shift monitor that decides what is flagged as changed.
 
 No database and no UI: functions take plain values or aggregated score histograms and return
 frozen dataclasses or tidy DataFrames in which an undefined number is ``None``.
@@ -13,9 +14,16 @@ from analytics.exceptions import InvalidInput, InvalidTree
 from analytics.multiplicity import bh_adjust
 from analytics.protection import ProtectedScores, protect_histograms
 from analytics.reliability import cronbach_alpha, cronbach_alpha_from_moments
-from analytics.results import AnhoejResult, GroupComparison, GroupSummary, MannKendallResult
+from analytics.results import (
+    AnhoejResult,
+    GroupComparison,
+    GroupSummary,
+    MannKendallResult,
+    Shift,
+)
 from analytics.runchart import anhoej
 from analytics.scoring import group_summary, item_points, respondent_construct_score
+from analytics.shifts import detect_shifts
 from analytics.suppression import visible_units
 from analytics.trend import mann_kendall
 
@@ -26,6 +34,7 @@ __all__ = [
     "InvalidInput",
     "InvalidTree",
     "MannKendallResult",
+    "Shift",
     "ProtectedScores",
     "anhoej",
     "bh_adjust",
@@ -36,6 +45,7 @@ __all__ = [
     "compare_waves",
     "cronbach_alpha",
     "cronbach_alpha_from_moments",
+    "detect_shifts",
     "group_summary",
     "item_points",
     "long_run_flags",

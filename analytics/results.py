@@ -58,3 +58,20 @@ class GroupSummary:
     ci_high: float | None
     favourable_share: float | None
     mdd: float | None
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One alarm of the shift monitor (see :func:`analytics.detect_shifts`).
+
+    ``wave``: index of the wave at which the alarm is raised; ``start``: index of the estimated
+    first wave at the new level; ``direction``: +1 up, -1 down; ``size``: the new level minus
+    the old one in points (``level_after - level_before``), both answer-weighted wave means.
+    """
+
+    wave: int
+    direction: int
+    start: int
+    size: float
+    level_before: float
+    level_after: float

@@ -12,6 +12,7 @@ import analytics
 
 STATISTICS_MODULES = [
     "aggregate",
+    "arl",
     "aggregate_comparisons",
     "aggregate_series",
     "changepoints",
@@ -21,6 +22,7 @@ STATISTICS_MODULES = [
     "reliability",
     "runchart",
     "scoring",
+    "shifts",
     "suppression",
     "trend",
 ]
