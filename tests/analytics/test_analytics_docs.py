@@ -14,6 +14,7 @@ STATISTICS_MODULES = [
     "aggregate",
     "arl",
     "aggregate_comparisons",
+    "aggregate_shifts",
     "aggregate_series",
     "changepoints",
     "comparisons",
