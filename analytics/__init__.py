@@ -7,8 +7,8 @@ frozen dataclasses or tidy DataFrames in which an undefined number is ``None``.
 
 from analytics.aggregate import summarise_phases, summarise_waves
 from analytics.aggregate_comparisons import compare_phases, compare_waves
-from analytics.aggregate_shifts import wave_shifts
 from analytics.aggregate_series import long_run_flags, phase_trends, run_charts, wave_changepoints
+from analytics.aggregate_shifts import wave_shifts
 from analytics.changepoints import changepoints
 from analytics.comparisons import compare_groups, compare_histograms
 from analytics.exceptions import InvalidInput, InvalidTree
