@@ -28,10 +28,10 @@ from data import open_database  # noqa: E402
 from data.db import Database  # noqa: E402
 from medspil.scope import Scope  # noqa: E402
 from surveys import dashboard  # noqa: E402
-from surveys.comments import comment_view  # noqa: E402
-from surveys.demo import build_demo  # noqa: E402
-from surveys.overview import project_overviews  # noqa: E402
-from surveys.views import heatmap_table, phase_table, runchart_table, trend_table  # noqa: E402
+from surveys.dashboards.comments import comment_view  # noqa: E402
+from surveys.dashboards.overview import project_overviews  # noqa: E402
+from surveys.dashboards.views import heatmap_table, phase_table, runchart_table, trend_table  # noqa: E402
+from surveys.installation.demo import build_demo  # noqa: E402
 
 TARGET_MS = 300.0
 WARM_RUNS = 5

@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data import open_database  # noqa: E402
 from data.answers import table_counts  # noqa: E402
 from data.db import Database  # noqa: E402
-from surveys.answering import open_form, submit_form  # noqa: E402
-from surveys.demo import build_demo  # noqa: E402
-from surveys.invitations import issue_codes  # noqa: E402
+from surveys.answering.codes import issue_codes  # noqa: E402
+from surveys.answering.form import open_form, submit_form  # noqa: E402
+from surveys.installation.demo import build_demo  # noqa: E402
 
 TARGET_P95_MS = 50.0
 SECRET = b"benchmark-secret-of-32-bytes...."

@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data import open_database, org, projects  # noqa: E402
 from data.answers import bulk_insert  # noqa: E402
 from data.db import Database  # noqa: E402
-from surveys.instrument import load_instrument  # noqa: E402
-from surveys.setup import register_instrument  # noqa: E402
+from surveys.installation.setup import register_instrument  # noqa: E402
+from surveys.instruments.instrument import load_instrument  # noqa: E402
 
 PROJECT = "stor"
 N_EMPLOYEES = 40_000

@@ -7,8 +7,8 @@ import streamlit as st
 from medspil.errors import InvalidCode, MedspilError
 from medspil.i18n import LANGUAGES
 from pages.common.frame import LANG_KEY, invalidate_results, page_setup
-from surveys.answering import open_form, submit_form
-from surveys.invitations import installation_secret
+from surveys.answering.codes import installation_secret
+from surveys.answering.form import open_form, submit_form
 
 CODE_PARAM = "kode"
 THANKED_KEY = "answer_thanked_code"

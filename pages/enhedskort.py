@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.charts import heatmap_figure
 from pages.common import dashboard as dash
 from pages.common.frame import page_setup
-from surveys.display import chart_labels, heatmap_rows
+from surveys.dashboards.tables import chart_labels, heatmap_rows
 
 PARENT_KEY = "dash_parent"
 

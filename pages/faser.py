@@ -5,7 +5,12 @@ import streamlit as st
 from analytics.charts import involvement_figure, phase_comparison_figure
 from pages.common import dashboard as dash
 from pages.common.frame import page_setup
-from surveys.display import chart_labels, involvement_rows, phase_box_rows, phase_comparison_rows
+from surveys.dashboards.tables import (
+    chart_labels,
+    involvement_rows,
+    phase_box_rows,
+    phase_comparison_rows,
+)
 
 ctx = page_setup("dash_page.phases")
 project = dash.pick_project(ctx)

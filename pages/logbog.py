@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.common.auth import admin_access
 from pages.common.frame import page_setup
-from surveys.audit_view import audit_table
+from surveys.administration.audit import audit_table
 
 ctx = page_setup("audit.title")
 admin_access(ctx.scope, ctx.lang)

@@ -8,8 +8,8 @@ from streamlit.errors import StreamlitPageNotFoundError
 from medspil.errors import MedspilError
 from pages.common.auth import admin_access
 from pages.common.frame import page_setup
-from surveys.admin import project_choices
-from surveys.wave_planning import (
+from surveys.administration.projects import project_choices
+from surveys.administration.waves import (
     create_waves,
     deletable_from,
     delete_waves_from,

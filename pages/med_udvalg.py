@@ -5,14 +5,14 @@ import streamlit as st
 from medspil.errors import MedspilError
 from pages.common.auth import admin_access
 from pages.common.frame import page_setup
-from surveys.committees import (
+from surveys.administration.committees import (
     LEVELS,
     committee_choices,
     committee_detail,
     committee_table,
     save_committee,
 )
-from surveys.orgimport import open_unit_choices
+from surveys.administration.organisation import open_unit_choices
 
 NEW = ""
 DONE_KEY = "committees_done"

@@ -7,13 +7,8 @@ import streamlit as st
 
 from medspil.errors import MedspilError, SnapshotRenderFailed
 from pages.common.frame import page_setup
-from surveys.report_pdf import render_pdf
-from surveys.report_xlsx import render_csv_zip, render_xlsx
-from surveys.snapshot_charts import snapshot_figures
-from surveys.snapshot_tables import SECTIONS, snapshot_list_table
-from surveys.snapshot_text import date_text, display_frame
-from surveys.snapshot_view import snapshot_view
-from surveys.snapshots import (
+from surveys.snapshots.charts import snapshot_figures
+from surveys.snapshots.freeze import (
     area_label,
     can_create,
     creatable_areas,
@@ -23,6 +18,11 @@ from surveys.snapshots import (
     verify_snapshot,
     visible_snapshots,
 )
+from surveys.snapshots.pdf import render_pdf
+from surveys.snapshots.spreadsheet import render_csv_zip, render_xlsx
+from surveys.snapshots.tables import SECTIONS, snapshot_list_table
+from surveys.snapshots.text import date_text, display_frame
+from surveys.snapshots.view import snapshot_view
 
 OPEN_KEY = "snapshot_open"
 

@@ -5,7 +5,7 @@ import streamlit as st
 from medspil.errors import MedspilError
 from pages.common.auth import admin_access
 from pages.common.frame import invalidate_results, page_setup
-from surveys.orgimport import apply_import, preview_import, unit_tree
+from surveys.administration.organisation import apply_import, preview_import, unit_tree
 
 FILE_KEY = "units_file"
 DONE_KEY = "units_import_done"

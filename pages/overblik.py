@@ -6,8 +6,8 @@ import streamlit as st
 
 from pages.common import dashboard as dash
 from pages.common.frame import page_setup
-from surveys.display import latest_metrics, latest_rows
-from surveys.overview import project_overviews
+from surveys.dashboards.overview import project_overviews
+from surveys.dashboards.tables import latest_metrics, latest_rows
 
 SHOWN_CHANGES = 5
 

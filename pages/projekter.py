@@ -8,7 +8,8 @@ from medspil.errors import MedspilError
 from pages.common.auth import admin_access
 from pages.common.frame import invalidate_results, page_setup
 from pages.common.project_form import project_form
-from surveys.admin import (
+from surveys.administration.organisation import open_unit_choices
+from surveys.administration.projects import (
     first_wave_opened,
     module_choices,
     new_project_plan,
@@ -17,7 +18,6 @@ from surveys.admin import (
     project_summary,
     save_project,
 )
-from surveys.orgimport import open_unit_choices
 
 NEW = ""
 DONE_KEY = "projects_done"

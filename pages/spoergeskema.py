@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages.common.frame import k_min, page_setup
-from surveys.instrument_report import (
+from surveys.instruments.report import (
     available_versions,
     instrument_by_id,
     items_table,

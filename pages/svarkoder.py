@@ -8,15 +8,15 @@ import streamlit as st
 from medspil.config import settings
 from medspil.errors import MedspilError
 from pages.common.frame import page_setup
-from surveys.code_admin import (
+from surveys.administration.codes import (
     issuable_wave_choices,
     project_choices,
     response_rates,
     started_wave_choices,
     unit_choices,
 )
-from surveys.invitations import installation_secret, issue_codes
-from surveys.slips import slips_pdf
+from surveys.answering.codes import installation_secret, issue_codes
+from surveys.answering.slips import slips_pdf
 
 ISSUED_KEY = "codes_issued"
 

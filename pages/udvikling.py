@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.charts import runchart_figure, trend_figure
 from pages.common import dashboard as dash
 from pages.common.frame import page_setup
-from surveys.display import chart_labels, runchart_rows, runchart_summary, trend_rows
+from surveys.dashboards.tables import chart_labels, runchart_rows, runchart_summary, trend_rows
 
 ctx = page_setup("dash_page.trends")
 project = dash.pick_project(ctx)

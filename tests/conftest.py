@@ -11,7 +11,7 @@ import pytest
 
 from data import open_database
 from data.db import Database
-from surveys.demo import build_demo
+from surveys.installation.demo import build_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date.today()

@@ -18,7 +18,7 @@ from medspil.config import settings
 from medspil.errors import DemoModeRefused, MedspilError
 from medspil.i18n import t
 from medspil.scope import Scope
-from surveys.access import (
+from surveys.administration.access import (
     check_demo_mode_allowed,
     identity_from_claims,
     load_access_rules,

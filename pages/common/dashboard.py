@@ -16,8 +16,9 @@ from streamlit.errors import StreamlitAPIException
 
 from medspil.errors import MedspilError
 from pages.common.frame import PageContext
-from surveys import changes, comments, dashboard, views
-from surveys.display import csv_bytes
+from surveys.dashboards import basis as dashboard
+from surveys.dashboards import changes, comments, views
+from surveys.dashboards.tables import csv_bytes
 
 URL_PATHS = {"pages/udvikling.py": "udvikling"}  # as registered in app.py
 TTL = 600  # seconds; new answers clear the cache at once through invalidate_results

@@ -19,8 +19,8 @@ from medspil.errors import MedspilError
 from medspil.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from medspil.scope import Scope
 from pages.common.auth import page_scope
-from surveys.demo import is_demo
-from surveys.setup import fill_with_demo_if_new
+from surveys.installation.demo import is_demo
+from surveys.installation.setup import fill_with_demo_if_new
 
 LANG_KEY = "ui_lang"
 ROLE_KEY = "demo_role"

@@ -7,8 +7,8 @@ import datetime as dt
 import streamlit as st
 
 from medspil.i18n import t
-from surveys.admin import PhasePlan, ProjectPlan
-from surveys.overview import INVOLVEMENT_LEVELS, PHASE_KINDS
+from surveys.administration.projects import PhasePlan, ProjectPlan
+from surveys.dashboards.overview import INVOLVEMENT_LEVELS, PHASE_KINDS
 
 
 def project_form(

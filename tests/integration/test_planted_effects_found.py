@@ -15,7 +15,7 @@ from data import projects as project_queries
 from data.db import Database
 from data.results import score_histograms
 from medspil.scope import Scope
-from surveys.demo import CO_DESIGN_AREA, INFO_ONLY_AREA, SMALL_TEAM
+from surveys.installation.demo import CO_DESIGN_AREA, INFO_ONLY_AREA, SMALL_TEAM
 
 
 @pytest.fixture(scope="module")

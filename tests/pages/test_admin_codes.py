@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from data import open_database
 from data.db import Database
-from surveys.answering import submit_answers
-from surveys.invitations import code_hash, installation_secret, normalise_code
+from surveys.answering.codes import code_hash, installation_secret, normalise_code
+from surveys.answering.form import submit_answers
 from tests.conftest import app_file
 from tests.surveys.answer_support import TODAY, open_codes
 

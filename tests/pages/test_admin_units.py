@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from data import open_database
 from data import org as org_queries
 from data.audit import entries
-from surveys.demo import UNITS
+from surveys.installation.demo import UNITS
 from tests.conftest import app_file
 from tests.pages.login_support import TIMEOUT, role_file, signed_in
 

@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 from data import open_database
 from data.answers import table_counts
 from data.db import Database
-from surveys.answering import COMMENT_MAX_CHARS, DONT_KNOW, submit_answers
-from surveys.instrument import load_instrument
-from surveys.invitations import code_hash, installation_secret, normalise_code
+from surveys.answering.codes import code_hash, installation_secret, normalise_code
+from surveys.answering.form import COMMENT_MAX_CHARS, DONT_KNOW, submit_answers
+from surveys.instruments.instrument import load_instrument
 from tests.conftest import app_file
 from tests.surveys.answer_support import TODAY, code_for_wave, open_codes, wave_where
 

@@ -13,8 +13,8 @@ from data import open_database
 from data import org as org_queries
 from medspil.errors import AccessDenied
 from medspil.scope import Scope
-from surveys import comments, views
-from surveys.snapshots import create_snapshot
+from surveys.dashboards import comments, views
+from surveys.snapshots.freeze import create_snapshot
 from tests.conftest import TODAY
 from tests.pages.login_support import role_file, signed_in, texts
 

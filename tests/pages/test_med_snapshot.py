@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from data import open_database
 from medspil.scope import Scope
-from surveys.snapshots import create_snapshot
+from surveys.snapshots.freeze import create_snapshot
 from tests.conftest import TODAY, app_file
 
 TIMEOUT = 120

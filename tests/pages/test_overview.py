@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data import open_database
-from surveys.instrument import load_instrument
-from surveys.setup import register_instrument
+from surveys.installation.setup import register_instrument
+from surveys.instruments.instrument import load_instrument
 from tests.conftest import app_file
 from tests.pages.dash_support import DownloadSpy, run_page, spy_downloads
 
@@ -151,7 +151,7 @@ def test_a_nord_leder_sees_no_medspil_change_and_the_night_team_no_number(
 def test_an_initialised_installation_is_never_filled_with_the_demo(
     app_env: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    from surveys.cli import main
+    from surveys.cli.main import main
 
     real = tmp_path / "real.duckdb"
     assert main(["init", "--db", str(real)]) == 0

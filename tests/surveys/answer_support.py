@@ -9,7 +9,7 @@ import pandas as pd
 from data import projects as project_queries
 from data.db import Database
 from data.invitations import insert_invitations
-from surveys.invitations import code_hash, format_code, issue_codes, new_code
+from surveys.answering.codes import code_hash, format_code, issue_codes, new_code
 
 TODAY = dt.date.today()
 SECRET = b"s" * 32

@@ -12,7 +12,7 @@ from typing import Any
 from data import open_database
 from data.db import Database
 from medspil.scope import Scope
-from surveys.snapshots import create_snapshot
+from surveys.snapshots.freeze import create_snapshot
 
 TODAY = dt.date.today()
 SMALL_TEAM = ("NORD-NAT", "Nattevagten Nord")

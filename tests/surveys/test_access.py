@@ -14,7 +14,7 @@ from data.results import response_counts, score_histograms
 from medspil.config import Settings
 from medspil.errors import AccessFileInvalid, DemoModeRefused
 from medspil.scope import Scope
-from surveys.access import (
+from surveys.administration.access import (
     Identity,
     check_demo_mode_allowed,
     identity_from_claims,
@@ -24,7 +24,7 @@ from surveys.access import (
     role_for,
     scope_for,
 )
-from surveys.overview import project_overviews
+from surveys.dashboards.overview import project_overviews
 
 ROLE_FILE = """
 [medspil]

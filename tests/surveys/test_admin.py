@@ -17,8 +17,9 @@ from data import projects as project_queries
 from data.answers import bulk_insert
 from data.audit import entries
 from medspil.errors import AdminInputInvalid
-from surveys.access import Identity, parse_access_rules, scope_for
-from surveys.admin import (
+from surveys.administration.access import Identity, parse_access_rules, scope_for
+from surveys.administration.committees import committee_detail, committee_table, save_committee
+from surveys.administration.projects import (
     PhasePlan,
     ProjectPlan,
     first_wave_opened,
@@ -26,15 +27,14 @@ from surveys.admin import (
     project_summary,
     save_project,
 )
-from surveys.answering import submit_answers
-from surveys.committees import committee_detail, committee_table, save_committee
-from surveys.wave_planning import (
+from surveys.administration.waves import (
     create_waves,
     deletable_from,
     delete_waves_from,
     plan_waves,
     wave_table,
 )
+from surveys.answering.form import submit_answers
 from tests.surveys.answer_support import SECRET, open_codes
 
 TODAY = dt.date.today()

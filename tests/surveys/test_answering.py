@@ -21,9 +21,15 @@ from medspil.errors import (
     WaveClosed,
     WaveNotOpen,
 )
-from surveys.answering import COMMENT_MAX_CHARS, DONT_KNOW, open_form, submit_answers, submit_form
-from surveys.instrument import load_instrument
-from surveys.invitations import code_hash, normalise_code
+from surveys.answering.codes import code_hash, normalise_code
+from surveys.answering.form import (
+    COMMENT_MAX_CHARS,
+    DONT_KNOW,
+    open_form,
+    submit_answers,
+    submit_form,
+)
+from surveys.instruments.instrument import load_instrument
 from tests.surveys.answer_support import SECRET, TODAY, code_for_wave, open_codes, wave_where
 
 MEDICIN_MODULES = ["information"]

@@ -97,7 +97,7 @@ def test_a_broken_file_gives_a_plain_message(tmp_path: Path, content: bytes) -> 
 
 
 def test_every_command_is_documented_in_the_readme() -> None:
-    from surveys.cli import build_parser
+    from surveys.cli.main import build_parser
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     sub = next(a for a in build_parser()._actions if a.dest == "command")

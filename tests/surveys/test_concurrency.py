@@ -18,7 +18,7 @@ from data import open_database
 from data.answers import table_counts
 from data.db import Database
 from medspil.errors import CodeUsed
-from surveys.answering import open_form, submit_answers
+from surveys.answering.form import open_form, submit_answers
 from tests.surveys.answer_support import SECRET, TODAY, open_codes
 
 DISTINCT = 40

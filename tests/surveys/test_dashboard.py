@@ -15,11 +15,11 @@ from data.answers import bulk_insert
 from data.db import Database
 from medspil.errors import AccessDenied
 from medspil.scope import Scope
-from surveys.changes import latest_scores, recent_changes
-from surveys.comments import comment_view, matches_theme
-from surveys.dashboard import headline_units, involvement_of, project_basis, unit_choices
-from surveys.demo import SMALL_TEAM
-from surveys.views import heatmap_table, phase_table, runchart_table, trend_table
+from surveys.dashboards.basis import headline_units, involvement_of, project_basis, unit_choices
+from surveys.dashboards.changes import latest_scores, recent_changes
+from surveys.dashboards.comments import comment_view, matches_theme
+from surveys.dashboards.views import heatmap_table, phase_table, runchart_table, trend_table
+from surveys.installation.demo import SMALL_TEAM
 from tests.conftest import TODAY
 
 ADMIN = Scope.admin()

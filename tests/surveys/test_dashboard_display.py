@@ -8,10 +8,10 @@ import pandas as pd
 
 from data.db import Database
 from medspil.scope import Scope
-from surveys.changes import latest_scores
-from surveys.demo import SMALL_TEAM
-from surveys.display import csv_bytes, heatmap_rows, latest_metrics, p_text, trend_rows
-from surveys.views import heatmap_table, trend_table
+from surveys.dashboards.changes import latest_scores
+from surveys.dashboards.tables import csv_bytes, heatmap_rows, latest_metrics, p_text, trend_rows
+from surveys.dashboards.views import heatmap_table, trend_table
+from surveys.installation.demo import SMALL_TEAM
 from tests.conftest import TODAY
 
 HIDDEN = "færre end k svar"

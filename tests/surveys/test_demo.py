@@ -19,7 +19,7 @@ from data import projects as project_queries
 from data.db import Database
 from data.results import response_counts, score_histograms
 from medspil.scope import Scope
-from surveys.demo import SMALL_TEAM, build_demo, is_demo
+from surveys.installation.demo import SMALL_TEAM, build_demo, is_demo
 
 DAY = dt.date(2026, 3, 3)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from medspil.errors import InstrumentInvalid
-from surveys.instrument import (
+from surveys.instruments.instrument import (
     CORE_CONSTRUCTS,
     OPTIONAL_MODULES,
     load_instrument,

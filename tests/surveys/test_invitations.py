@@ -30,8 +30,8 @@ from medspil.errors import (
     UnknownWave,
     WaveClosed,
 )
-from surveys import invitations
-from surveys.invitations import (
+from surveys.answering import codes as invitations
+from surveys.answering.codes import (
     ALPHABET,
     code_hash,
     format_code,
@@ -40,7 +40,7 @@ from surveys.invitations import (
     new_code,
     normalise_code,
 )
-from surveys.slips import SLIPS_PER_PAGE, slips_html, slips_pdf
+from surveys.answering.slips import SLIPS_PER_PAGE, slips_html, slips_pdf
 from tests.surveys.answer_support import SECRET, TODAY, code_for_wave, wave_where
 
 ROOT = Path(__file__).resolve().parents[2]

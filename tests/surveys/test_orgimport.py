@@ -16,8 +16,8 @@ from data.audit import entries
 from data.results import score_histograms
 from medspil.errors import ImportRejected, UnitFileRejected
 from medspil.scope import Scope
-from surveys.demo import UNITS
-from surveys.orgimport import apply_import, preview_import, read_unit_file
+from surveys.administration.organisation import apply_import, preview_import, read_unit_file
+from surveys.installation.demo import UNITS
 
 SMALL = [
     ("id", "parent_id", "name", "type", "headcount"),

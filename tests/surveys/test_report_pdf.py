@@ -14,11 +14,11 @@ from pypdf import PdfReader
 
 from data.db import Database
 from medspil.scope import Scope
-from surveys.chart_svg import figure_svg
-from surveys.report_pdf import render_pdf
-from surveys.snapshot_text import date_text
-from surveys.snapshot_view import snapshot_view
-from surveys.snapshots import Snapshot, open_snapshot
+from surveys.snapshots.chart_svg import figure_svg
+from surveys.snapshots.freeze import Snapshot, open_snapshot
+from surveys.snapshots.pdf import render_pdf
+from surveys.snapshots.text import date_text
+from surveys.snapshots.view import snapshot_view
 from tests.surveys.snapshot_support import (
     DIGIT,
     SMALL_TEAM,
@@ -147,7 +147,7 @@ def test_a_missing_browser_is_a_plain_error_not_a_hang() -> None:
     script = """
 import plotly.graph_objects as go
 from medspil.errors import SnapshotRenderFailed
-from surveys.chart_svg import figure_svg
+from surveys.snapshots.chart_svg import figure_svg
 try:
     figure_svg(go.Figure(go.Bar(x=[1], y=[1])))
 except SnapshotRenderFailed as e:

@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from medspil.scope import Scope
-from surveys.report_xlsx import render_csv_zip, render_xlsx
-from surveys.snapshot_text import date_text
-from surveys.snapshot_view import SnapshotView, snapshot_view
-from surveys.snapshots import open_snapshot
+from surveys.snapshots.freeze import open_snapshot
+from surveys.snapshots.spreadsheet import render_csv_zip, render_xlsx
+from surveys.snapshots.text import date_text
+from surveys.snapshots.view import SnapshotView, snapshot_view
 from tests.surveys.snapshot_support import DIGIT, SMALL_TEAM, demo_database, make_snapshot
 
 HEADER_LABELS = ["Projekt", "Område", "Dato", "Nummer", "SHA-256"]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from data import open_database
-from surveys.cli import main
+from surveys.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 

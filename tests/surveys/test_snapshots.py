@@ -30,10 +30,9 @@ from medspil.errors import (
     UnknownCommittee,
 )
 from medspil.scope import Scope
-from surveys.snapshot_charts import snapshot_figures
-from surveys.snapshot_content import build_content, resolve_area
-from surveys.snapshot_view import snapshot_view
-from surveys.snapshots import (
+from surveys.snapshots.charts import snapshot_figures
+from surveys.snapshots.content import build_content, resolve_area
+from surveys.snapshots.freeze import (
     canonical_json,
     creatable_areas,
     header_fields,
@@ -42,6 +41,7 @@ from surveys.snapshots import (
     verify_snapshot,
     visible_snapshots,
 )
+from surveys.snapshots.view import snapshot_view
 from tests.surveys.snapshot_support import (
     TODAY,
     demo_database,
@@ -171,8 +171,8 @@ def test_the_hash_is_the_same_in_another_process(db: Database) -> None:
     script = f"""
 import datetime as dt
 from data import open_database
-from surveys.snapshot_content import build_content, resolve_area
-from surveys.snapshots import canonical_json, header_fields, snapshot_hash, verify_snapshot
+from surveys.snapshots.content import build_content, resolve_area
+from surveys.snapshots.freeze import canonical_json, header_fields, snapshot_hash, verify_snapshot
 from data.snapshots import stored_snapshot
 db = open_database({str(path)!r})
 row = stored_snapshot(db, {snapshot_id})

@@ -1,0 +1,232 @@
+"""Planning a project's waves by cadence, and the table of its waves with their state.
+
+A plan such as "every 14 days from 1 March to 30 June, each open 7 days" becomes one wave per
+open date, numbered after the project's existing waves and assigned to the phase that contains
+its open date. The whole plan is checked first and stored in one transaction, or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data import admin as admin_queries
+from data import projects as project_queries
+from data.db import Database
+from medspil.errors import AdminInputInvalid, UnknownProject
+from medspil.i18n import t
+from surveys.administration.projects import format_date
+
+MAX_WAVES = 200
+
+
+@dataclass(frozen=True)
+class PlannedWave:
+    number: int
+    opens: dt.date
+    closes: dt.date
+    phase_id: int
+    phase_kind: str
+
+
+def _project(db: Database, project_id: str) -> dict:
+    project = project_queries.project(db, project_id)
+    if project is None:
+        raise UnknownProject(project=project_id)
+    return project
+
+
+def plan_waves(
+    db: Database,
+    project_id: str,
+    *,
+    first_opens: dt.date,
+    last_opens: dt.date,
+    every_days: int,
+    open_days: int,
+    today: dt.date,
+) -> list[PlannedWave]:
+    """The waves a cadence gives, each with its phase; raises ``AdminInputInvalid`` for a plan
+    that opens in the past, overlaps itself or the existing waves, or leaves the phases."""
+    _project(db, project_id)
+    problems: list[tuple[str, dict[str, object]]] = []
+    if every_days < 1 or open_days < 1:
+        problems.append(("admin_waves.problem_days", {}))
+    elif open_days > every_days:
+        problems.append(
+            ("admin_waves.problem_overlap_self", {"open": open_days, "every": every_days})
+        )
+    if last_opens < first_opens:
+        problems.append(("admin_waves.problem_order", {}))
+    if first_opens < today:
+        problems.append(("admin_waves.problem_past", {"today": format_date(today)}))
+    existing = project_queries.waves(db, project_id)
+    if not existing.empty:
+        last_closes = pd.Timestamp(existing["closes"].max()).date()
+        if first_opens <= last_closes:
+            problems.append(
+                ("admin_waves.problem_after_existing", {"closes": format_date(last_closes)})
+            )
+    if problems:
+        raise AdminInputInvalid(problems)
+    count = (last_opens - first_opens).days // every_days + 1
+    if count > MAX_WAVES:
+        raise AdminInputInvalid([("admin_waves.problem_too_many", {"max": MAX_WAVES})])
+    phases = project_queries.phases(db, project_id)
+    number = int(existing["number"].max()) if not existing.empty else 0
+    planned, outside = [], []
+    for index in range(count):
+        opens = first_opens + dt.timedelta(days=index * every_days)
+        phase = phases[
+            (pd.to_datetime(phases["starts"]).dt.date <= opens)
+            & (pd.to_datetime(phases["ends"]).dt.date >= opens)
+        ]
+        if phase.empty:
+            outside.append(format_date(opens))
+            continue
+        number += 1
+        planned.append(
+            PlannedWave(
+                number=number,
+                opens=opens,
+                closes=opens + dt.timedelta(days=open_days - 1),
+                phase_id=int(phase.iloc[0]["id"]),
+                phase_kind=str(phase.iloc[0]["kind"]),
+            )
+        )
+    if outside:
+        raise AdminInputInvalid([("admin_waves.problem_outside", {"dates": ", ".join(outside)})])
+    return planned
+
+
+def create_waves(
+    db: Database,
+    project_id: str,
+    *,
+    first_opens: dt.date,
+    last_opens: dt.date,
+    every_days: int,
+    open_days: int,
+    today: dt.date,
+    actor: str,
+) -> list[PlannedWave]:
+    """Check the plan again (the timeline may have changed since the preview) and store it."""
+    planned = plan_waves(
+        db,
+        project_id,
+        first_opens=first_opens,
+        last_opens=last_opens,
+        every_days=every_days,
+        open_days=open_days,
+        today=today,
+    )
+    instrument_id = str(_project(db, project_id)["instrument_id"])
+    detail = (
+        f"{project_id}: {len(planned)} målinger, hver {every_days}. dag fra "
+        f"{format_date(first_opens)} til {format_date(last_opens)}, åbne {open_days} dage"
+    )
+    admin_queries.insert_waves(
+        db,
+        project_id,
+        [(w.number, w.opens, w.closes, instrument_id, w.phase_id) for w in planned],
+        actor=actor,
+        detail=detail,
+    )
+    return planned
+
+
+def planned_table(planned: list[PlannedWave], lang: str) -> pd.DataFrame:
+    """A plan for the preview: number, dates and phase."""
+    return pd.DataFrame(
+        {
+            t("admin_waves.col_number", lang): [w.number for w in planned],
+            t("admin_waves.col_opens", lang): [format_date(w.opens) for w in planned],
+            t("admin_waves.col_closes", lang): [format_date(w.closes) for w in planned],
+            t("admin_waves.col_phase", lang): [t(f"phase.{w.phase_kind}", lang) for w in planned],
+        }
+    )
+
+
+def wave_state(opens: dt.date, closes: dt.date, today: dt.date) -> str:
+    if today < opens:
+        return "planned"
+    return "open" if today <= closes else "closed"
+
+
+def wave_table(db: Database, project_id: str, *, today: dt.date, lang: str) -> pd.DataFrame:
+    """Every wave of a project: dates, phase, state, codes issued and responses.
+
+    A wave's response count is shown only when it is 0 or at least the project's k; the table
+    shows no sums, so no hidden count can be worked out from it.
+    """
+    k_min = int(_project(db, project_id)["k_min"])
+    waves = admin_queries.wave_states(db, project_id)
+    fewer = t("ui.fewer_than_k", lang)
+    rows = []
+    for wave in waves.itertuples():
+        opens, closes = pd.Timestamp(wave.opens).date(), pd.Timestamp(wave.closes).date()
+        state = wave_state(opens, closes, today)
+        responses = int(wave.responses)
+        rows.append(
+            {
+                t("admin_waves.col_number", lang): int(wave.number),
+                t("admin_waves.col_opens", lang): format_date(opens),
+                t("admin_waves.col_closes", lang): format_date(closes),
+                t("admin_waves.col_phase", lang): t(f"phase.{wave.phase_kind}", lang),
+                t("admin_waves.col_state", lang): t(f"admin_waves.state_{state}", lang),
+                t("admin_waves.col_issued", lang): int(wave.issued),
+                t("admin_waves.col_responses", lang): (
+                    str(responses) if responses == 0 or responses >= k_min else fewer
+                ),
+            }
+        )
+    columns = [
+        t(f"admin_waves.col_{c}", lang)
+        for c in ("number", "opens", "closes", "phase", "state", "issued", "responses")
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def deletable_from(db: Database, project_id: str, *, today: dt.date, lang: str) -> dict[int, str]:
+    """Wave number -> label for the waves from which every later wave may still be deleted:
+    none of them has opened or has codes. Deleting from the end keeps the numbers unbroken."""
+    waves = admin_queries.wave_states(db, project_id).sort_values("number", ascending=False)
+    choices: dict[int, str] = {}
+    for w in waves.itertuples():
+        if pd.Timestamp(w.opens).date() <= today or w.issued or w.responses:
+            break
+        choices[int(w.number)] = t(
+            "admin_waves.wave_label",
+            lang,
+            number=int(w.number),
+            opens=format_date(pd.Timestamp(w.opens).date()),
+        )
+    return dict(sorted(choices.items()))
+
+
+def delete_waves_from(
+    db: Database, project_id: str, number: int, *, today: dt.date, actor: str
+) -> int:
+    """Delete wave ``number`` and every later wave, all or none; return how many went.
+
+    Refused when any of them has opened or has codes.
+    """
+    waves = admin_queries.wave_states(db, project_id)
+    doomed = waves[waves["number"] >= number]
+    if doomed.empty or number not in set(waves["number"]):
+        raise AdminInputInvalid([("admin_waves.problem_unknown_wave", {})])
+    for w in doomed.itertuples():
+        if pd.Timestamp(w.opens).date() <= today:
+            raise AdminInputInvalid(
+                [("admin_waves.problem_delete_opened", {"number": int(w.number)})]
+            )
+    last = int(doomed["number"].max())
+    detail = f"{project_id}: målinger {number}-{last}"
+    deleted = admin_queries.delete_unused_waves(
+        db, project_id, [int(i) for i in doomed["id"]], actor=actor, detail=detail
+    )
+    if not deleted:
+        raise AdminInputInvalid([("admin_waves.problem_delete_used", {"number": number})])
+    return len(doomed)

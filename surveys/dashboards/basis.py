@@ -1,0 +1,376 @@
+"""The shared basis of the dashboards: one project's protected results and the scope's units.
+
+Anonymity is applied once per project to the WHOLE organisation (``analytics.protect_histograms``
+says why: protecting only a viewer's subtree lets two viewers' screens be subtracted from each
+other); every function here and in ``surveys.dashboards.views`` then returns only units
+inside the caller's scope and refuses a unit outside it with ``AccessDenied``.
+
+Only closed waves are shown. A live wave would let someone who watches the dashboard before and
+after a colleague answers compute that one answer by subtraction (differencing over time).
+
+The protected basis costs about a second on a large kommune, so it is kept in memory per
+database, project, day and the fingerprint of the stored responses: new answers change the
+fingerprint and the next call rebuilds it; nothing else needs to be told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analytics import (
+    ProtectedScores,
+    protect_histograms,
+    summarise_phases,
+    summarise_waves,
+    visible_units,
+)
+from data import org as org_queries
+from data import projects as project_queries
+from data.db import Database
+from data.results import (
+    response_counts,
+    score_histograms,
+    wave_response_counts,
+    waves_started,
+)
+from medspil.errors import AccessDenied, MedspilError, UnknownProject
+from medspil.i18n import t
+from medspil.scope import Scope
+from surveys.instruments.instrument import load_instrument
+
+RESPONSES = "_responses"  # pseudo-construct under which response counts are protected
+_CACHE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class ProjectBasis:
+    """Everything the dashboards compute from, for one project as of one day (never scoped).
+
+    ``waves`` holds the closed waves only; ``protected`` is None when none has answers yet.
+    ``wave_summaries``/``phase_summaries`` are :func:`analytics.summarise_waves`/``_phases``;
+    ``responses`` has per unit subtree and closed wave ``issued``, ``responses`` (None when
+    hidden) and ``hidden``. ``comment_groups`` lists the (``unit_id``, ``wave_id``) groups whose
+    comments may be read: at least ``k_comments`` respondents, no differencing on the tree.
+    """
+
+    project_id: str
+    name: str
+    k_min: int
+    k_comments: int
+    constructs: tuple[str, ...]
+    construct_names: dict[str, dict[str, str]]
+    phases: pd.DataFrame
+    waves: pd.DataFrame
+    parent: dict[str, str | None]
+    names: dict[str, str]
+    project_roots: tuple[str, ...]
+    unit_levels: dict[tuple[int, str], str]
+    protected: ProtectedScores | None
+    wave_summaries: pd.DataFrame
+    phase_summaries: pd.DataFrame
+    responses: pd.DataFrame
+    comment_groups: pd.DataFrame
+    children: dict[str, list[str]] = field(default_factory=dict)
+    wave_dates: dict[int, tuple[int, str]] = field(default_factory=dict)
+
+    def subtree(self, root: str) -> list[str]:
+        """``root`` and every unit below it, in tree order."""
+        found, stack = [], [root]
+        while stack:
+            unit = stack.pop()
+            found.append(unit)
+            stack.extend(reversed(self.children.get(unit, [])))
+        return found
+
+    def construct_label(self, construct: str, lang: str) -> str:
+        names = self.construct_names.get(construct, {})
+        return names.get(lang) or names.get("da") or construct
+
+    def wave_label(self, wave_id: int, lang: str) -> str:
+        number, opens = self.wave_dates[int(wave_id)]
+        return t("dash.wave_label", lang, number=number, date=opens)
+
+
+_cache: dict[tuple, tuple[float, ProjectBasis]] = {}
+_cache_lock = threading.Lock()
+MAX_AGE = 600.0  # seconds; then the basis is rebuilt even if the response counts are equal
+
+
+def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBasis:
+    """The protected basis of one project (built once per state of its stored responses).
+
+    The key holds the response count per closed wave (a few ms to ask); the histogram cache
+    underneath checks response ids too, so a wave whose responses were replaced one for one
+    is picked up at the latest after ``MAX_AGE``.
+    """
+    # Only closed waves are shown, so answers arriving in the open wave leave the basis alone.
+    counts = wave_response_counts(db, project_id, closed_before=today)
+    key = (id(db), str(db.path), project_id, today, counts)
+    now = time.monotonic()
+    with _cache_lock:
+        built, cached = _cache.get(key, (0.0, None))
+    if cached is not None and now - built < MAX_AGE:
+        return cached
+    basis = _build_basis(db, project_id, today)
+    with _cache_lock:
+        for old in [k for k in _cache if k[:3] == key[:3]]:
+            del _cache[old]  # an older state of the same project
+        if len(_cache) >= _CACHE_SIZE:
+            del _cache[next(iter(_cache))]
+        _cache[key] = (now, basis)
+    return basis
+
+
+def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
+    project = project_queries.project(db, project_id)
+    if project is None:
+        raise UnknownProject(project=project_id)
+    units = org_queries.units(db)
+    parent = dict(zip(units["id"], units["parent_id"], strict=True))
+    children: dict[str, list[str]] = {}
+    for unit, up in parent.items():
+        if up is not None:
+            children.setdefault(up, []).append(unit)
+    phases = project_queries.phases(db, project_id)
+    waves = project_queries.waves(db, project_id)
+    waves = waves[pd.to_datetime(waves["closes"]).dt.date < today].reset_index(drop=True)
+    wave_phase = dict(zip(waves["id"].astype(int), waves["phase_id"].astype(int), strict=True))
+    histograms = score_histograms(db, project_id, Scope.admin())
+    histograms = histograms[histograms["wave_id"].isin(wave_phase)]
+    counts = response_counts(db, project_id, Scope.admin())
+    counts = counts[counts["wave_id"].isin(wave_phase)]
+    k = int(project["k_min"])
+    protected = None
+    if not histograms.empty:
+        protected = protect_histograms(histograms, parent=parent, wave_phase=wave_phase, k=k)
+    levels = project_queries.phase_unit_involvement(db, project_id)
+    return ProjectBasis(
+        project_id=project_id,
+        name=str(project["name"]),
+        k_min=k,
+        k_comments=int(project["k_comments"]),
+        constructs=_ordered_constructs(project, protected),
+        construct_names=_construct_names(str(project["instrument_id"])),
+        phases=phases,
+        waves=waves,
+        parent=parent,
+        names=dict(zip(units["id"], units["name"], strict=True)),
+        project_roots=tuple(project_queries.project_units(db, project_id)),
+        unit_levels={
+            (int(r.phase_id), str(r.unit_id)): str(r.involvement) for r in levels.itertuples()
+        },
+        protected=protected,
+        wave_summaries=summarise_waves(protected) if protected else pd.DataFrame(),
+        phase_summaries=summarise_phases(protected) if protected else pd.DataFrame(),
+        responses=_protected_responses(counts, parent, wave_phase, k),
+        comment_groups=_comment_groups(counts, parent, int(project["k_comments"])),
+        children=children,
+        wave_dates={
+            int(w): (int(n), _date(o))
+            for w, n, o in zip(waves["id"], waves["number"], waves["opens"], strict=True)
+        },
+    )
+
+
+def _ordered_constructs(project: dict, protected: ProtectedScores | None) -> tuple[str, ...]:
+    if protected is None:
+        return ()
+    try:
+        order = [c.id for c in load_instrument(str(project["instrument_id"])).constructs]
+    except MedspilError:
+        order = []
+    present = list(protected.constructs)
+    return tuple(sorted(present, key=lambda c: (order.index(c) if c in order else 99, c)))
+
+
+def _construct_names(instrument_id: str) -> dict[str, dict[str, str]]:
+    try:
+        instrument = load_instrument(instrument_id)
+    except MedspilError:
+        return {}
+    return {c.id: dict(c.name) for c in instrument.constructs}
+
+
+def _protected_responses(
+    counts: pd.DataFrame, parent: dict, wave_phase: dict, k: int
+) -> pd.DataFrame:
+    """Responses per unit subtree and wave, protected like the scores; codes issued alongside."""
+    columns = ["unit_id", "wave_id", "issued", "responses", "hidden"]
+    answered = counts[counts["responses"] > 0]
+    if answered.empty:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(
+        {
+            "wave_id": answered["wave_id"],
+            "unit_id": answered["unit_id"],
+            "construct": RESPONSES,
+            "score": 0.0,
+            "n": answered["responses"],
+        }
+    )
+    protected = protect_histograms(frame, parent=parent, wave_phase=wave_phase, k=k)
+    summary = summarise_waves(protected)[["unit_id", "wave_id", "n", "hidden"]]
+    issued = _subtree_sums(counts, parent)
+    merged = summary.merge(issued, on=["unit_id", "wave_id"], how="left")
+    merged["issued"] = merged["issued"].fillna(0).astype(int)
+    return merged.rename(columns={"n": "responses"})[columns]
+
+
+def _comment_groups(counts: pd.DataFrame, parent: dict, k_comments: int) -> pd.DataFrame:
+    """Per closed wave, the unit subtrees large enough to read their comments.
+
+    Comments carry their wave, never a phase total, so only the organisation tree needs the
+    rule (a shown group minus its shown sub-groups must leave 0 or at least k_comments).
+    """
+    rows = []
+    for wave_id, wave in counts.groupby("wave_id"):
+        direct = dict(zip(wave["unit_id"], wave["responses"].astype(int), strict=True))
+        if sum(direct.values()) == 0:
+            continue
+        for unit in visible_units(direct, parent, k=max(k_comments, 3)):
+            rows.append((unit, int(wave_id)))
+    return pd.DataFrame(rows, columns=["unit_id", "wave_id"])
+
+
+def _subtree_sums(counts: pd.DataFrame, parent: dict) -> pd.DataFrame:
+    """Codes issued per unit subtree and wave (codes issued are not a respondent count)."""
+    totals: dict[tuple[str, int], int] = {}
+    for row in counts.itertuples():
+        unit: str | None = row.unit_id
+        while unit is not None:
+            key = (unit, int(row.wave_id))
+            totals[key] = totals.get(key, 0) + int(row.issued)
+            unit = parent.get(unit)
+    return pd.DataFrame(
+        [(u, w, n) for (u, w), n in totals.items()], columns=["unit_id", "wave_id", "issued"]
+    )
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+
+def visible_projects(db: Database, scope: Scope) -> pd.DataFrame:
+    """The projects that involve at least one unit the scope may see (all project columns).
+
+    Ordered by how many waves have started, most first: the project followed longest leads.
+    """
+    all_projects = project_queries.projects(db)
+    started = waves_started(db)
+    all_projects = all_projects.assign(_started=all_projects["id"].map(started).fillna(0))
+    all_projects = all_projects.sort_values(["_started", "name"], ascending=[False, True])
+    all_projects = all_projects.drop(columns="_started").reset_index(drop=True)
+    if scope.sees_everything:
+        return all_projects
+    visible = set(org_queries.visible_unit_ids(db, scope))
+    keep = [
+        bool(set(org_queries.subtree_ids(db, project_queries.project_units(db, pid))) & visible)
+        for pid in all_projects["id"]
+    ]
+    return all_projects[keep].reset_index(drop=True)
+
+
+def require_project(db: Database, scope: Scope, project_id: str) -> None:
+    """Raise ``AccessDenied`` unless the scope may see the project."""
+    if project_id not in set(visible_projects(db, scope)["id"]):
+        raise AccessDenied()
+
+
+def scope_units(basis: ProjectBasis, scope: Scope) -> set[str]:
+    """Every unit the scope may see (its subtrees)."""
+    if scope.sees_everything:
+        return set(basis.parent)
+    return {
+        u for root in scope.unit_roots or () if root in basis.parent for u in basis.subtree(root)
+    }
+
+
+def headline_units(basis: ProjectBasis, scope: Scope) -> list[str]:
+    """Per scope root, the smallest unit that holds all of the project's people under it."""
+    project_units = {u for root in basis.project_roots for u in basis.subtree(root)}
+    roots = (
+        [u for u, up in basis.parent.items() if up is None]
+        if scope.sees_everything
+        else sorted(scope.unit_roots or ())
+    )
+    found: list[str] = []
+    for root in roots:
+        if root not in basis.parent:
+            continue
+        if root in project_units:
+            found.append(root)
+            continue
+        inside = [r for r in basis.project_roots if root in _ancestors(basis, r)]
+        if inside:
+            found.append(_common_ancestor(basis, inside))
+    return list(dict.fromkeys(found))
+
+
+def unit_choices(basis: ProjectBasis, scope: Scope) -> list[tuple[str, int]]:
+    """The units a view may be asked about: ``(unit_id, depth)`` in tree order.
+
+    The headline units first, then every unit of the project inside the scope.
+    """
+    allowed = scope_units(basis, scope)
+    choices: list[tuple[str, int]] = []
+    for head in headline_units(basis, scope):
+        base = len(_ancestors(basis, head))
+        for unit in basis.subtree(head):
+            above = set(_ancestors(basis, unit))
+            # In a project subtree, or above one (an area holding some of the project's units).
+            involved = any(r == unit or r in above for r in basis.project_roots) or any(
+                unit in _ancestors(basis, r) for r in basis.project_roots
+            )
+            if unit in allowed and (unit == head or involved):
+                choices.append((unit, len(_ancestors(basis, unit)) - base))
+    return list(dict.fromkeys(choices))
+
+
+def require_unit(basis: ProjectBasis, scope: Scope, unit_id: str) -> None:
+    """Raise ``AccessDenied`` unless ``unit_id`` is one of the scope's units in this project."""
+    if unit_id not in {u for u, _ in unit_choices(basis, scope)}:
+        raise AccessDenied()
+
+
+def involvement_of(basis: ProjectBasis, unit_id: str, phase_id: int) -> str | None:
+    """The unit's involvement level in a phase; None when its parts were involved differently."""
+    default = str(basis.phases.loc[basis.phases["id"] == phase_id, "involvement"].iloc[0])
+    project_units = {u for root in basis.project_roots for u in basis.subtree(root)}
+    leaves = [u for u in basis.subtree(unit_id) if u in project_units and not basis.children.get(u)]
+    levels = set()
+    for leaf in leaves or [unit_id]:
+        level = default
+        for unit in [leaf, *_ancestors(basis, leaf)]:
+            if (phase_id, unit) in basis.unit_levels:
+                level = basis.unit_levels[(phase_id, unit)]
+                break
+        levels.add(level)
+    return levels.pop() if len(levels) == 1 else None
+
+
+def _ancestors(basis: ProjectBasis, unit: str) -> list[str]:
+    found = []
+    up = basis.parent.get(unit)
+    while up is not None:
+        found.append(up)
+        up = basis.parent.get(up)
+    return found
+
+
+def _common_ancestor(basis: ProjectBasis, units: Iterable[Hashable]) -> str:
+    paths = [[u, *_ancestors(basis, str(u))][::-1] for u in units]
+    common = paths[0][0]
+    for level in zip(*paths, strict=False):
+        if len(set(level)) != 1:
+            break
+        common = level[0]
+    return common
+
+
+def _date(value: object) -> str:
+    return pd.Timestamp(value).strftime("%d.%m.%Y")

@@ -1,0 +1,119 @@
+"""The data behind the Overblik page: per project its phases, waves and responses so far, the
+latest closed wave's scores with their change, and what has changed in the scope's units."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.timeline import phase_timeline_figure
+from data import org as org_queries
+from data import projects as project_queries
+from data.db import Database
+from data.results import responses_per_wave
+from medspil.i18n import t
+from medspil.scope import Scope
+from surveys.dashboards.basis import visible_projects
+from surveys.dashboards.changes import ChangeList, LatestScores, latest_scores, recent_changes
+
+PHASE_KINDS = ("ide", "konsekvensvurdering", "udvikling", "implementering", "drift")
+INVOLVEMENT_LEVELS = ("information", "medindflydelse", "medbestemmelse")
+
+
+@dataclass(frozen=True)
+class ProjectOverview:
+    project_id: str
+    name: str
+    description: str
+    current_phase_label: str
+    waves_started: int
+    responses: int | None
+    responses_label: str
+    timeline: go.Figure
+    phase_table: pd.DataFrame
+    latest: list[LatestScores]
+    changes: ChangeList
+
+
+def phase_labels(lang: str) -> dict[str, str]:
+    return {kind: t(f"phase.{kind}", lang) for kind in PHASE_KINDS}
+
+
+def involvement_labels(lang: str) -> dict[str, str]:
+    return {level: t(f"involvement.{level}", lang) for level in INVOLVEMENT_LEVELS}
+
+
+def project_overviews(
+    db: Database, scope: Scope, *, lang: str, today: dt.date
+) -> list[ProjectOverview]:
+    """One overview per project the scope may see, with the minimum group size applied."""
+    overviews = []
+    phases_by = phase_labels(lang)
+    levels_by = involvement_labels(lang)
+    for project in visible_projects(db, scope).itertuples():
+        phases = project_queries.phases(db, project.id)
+        waves = project_queries.waves(db, project.id)
+        started = int((pd.to_datetime(waves["opens"]).dt.date <= today).sum())
+        per_wave = responses_per_wave(db, project.id, scope).set_index("wave_id")["responses"]
+        total = int(per_wave.sum())
+        # A running total may only be shown when no wave inside it is hidden; otherwise the
+        # next total minus this one would give a hidden wave's count.
+        shown = total >= project.k_min and bool(
+            ((per_wave == 0) | (per_wave >= project.k_min)).all()
+        )
+        current = phases[
+            (pd.to_datetime(phases["starts"]).dt.date <= today)
+            & (pd.to_datetime(phases["ends"]).dt.date >= today)
+        ]
+        overviews.append(
+            ProjectOverview(
+                project_id=project.id,
+                name=project.name,
+                description=project.description,
+                current_phase_label=(
+                    phases_by[current.iloc[0]["kind"]] if not current.empty else "–"
+                ),
+                waves_started=started,
+                responses=total if shown else None,
+                responses_label=(
+                    f"{total:,}".replace(",", ".") if shown else t("ui.fewer_than_k", lang)
+                ),
+                timeline=phase_timeline_figure(
+                    phases,
+                    phase_labels=phases_by,
+                    involvement_labels=levels_by,
+                    today=today,
+                    today_label=t("ui.today", lang),
+                ),
+                phase_table=_phase_table(db, project.id, phases, lang),
+                latest=latest_scores(db, scope, project.id, lang=lang, today=today),
+                changes=recent_changes(db, scope, project.id, lang=lang, today=today),
+            )
+        )
+    return overviews
+
+
+def _phase_table(db: Database, project_id: str, phases: pd.DataFrame, lang: str) -> pd.DataFrame:
+    per_unit = project_queries.phase_unit_involvement(db, project_id)
+    names = org_queries.units(db).set_index("id")["name"].to_dict()
+    levels_by = involvement_labels(lang)
+    rows = []
+    for phase in phases.itertuples():
+        special = per_unit[per_unit["phase_id"] == phase.id]
+        note = "; ".join(
+            f"{names.get(row.unit_id, row.unit_id)}: {levels_by[row.involvement]}"
+            for row in special.itertuples()
+        )
+        rows.append(
+            {
+                t("table.phase", lang): t(f"phase.{phase.kind}", lang),
+                t("table.from", lang): pd.Timestamp(phase.starts).strftime("%d.%m.%Y"),
+                t("table.to", lang): pd.Timestamp(phase.ends).strftime("%d.%m.%Y"),
+                t("table.involvement", lang): levels_by[phase.involvement],
+                t("table.unit_involvement", lang): note or "–",
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,56 @@
+"""What every dashboard view starts from: the scope check, the wave frame, None for NaN."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from data.db import Database
+from medspil.i18n import t
+from medspil.scope import Scope
+from surveys.dashboards.basis import ProjectBasis, project_basis, require_project, require_unit
+
+COMPARISON_COLUMNS = ["difference", "p_adjusted", "cohens_d", "cliffs_delta", "significant"]
+
+
+def _basis(db: Database, scope: Scope, project_id: str, unit_id: str, today: dt.date):
+    require_project(db, scope, project_id)
+    basis = project_basis(db, project_id, today=today)
+    require_unit(basis, scope, unit_id)
+    return basis
+
+
+def _wave_frame(basis: ProjectBasis, lang: str) -> pd.DataFrame:
+    waves = basis.waves
+    phase_kind = dict(zip(basis.phases["id"], basis.phases["kind"], strict=True))
+    return pd.DataFrame(
+        {
+            "wave_id": waves["id"].astype(int),
+            "wave_number": waves["number"].astype(int),
+            "wave_label": [basis.wave_label(int(w), lang) for w in waves["id"]],
+            "opens": pd.to_datetime(waves["opens"]).dt.date,
+            "phase_label": [t(f"phase.{phase_kind[p]}", lang) for p in waves["phase_id"]],
+        }
+    )
+
+
+def _phase_waves(basis: ProjectBasis, phase_id: int) -> list[int]:
+    return basis.waves.loc[basis.waves["phase_id"] == phase_id, "id"].astype(int).tolist()
+
+
+def _none_for_nan(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numeric columns as objects with ``None`` for NaN, so nothing undefined reaches the UI."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype.kind == "f" or frame[column].dtype == object:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
+def _opt(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _opt_int(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)

@@ -1,0 +1,1 @@
+"""Installing Medspil: an empty real installation (``setup``) or the demo kommune (``demo``)."""

@@ -1,0 +1,42 @@
+"""Setting up a database: store instruments, create the empty file, or the demo kommune."""
+
+from __future__ import annotations
+
+from data import projects
+from data.db import Database
+from surveys.instruments.instrument import Instrument
+
+
+def register_instrument(db: Database, instrument: Instrument) -> None:
+    """Store an instrument version (items in file order) unless it is stored already."""
+    projects.store_instrument(
+        db,
+        instrument_id=instrument.id,
+        name=instrument.name,
+        version=instrument.version,
+        title=instrument.title,
+        source=instrument.source,
+        items=[
+            (item.id, item.construct, position, item.text["da"], item.text["en"], item.reverse)
+            for position, item in enumerate(instrument.items, start=1)
+        ],
+    )
+
+
+def mark_initialised(db: Database) -> None:
+    """Record that this is a real installation: the app never fills it with the demo."""
+    projects.set_installation_flag(db, "initialised", "true")
+
+
+def fill_with_demo_if_new(db: Database) -> bool:
+    """Build the demo kommune in a database that is empty and was never initialised.
+
+    A file made by ``medspil init`` stays empty (a real installation starts with its own
+    organisation); a missing or blank file becomes the demo. Returns whether the demo was built.
+    """
+    from surveys.installation.demo import build_demo
+
+    if not projects.is_empty(db) or projects.installation_flag(db, "initialised") == "true":
+        return False
+    build_demo(db, seed=1)
+    return True

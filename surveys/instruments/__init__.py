@@ -1,0 +1,3 @@
+"""Survey instruments: the versioned bilingual TOML files in this folder, their validation
+(``instrument``) and the instrument report with reliability (``report``).
+"""

@@ -1,0 +1,79 @@
+"""The instrument as a user checks it: its items per construct and the scales' reliability."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics import cronbach_alpha_from_moments
+from data.db import Database
+from data.reliability import construct_moments, instrument_versions
+from medspil.i18n import t
+from surveys.instruments.instrument import Instrument, load_instrument
+
+
+def available_versions(db: Database) -> list[str]:
+    """Ids of the instrument versions stored in the database, oldest first."""
+    return instrument_versions(db)["id"].tolist()
+
+
+def items_table(instrument: Instrument, lang: str) -> pd.DataFrame:
+    """One row per item: construct, core or module, wording, reverse-keyed."""
+    rows = []
+    for item in instrument.items:
+        construct = instrument.construct(item.construct)
+        rows.append(
+            {
+                t("instrument.construct", lang): construct.name[lang],
+                t("instrument.kind", lang): t(
+                    "instrument.core" if construct.core else "instrument.module", lang
+                ),
+                t("instrument.item", lang): item.text[lang],
+                t("instrument.reverse", lang): t(
+                    "instrument.yes" if item.reverse else "instrument.no", lang
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def reliability_table(db: Database, instrument: Instrument, *, lang: str, k: int) -> pd.DataFrame:
+    """Cronbach's alpha per construct (listwise), with the number of complete respondents.
+
+    Alpha is shown only when at least ``k`` respondents answered every item of the construct;
+    otherwise, and for one-item constructs, the cell reads "–".
+    """
+    moments = construct_moments(db, instrument.id).set_index("construct")
+    rows = []
+    for construct in instrument.constructs:
+        n_items = sum(item.construct == construct.id for item in instrument.items)
+        alpha = None
+        n_complete = 0
+        if construct.id in moments.index:
+            row = moments.loc[construct.id]
+            n_complete = int(row["n_complete"])
+            if n_complete >= k:
+                alpha = cronbach_alpha_from_moments(
+                    n_items=int(row["n_items"]),
+                    n_complete=n_complete,
+                    item_variance_sum=_number(row["item_variance_sum"]),
+                    total_variance=_number(row["total_variance"]),
+                )
+        rows.append(
+            {
+                t("instrument.construct", lang): construct.name[lang],
+                t("instrument.n_items", lang): n_items,
+                t("instrument.n_complete", lang): n_complete if n_complete >= k else "–",
+                t("instrument.alpha", lang): "–"
+                if alpha is None
+                else f"{alpha:.2f}".replace(".", "," if lang == "da" else "."),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _number(value: object) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def instrument_by_id(instrument_id: str) -> Instrument:
+    return load_instrument(instrument_id)

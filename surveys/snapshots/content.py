@@ -1,0 +1,404 @@
+"""What a MED snapshot freezes: the area's results as plain JSON-ready values, already protected.
+
+The numbers come from the dashboards' own basis (``surveys.dashboards.basis.project_basis``):
+anonymity applied once to the WHOLE organisation (so two snapshots of different areas cannot be
+subtracted from each other), over the closed waves only (a live wave would let two looks a day
+apart reveal one answer); each result is then narrowed to the area's units. Hidden cells keep
+their place with ``hidden: true`` and every number ``None``. Names (project, units,
+constructs) are copied in, so re-rendering never reads the live database again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics import (
+    compare_phases,
+    compare_waves,
+    long_run_flags,
+    phase_trends,
+    run_charts,
+    wave_changepoints,
+)
+from data import org as org_queries
+from data import projects as project_queries
+from data.comments import comments_in_subtree
+from data.db import Database
+from medspil.errors import (
+    InstrumentInvalid,
+    SnapshotNoData,
+    UnknownCommittee,
+    UnknownProject,
+    UnknownUnit,
+)
+from surveys.dashboards.basis import ProjectBasis, project_basis
+from surveys.instruments.instrument import load_instrument
+
+AREA_KINDS = ("committee", "unit")
+SIGNIFICANT_LIST_LENGTH = 10
+COMMENT_WAVES = 3  # comments come from the latest waves whose area group is large enough
+NUMBERS = ("n", "mean", "sd", "ci_low", "ci_high", "favourable_share", "mdd")
+QUANTILES = ("q10", "q25", "median", "q75", "q90")
+
+
+@dataclass(frozen=True)
+class Area:
+    """A committee's area or a unit subtree: ``roots`` are the subtree roots it covers."""
+
+    kind: str
+    id: str
+    name: str
+    roots: tuple[str, ...]
+
+
+def resolve_area(db: Database, kind: str, area_id: str) -> Area:
+    """The area named by ``kind`` ('committee' or 'unit') and id; raise when it does not exist."""
+    if kind == "committee":
+        committees = org_queries.committees(db)
+        match = committees[committees["id"] == area_id]
+        if match.empty:
+            raise UnknownCommittee(committee=area_id)
+        roots = tuple(org_queries.committee_roots(db, area_id))
+        return Area("committee", area_id, str(match.iloc[0]["name"]), roots)
+    if kind == "unit":
+        units = org_queries.units(db)
+        match = units[units["id"] == area_id]
+        if match.empty:
+            raise UnknownUnit(unit=area_id)
+        return Area("unit", area_id, str(match.iloc[0]["name"]), (area_id,))
+    raise ValueError(f"unknown area kind {kind!r}; use one of {AREA_KINDS}")
+
+
+def _basis(db: Database, project_id: str, area: Area, today: dt.date) -> ProjectBasis:
+    """The dashboards' protected basis of the project; refuse an area without answers."""
+    project = project_queries.project(db, project_id)
+    if project is None:
+        raise UnknownProject(project=project_id)
+    basis = project_basis(db, project_id, today=today)
+    involved = {u for root in basis.project_roots for u in basis.subtree(root)}
+    inside = {u for root in area.roots if root in basis.parent for u in basis.subtree(root)}
+    if basis.protected is None or not involved & inside:
+        raise SnapshotNoData(project=project["name"], area=area.name)
+    return basis
+
+
+def build_content(
+    db: Database,
+    *,
+    project_id: str,
+    area: Area,
+    today: dt.date,
+    include_comments: bool,
+) -> dict[str, Any]:
+    """The frozen content of a snapshot of ``project_id`` for ``area`` as of ``today``."""
+    basis = _basis(db, project_id, area, today)
+    project = project_queries.project(db, project_id)
+    roots = list(area.roots)
+    area_units = org_queries.subtree_ids(db, roots)
+    number = _wave_numbers(basis)
+    heat_rows = [
+        u for root in roots for u in [root, *basis.children.get(root, [])] if u in area_units
+    ]
+    content: dict[str, Any] = {
+        "project": {
+            "id": project_id,
+            "name": project["name"],
+            "description": project["description"],
+        },
+        "area": {"kind": area.kind, "id": area.id, "name": area.name, "roots": roots},
+        "instrument": _instrument(project["instrument_id"]),
+        "k_min": int(project["k_min"]),
+        "k_comments": int(project["k_comments"]),
+        "constructs": [
+            {"id": c, "name": basis.construct_names.get(c, {"da": c, "en": c})}
+            for c in basis.constructs
+        ],
+        "units": [
+            {"id": u, "name": basis.names[u], "parent": None if u in roots else basis.parent[u]}
+            for u in dict.fromkeys(heat_rows)
+        ],
+        "phases": _phases(db, project_id, area_units, roots, basis.parent, basis.names),
+        "waves": [
+            {
+                "number": int(w.number),
+                "opens": _iso(w.opens),
+                "closes": _iso(w.closes),
+                "phase": int(w.phase_id),
+            }
+            for w in basis.waves.itertuples()
+        ],
+    }
+    in_area = basis.wave_summaries["unit_id"].isin(roots)
+    content["scores"] = _records(
+        basis.wave_summaries[in_area], number, keep=("unit", "construct", "wave")
+    )
+    phase_rows = basis.phase_summaries[basis.phase_summaries["unit_id"].isin(roots)]
+    content["phase_scores"] = _records(
+        phase_rows, number, keep=("unit", "construct", "phase"), quantiles=True
+    )
+    # One Benjamini-Hochberg family per root: its constructs and periods (as the dashboards).
+    content["wave_changes"], content["phase_changes"] = [], []
+    for root in roots:
+        content["wave_changes"] += _records(compare_waves(basis.protected, units=[root]), number)
+        content["phase_changes"] += _records(compare_phases(basis.protected, units=[root]), number)
+    for rows in (content["wave_changes"], content["phase_changes"]):
+        for row in rows:
+            del row["welch_t"], row["welch_df"]
+    charts = _of_roots(run_charts(basis.protected), roots)
+    content["runcharts"] = _records(charts[charts["n_useful"] > 0], number)
+    flags = _of_roots(long_run_flags(basis.protected), roots)
+    content["long_runs"] = _records(flags[flags["in_long_run"]], number)
+    content["changepoints"] = _records(_of_roots(wave_changepoints(basis.protected), roots), number)
+    trends = _of_roots(phase_trends(basis.protected), roots)
+    content["trends"] = _records(trends[trends["n_waves"] >= 3], number)
+    content["response_rates"] = _response_rates(basis, roots, number)
+    content["heatmap"] = _heatmap(basis, heat_rows, number)
+    content["significant"] = _significant(content["phase_changes"], content["wave_changes"])
+    content["comments"] = _comments(basis, db, roots, include_comments)
+    return content
+
+
+def _wave_numbers(basis: ProjectBasis) -> dict[int, int]:
+    """Wave id -> wave number (the content names waves by number, as people do)."""
+    return dict(zip(basis.waves["id"].astype(int), basis.waves["number"].astype(int), strict=True))
+
+
+def _of_roots(frame: pd.DataFrame, roots: list[str]) -> pd.DataFrame:
+    return frame[frame["unit_id"].isin(roots)]
+
+
+_RENAMES = {
+    "unit_id": "unit",
+    "wave_id": "wave",
+    "previous_wave_id": "previous_wave",
+    "phase_id": "phase",
+    "previous_phase_id": "previous_phase",
+}
+
+
+def _records(
+    frame: pd.DataFrame,
+    wave_number: dict[int, int],
+    *,
+    keep: tuple[str, ...] | None = None,
+    quantiles: bool = False,
+) -> list[dict[str, Any]]:
+    """Rows as plain dicts: waves by number, ids renamed, NaN and numpy types made plain.
+
+    With ``keep`` (summary rows), only those key columns, the summary numbers and ``hidden``.
+    """
+    renamed = frame.rename(columns=_RENAMES)
+    if keep is not None:
+        columns = [*keep, *NUMBERS, *(QUANTILES if quantiles else ()), "hidden"]
+        renamed = renamed[columns]
+    out = []
+    for row in renamed.to_dict("records"):
+        record = {key: _plain(value) for key, value in row.items()}
+        for key in ("wave", "previous_wave"):
+            if key in record and record[key] is not None:
+                record[key] = int(wave_number[record[key]])
+        out.append(record)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready scalar: numpy numbers to Python, NaN/inf and pandas NA to None."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _iso(value: Any) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _instrument(instrument_id: str) -> dict[str, Any]:
+    try:
+        instrument = load_instrument(instrument_id)
+    except InstrumentInvalid:
+        return {"id": instrument_id, "name": instrument_id, "version": None, "title": {}}
+    return {
+        "id": instrument_id,
+        "name": instrument.name,
+        "version": instrument.version,
+        "title": dict(instrument.title),
+    }
+
+
+def _phases(
+    db: Database,
+    project_id: str,
+    area_units: list[str],
+    roots: list[str],
+    parent: dict[str, str | None],
+    names: dict[str, str],
+) -> list[dict[str, Any]]:
+    per_unit = project_queries.phase_unit_involvement(db, project_id)
+    out = []
+    for phase in project_queries.phases(db, project_id).itertuples():
+        special = per_unit[per_unit["phase_id"] == phase.id]
+        levels = dict(zip(special["unit_id"], special["involvement"], strict=True))
+        out.append(
+            {
+                "id": int(phase.id),
+                "kind": phase.kind,
+                "starts": _iso(phase.starts),
+                "ends": _iso(phase.ends),
+                "involvement": phase.involvement,
+                "unit_levels": [
+                    {"unit": unit, "unit_name": names[unit], "involvement": level, "root": root}
+                    for unit, level, root in _collapse_levels(levels, area_units, roots, parent)
+                ],
+            }
+        )
+    return out
+
+
+def _collapse_levels(
+    levels: dict[str, str],
+    area_units: list[str],
+    roots: list[str],
+    parent: dict[str, str | None],
+) -> list[tuple[str, str, str]]:
+    """Per-unit levels inside the area, said once for a whole subtree where they agree.
+
+    Returns ``(unit, level, root)`` with the area root the unit lies under.
+
+    (All five units of Ældreområde Nord co-designed: one line "Ældreområde Nord:
+    medbestemmelse" instead of five.)
+    """
+    inside = set(area_units)
+    children: dict[str, list[str]] = {u: [] for u in inside}
+    for unit in sorted(inside):
+        if parent[unit] in inside and unit not in roots:
+            children[parent[unit]].append(unit)
+    memo: dict[str, str | None] = {}
+
+    def common(unit: str) -> str | None:
+        if unit not in memo:
+            if unit in levels:
+                memo[unit] = levels[unit]
+            else:
+                below = {common(child) for child in children[unit]}
+                memo[unit] = below.pop() if children[unit] and len(below) == 1 else None
+        return memo[unit]
+
+    found: list[tuple[str, str, str]] = []
+
+    def walk(unit: str, root: str) -> None:
+        level = common(unit)
+        if level is not None:
+            found.append((unit, level, root))
+            return
+        for child in children[unit]:
+            walk(child, root)
+
+    for root in roots:
+        walk(root, root)
+    return found
+
+
+def _response_rates(
+    basis: ProjectBasis, roots: list[str], number: dict[int, int]
+) -> list[dict[str, Any]]:
+    """Responses, invitations and the rate per wave for each root, where the count is shown."""
+    rows = basis.responses[basis.responses["unit_id"].isin(roots)]
+    out = []
+    for row in rows.itertuples():
+        invited = int(row.issued)
+        shown = not bool(row.hidden) and invited > 0 and row.responses is not None
+        out.append(
+            {
+                "unit": row.unit_id,
+                "wave": number[int(row.wave_id)],
+                "responses": int(row.responses) if shown else None,
+                "invited": invited if shown else None,
+                "rate": int(row.responses) / invited if shown else None,
+                "hidden": not shown,
+            }
+        )
+    return out
+
+
+def _heatmap(basis: ProjectBasis, rows: list[str], number: dict[int, int]) -> dict[str, Any]:
+    """The area's roots and their sub-units x constructs in the latest closed wave, with the
+    change since the previous shown wave (one BH family: the cells shown)."""
+    if basis.waves.empty:
+        return {"wave": None, "cells": []}
+    wave_id = int(basis.waves["id"].iloc[-1])
+    summaries = basis.wave_summaries
+    cells = summaries[(summaries["wave_id"] == wave_id) & summaries["unit_id"].isin(rows)]
+    changes = compare_waves(basis.protected, units=rows, waves=[wave_id])
+    cells = cells.merge(
+        changes[["unit_id", "construct", "difference", "p_adjusted", "cohens_d", "significant"]],
+        on=["unit_id", "construct"],
+        how="left",
+    )
+    cells["significant"] = cells["significant"].astype("boolean").fillna(False).astype(bool)
+    order = {unit: i for i, unit in enumerate(rows)}
+    cells = cells.assign(_order=cells["unit_id"].map(order)).sort_values(["_order", "construct"])
+    keep = ["unit_id", "construct", "n", "mean", "ci_low", "ci_high", "hidden"]
+    keep += ["difference", "p_adjusted", "cohens_d", "significant"]
+    return {"wave": number[wave_id], "cells": _records(cells[keep], number)}
+
+
+def _significant(phase_changes: list[dict], wave_changes: list[dict]) -> list[dict[str, Any]]:
+    """The significant changes, largest effect first: phase-to-phase, then wave-to-wave."""
+    found = []
+    for kind, rows, before, after in (
+        ("phase", phase_changes, "previous_phase", "phase"),
+        ("wave", wave_changes, "previous_wave", "wave"),
+    ):
+        for row in rows:
+            if row["significant"]:
+                found.append(
+                    {
+                        "kind": kind,
+                        "unit": row["unit"],
+                        "construct": row["construct"],
+                        "from": row[before],
+                        "to": row[after],
+                        "difference": row["difference"],
+                        "cohens_d": row["cohens_d"],
+                        "p_adjusted": row["p_adjusted"],
+                    }
+                )
+    found.sort(key=lambda r: (r["kind"] != "phase", -abs(r["cohens_d"] or 0.0)))
+    return found[:SIGNIFICANT_LIST_LENGTH]
+
+
+def _comments(basis: ProjectBasis, db: Database, roots: list[str], include: bool) -> dict:
+    """Comments of the latest waves in which the area's group may be read (the dashboards'
+    rule: at least ``k_comments`` respondents and no smaller group by subtraction).
+
+    Dated by wave only and in random order (the database shuffles them), so their order says
+    nothing about who answered when.
+    """
+    if not include:
+        return {"included": False, "reason": "not_requested", "items": []}
+    pairs = set(zip(basis.comment_groups["unit_id"], basis.comment_groups["wave_id"], strict=True))
+    waves = [int(w) for w in reversed(basis.waves["id"].tolist())]
+    allowed = [w for w in waves if all((root, w) in pairs for root in roots)][:COMMENT_WAVES]
+    if not allowed:
+        return {"included": False, "reason": "group_too_small", "items": []}
+    number = _wave_numbers(basis)
+    items = []
+    for wave_id in allowed:
+        for root in roots:
+            found = comments_in_subtree(db, basis.project_id, root, [wave_id])
+            items += [{"wave": number[wave_id], "text": text} for text in found["text"]]
+    return {"included": True, "reason": "included", "items": items}
