@@ -1,14 +1,31 @@
-"""Settings with safe defaults: database path, thresholds and the answer page's base URL."""
+"""Settings with safe defaults: database path, thresholds and the answer page's base URL.
+
+``medspil.toml`` is checked against a schema before anything uses it (``load_settings``): a TOML
+syntax error, an unknown key, a value of the wrong type or out of range each give one plain
+message naming the key and its line, and nothing starts on an invalid file. The ``[[access]]``
+blocks of the same file are checked by ``surveys.access``.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from medspil.errors import SettingsInvalid
+
 DEFAULT_DB = Path("data") / "medspil.duckdb"
 CONFIG_FILE = Path("medspil.toml")
+# The lowest k anyone may configure: below 3 a group's answers can be told apart.
+K_FLOOR = 3
+K_CEILING = 1000
+TOP_LEVEL_KEYS = ("medspil", "login", "access")
+LOGIN_KEYS = ("groups_claim",)
+
+Problem = tuple[str, dict[str, object]]
 
 
 @dataclass(frozen=True)
@@ -19,6 +36,15 @@ class Settings:
     k_comments: int = 10
     base_url: str = "http://localhost:8501"
     allow_demo_mode_on_network: bool = False
+
+
+# key -> (Python type, name of the type in messages)
+SCHEMA: dict[str, tuple[type, str]] = {
+    "k_min": (int, "heltal / integer"),
+    "k_comments": (int, "heltal / integer"),
+    "base_url": (str, "tekst / text"),
+    "allow_demo_mode_on_network": (bool, "true/false"),
+}
 
 
 def database_path() -> Path:
@@ -35,12 +61,121 @@ def secret_path(db_path: Path | None = None) -> Path:
     return db.with_name(db.name + ".secret")
 
 
+def config_file() -> Path:
+    """The settings and role file: ``MEDSPIL_CONFIG`` or ``medspil.toml``."""
+    return Path(os.environ.get("MEDSPIL_CONFIG") or CONFIG_FILE)
+
+
 def settings() -> Settings:
-    """Read ``medspil.toml`` (path in ``MEDSPIL_CONFIG``) when present."""
-    path = Path(os.environ.get("MEDSPIL_CONFIG") or CONFIG_FILE)
+    """The checked settings of ``medspil.toml``; raises ``SettingsInvalid`` on a bad file."""
+    return load_settings(config_file())
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and check the settings file; a missing file means the defaults."""
     if not path.exists():
         return Settings()
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    section = raw.get("medspil", raw)
-    known = {f for f in Settings.__dataclass_fields__}
-    return Settings(**{key: value for key, value in section.items() if key in known})
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SettingsInvalid(
+            [("settings.problem_encoding", {"detail": str(e)})], path=str(path)
+        ) from e
+    except OSError as e:
+        raise SettingsInvalid(
+            [("settings.problem_unreadable", {"detail": e.strerror or str(e)})], path=str(path)
+        ) from e
+    return parse_settings(text, source=str(path))
+
+
+def parse_settings(text: str, source: str = str(CONFIG_FILE)) -> Settings:
+    """Check a settings text against the schema; every problem at once, each with its line."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise SettingsInvalid([("settings.problem_toml", {"detail": str(e)})], path=source) from e
+    problems: list[Problem] = []
+    for key in raw:
+        if key not in TOP_LEVEL_KEYS:
+            where = "medspil" if key in SCHEMA else None
+            problems.append(_unknown(text, None, key, TOP_LEVEL_KEYS, belongs=where))
+    section = raw.get("medspil", {})
+    values: dict[str, object] = {}
+    if not isinstance(section, Mapping):
+        problems.append(
+            ("settings.problem_table", {"key": "medspil", "line": _line(text, None, "medspil")})
+        )
+    else:
+        for key, value in section.items():
+            if key not in SCHEMA:
+                problems.append(_unknown(text, "medspil", key, tuple(SCHEMA)))
+                continue
+            problem = _value_problem(text, key, value)
+            if problem is not None:
+                problems.append(problem)
+            else:
+                values[key] = value
+    login = raw.get("login", {})
+    if isinstance(login, Mapping):
+        for key in login:
+            if key not in LOGIN_KEYS:
+                problems.append(_unknown(text, "login", key, LOGIN_KEYS))
+    if problems:
+        raise SettingsInvalid(problems, path=source)
+    return Settings(**values)
+
+
+def _value_problem(text: str, key: str, value: object) -> Problem | None:
+    expected, type_name = SCHEMA[key]
+    line = _line(text, "medspil", key)
+    # bool is a subclass of int in Python: true is no k.
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        return (
+            "settings.problem_type",
+            {"key": key, "line": line, "expected": type_name, "found": _toml_repr(value)},
+        )
+    if key in ("k_min", "k_comments") and not K_FLOOR <= int(value) <= K_CEILING:  # type: ignore[call-overload]
+        return (
+            "settings.problem_range",
+            {"key": key, "line": line, "value": value, "low": K_FLOOR, "high": K_CEILING},
+        )
+    if key == "base_url" and not re.match(r"https?://[^\s/]+", str(value)):
+        return ("settings.problem_url", {"key": key, "line": line, "value": value})
+    return None
+
+
+def _unknown(
+    text: str, table: str | None, key: str, known: tuple[str, ...], belongs: str | None = None
+) -> Problem:
+    line = _line(text, table, key)
+    name = f"[{table}] {key}" if table else key
+    if belongs is not None:
+        return ("settings.problem_misplaced", {"key": key, "line": line, "table": belongs})
+    return ("settings.problem_unknown", {"key": name, "line": line, "known": ", ".join(known)})
+
+
+def _toml_repr(value: object) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+
+
+def _line(text: str, table: str | None, key: str) -> int | str:
+    """The line number where ``key`` is set inside ``[table]`` (``None``: the top level)."""
+    current: str | None = None
+    pattern = re.compile(rf"^\s*(\"{re.escape(key)}\"|'{re.escape(key)}'|{re.escape(key)})\s*[=.]")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            current = header.group(1).strip().strip('"')
+            if table is None and current.split(".")[0] == key:
+                return number
+            continue
+        if current == table and pattern.match(line):
+            return number
+    return "?"

@@ -182,3 +182,7 @@ class SnapshotRenderFailed(MedspilError):
 
 class SnapshotUnreadable(MedspilError):
     key = "snapshot.error_unreadable"
+
+
+class SettingsInvalid(ProblemsFound):
+    key = "settings.error_file"

@@ -1,0 +1,94 @@
+"""Text from outside, made safe: cleaning at the door and neutralising spreadsheet formulas.
+
+Everything a person types or a file brings in (comments, unit and project names, imported
+fields) passes ``clean_text`` before it is stored: control characters other than newline and tab
+go (a vertical tab or an ESC makes an XLSX file unreadable), the text is normalised to NFC (so
+"å" typed as "a" + ring compares equal to "å") and capped in length. Everything written to a
+spreadsheet or a CSV file passes ``spreadsheet_text``, which also cleans what was stored before
+this rule existed and neutralises formulas as OWASP recommends ("CSV Injection"): a field that
+starts with ``= + - @``, tab or carriage return gets a leading apostrophe, so Excel and
+LibreOffice show it as text instead of running it. Plain numbers such as ``-3,5`` are not
+formulas and stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number as the tables print it (decimal comma or point, optional sign and per cent).
+_PLAIN_NUMBER = re.compile(r"[+\-−]?\d[\d .,]*%?")
+# Invisible characters people paste into codes: spaces of every width, joiners, the BOM.
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+
+
+def _allowed(character: str) -> bool:
+    if character in "\n\t":
+        return True
+    category = unicodedata.category(character)
+    if category in ("Cc", "Cs"):  # control characters; lone surrogates cannot be written
+        return False
+    return character not in ("\ufffe", "\uffff")
+
+
+def clean_text(text: object, *, max_length: int | None = None, single_line: bool = False) -> str:
+    """``text`` as it may be stored: NFC, no control characters but newline and tab, capped.
+
+    Line breaks of every kind become ``\\n``; with ``single_line`` (names, ids) every run of
+    whitespace becomes one space. Leading and trailing whitespace is removed. ``max_length``
+    cuts the text after that many characters.
+    """
+    if text is None:
+        return ""
+    value = unicodedata.normalize("NFC", str(text))
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.replace("\u2028", "\n").replace("\u2029", "\n")
+    value = "".join(character for character in value if _allowed(character))
+    if single_line:
+        value = " ".join(value.split())
+    value = value.strip()
+    if max_length is not None:
+        value = value[:max_length].rstrip()
+    return value
+
+
+def is_formula_like(text: str) -> bool:
+    """True when a spreadsheet could read ``text`` as a formula (and it is no plain number)."""
+    return text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def spreadsheet_text(value: object) -> str:
+    """A text field for a CSV file: cleaned of control characters, formulas neutralised.
+
+    The cleaning keeps newlines and tabs inside the text (the CSV writer quotes them) but
+    removes anything an XLSX or CSV reader chokes on, also in text stored before cleaning at the
+    door began. A text a spreadsheet would run as a formula gets a leading apostrophe.
+    """
+    text = "" if value is None else str(value)
+    text = "".join(character for character in text if _allowed(character) or character == "\r")
+    return "'" + text if is_formula_like(text) else text
+
+
+def xlsx_text(value: object) -> str:
+    """A text cell's value for an XLSX sheet: cleaned, but without the apostrophe.
+
+    The XLSX writer stores it as a text cell with Excel's "quote prefix" set, so it is shown as
+    written and never becomes a formula, also when someone edits the cell.
+    """
+    text = "" if value is None else str(value)
+    return "".join(character for character in text if _allowed(character))
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without zero-width characters and soft hyphens, every kind of space a space,
+    every kind of dash a hyphen (what a phone or a word processor turns a typed code into)."""
+    value = unicodedata.normalize("NFKC", text)
+    value = "".join(character for character in value if character not in _INVISIBLE)
+    value = "".join(
+        " " if unicodedata.category(character) == "Zs" else character for character in value
+    )
+    return "".join(
+        "-" if unicodedata.category(character) == "Pd" else character for character in value
+    )

@@ -1,0 +1,50 @@
+"""Cleaning at the door and neutralising spreadsheet formulas (issue 12, items 1, 2 and 9)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from medspil.text import clean_text, is_formula_like, spreadsheet_text, strip_invisible, xlsx_text
+
+
+def test_clean_text_strips_control_characters_but_keeps_newline_and_tab() -> None:
+    assert clean_text("a\x0bb\x1bc\x00d\ne\tf\x7f") == "abcd\ne\tf"
+
+
+def test_clean_text_normalises_line_breaks_and_to_nfc() -> None:
+    decomposed = "Ha" + "\u030a" + "b\r\nny\rlinje"  # "Håb" typed as a + combining ring
+    cleaned = clean_text(decomposed)
+    assert cleaned == "H\u00e5b\nny\nlinje"
+    assert unicodedata.is_normalized("NFC", cleaned)
+
+
+def test_clean_text_single_line_and_cap() -> None:
+    assert clean_text("  Pleje\ncenter \t Solhøj ", single_line=True) == "Pleje center Solhøj"
+    assert clean_text("x" * 50, max_length=10) == "x" * 10
+    assert clean_text(None) == ""
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_formula_start_gets_an_apostrophe(start: str) -> None:
+    assert spreadsheet_text(start + "HYPERLINK(1)") == "'" + start + "HYPERLINK(1)"
+
+
+@pytest.mark.parametrize("number", ["-3,5", "+2,1", "-12", "-0.25", "-4 %"])
+def test_plain_numbers_are_not_formulas(number: str) -> None:
+    assert not is_formula_like(number)
+    assert spreadsheet_text(number) == number
+
+
+def test_ordinary_text_is_unchanged_and_stored_control_characters_go() -> None:
+    assert spreadsheet_text("Godt arbejde – tak!") == "Godt arbejde – tak!"
+    assert spreadsheet_text("før\x0bnu\x1b") == "førnu"
+    assert spreadsheet_text(None) == ""
+    assert xlsx_text("=1+1\x0b") == "=1+1"
+
+
+def test_strip_invisible_turns_typed_variants_into_plain_characters() -> None:
+    assert strip_invisible("ABCDE\u00a0FGHJK") == "ABCDE FGHJK"
+    assert strip_invisible("ABCDE\u2013FGHJK") == "ABCDE-FGHJK"
+    assert strip_invisible("AB\u200bCDE") == "ABCDE"
