@@ -61,7 +61,8 @@ def insert_snapshot(
 ) -> int:
     """Store a snapshot and its ``audit_log`` row in one transaction; return the new id.
 
-    ``audit_detail`` may contain ``{id}``, which is filled with the new snapshot's id.
+    The first ``{id}`` in ``audit_detail`` is replaced by the new snapshot's id; nothing else in
+    it is interpreted (an area id may contain braces).
     """
     with db.transaction() as cur:
         snapshot_id = cur.execute(
@@ -85,7 +86,7 @@ def insert_snapshot(
         cur.execute(
             """INSERT INTO audit_log (happened_at, actor, action, detail)
                VALUES (current_timestamp, ?, 'snapshot.create', ?)""",
-            [created_by, audit_detail.format(id=snapshot_id)],
+            [created_by, audit_detail.replace("{id}", str(snapshot_id), 1)],
         )
     return int(snapshot_id)
 
