@@ -146,10 +146,11 @@ def refresh_score_histograms(db: Database, project_id: str) -> list[int]:
                 params,
             )
             cur.execute("INSERT INTO score_histogram_cache " + _HISTOGRAMS_OF_WAVES, params)
-            cur.executemany(
-                "INSERT INTO score_histogram_state VALUES (?, ?, ?)",
-                [(w, *current[w]) for w in stale if w in current],
-            )
+            # A wave whose responses were all deleted has no state to record (and DuckDB refuses
+            # ``executemany`` with no rows).
+            states = [(w, *current[w]) for w in stale if w in current]
+            if states:
+                cur.executemany("INSERT INTO score_histogram_state VALUES (?, ?, ?)", states)
         return stale
 
 

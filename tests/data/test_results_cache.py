@@ -102,3 +102,21 @@ def test_a_leder_scope_limits_the_histograms_to_the_subtree(demo_db: Database) -
         "SYD-HJEMDAG",
         "SYD-HJEMAFT",
     }
+
+
+def test_refreshing_after_every_response_of_a_cached_wave_is_deleted(demo_copy: Path) -> None:
+    # Regression (issue 10, item 5): the refresh crashed with "executemany requires a non-empty
+    # list" when the only stale wave had no responses left to record a state for.
+    db = open_database(demo_copy)
+    refresh_score_histograms(db, PROJECT)
+    wave = int(score_histograms(db, PROJECT, Scope.admin())["wave_id"].min())
+    # One statement per transaction: DuckDB checks a foreign key against the rows committed.
+    with db.cursor() as cur:
+        ids = "SELECT id FROM responses WHERE wave_id = ?"
+        cur.execute(f"DELETE FROM comments WHERE response_id IN ({ids})", [wave])
+        cur.execute(f"DELETE FROM answers WHERE response_id IN ({ids})", [wave])
+        cur.execute("DELETE FROM responses WHERE wave_id = ?", [wave])
+    assert refresh_score_histograms(db, PROJECT) == [wave]
+    assert wave not in set(score_histograms(db, PROJECT, Scope.admin())["wave_id"])
+    assert refresh_score_histograms(db, PROJECT) == []
+    db.close()
