@@ -47,8 +47,9 @@ def detect_shifts(
     ``2 * waves_per_year / false_alarms_per_year`` waves (Page's integral equation, see
     :func:`analytics.arl.cusum_threshold`), which makes the two charts together raise
     ``false_alarms_per_year`` false alarms a year on a stable series, whatever the number of
-    answers. After an alarm both charts restart, with the new level estimated from the waves
-    since the estimated start of the shift (the wave after the chart last stood at 0).
+    answers. The alarm's ``start`` is the wave that best splits the waves since the last restart
+    into two levels (Hinkley 1971), and ``size`` the difference of those levels. After an alarm
+    both charts restart, with the new level estimated from the waves after the alarm wave.
 
     Parameters
     ----------
@@ -72,6 +73,8 @@ def detect_shifts(
     Page ES (1954). Continuous inspection schemes. Biometrika 41(1/2): 100-115.
     Hawkins DM (1987). Self-starting cusum charts for location and scale. The Statistician
     36(4): 299-316.
+    Hinkley DV (1971). Inference about the change-point from cumulative sum tests. Biometrika
+    58(3): 509-523.
     Hawkins DM, Olwell DH (1998). Cumulative Sum Charts and Charting for Quality Improvement.
     Springer (chapter 7: self-starting charts).
 
@@ -137,72 +140,65 @@ def _monitor(x: np.ndarray, n: np.ndarray, s: np.ndarray, h: float) -> list[list
     rows, waves = x.shape
     valid = np.isfinite(x) & np.isfinite(n) & (n > 0)
     weight = np.where(valid, n, 0.0)
-    cum_n = np.cumsum(weight, axis=1)
-    cum_nx = np.cumsum(np.where(valid, weight * np.where(valid, x, 0.0), 0.0), axis=1)
+    zero = np.zeros((rows, 1))
+    # Sums over the waves before wave j sit at column j: a segment's sums are differences.
+    cum_n = np.concatenate((zero, np.cumsum(weight, axis=1)), axis=1)
+    cum_nx = np.concatenate((zero, np.cumsum(weight * np.where(valid, x, 0.0), axis=1)), axis=1)
     has_sd = valid & np.isfinite(s) & (n >= 2)
     cum_df = np.cumsum(np.where(has_sd, n - 1.0, 0.0), axis=1)
     cum_ss = np.cumsum(np.where(has_sd, (n - 1.0) * np.where(has_sd, s, 0.0) ** 2, 0.0), axis=1)
-    # Per series: answers and answer-weighted sum before the segment began, the two charts,
-    # and for each chart the wave its excursion began and the sums before that wave.
-    base = np.zeros((2, rows))
-    charts = np.zeros((2, rows))
-    began = np.zeros((2, rows), dtype=np.int64)
-    before = np.zeros((2, 2, rows))  # chart, (n, nx), series
+    segment = np.zeros(rows, dtype=np.int64)  # the first wave of each series' current segment
+    charts = np.zeros((2, rows))  # upper, lower
     found: list[list[Shift]] = [[] for _ in range(rows)]
-    prev_n = np.zeros(rows)
-    prev_nx = np.zeros(rows)
+    everyone = np.arange(rows)
     for t in range(waves):
-        seg_n = prev_n - base[0]
+        seg_n = cum_n[:, t] - cum_n[everyone, segment]
         with np.errstate(divide="ignore", invalid="ignore"):
-            level = (prev_nx - base[1]) / seg_n
+            level = (cum_nx[:, t] - cum_nx[everyone, segment]) / seg_n
             sigma = np.sqrt(cum_ss[:, t] / cum_df[:, t])
             r = (x[:, t] - level) / (sigma * np.sqrt(1.0 / n[:, t] + 1.0 / seg_n))
         live = valid[:, t] & (seg_n > 0) & (cum_df[:, t] > 0) & np.isfinite(r)
-        if live.any():
-            z = _t_to_normal(r[live], cum_df[live, t])
-            steps = np.stack((z - REFERENCE, -z - REFERENCE))
-            old = charts[:, live]
-            new = np.maximum(0.0, old + steps)
-            starting = (old == 0.0) & (new > 0.0)
-            idx = np.flatnonzero(live)
-            for side in (0, 1):
-                rising = idx[starting[side]]
-                began[side, rising] = t
-                before[side, 0, rising] = prev_n[rising]
-                before[side, 1, rising] = prev_nx[rising]
-            charts[:, live] = new
-            for row in idx[(charts[:, live] > h).any(axis=0)]:
-                side = int(np.argmax(charts[:, row]))
-                found[row].append(_alarm(row, t, side, base, before, cum_n, cum_nx, began))
-                # The new segment begins after the alarm wave: the waves that raised the alarm
-                # were selected for being extreme, and a level estimated from them would make
-                # the next waves look like a shift back.
-                base[0, row], base[1, row] = cum_n[row, t], cum_nx[row, t]
-                charts[:, row] = 0.0
-        prev_n, prev_nx = cum_n[:, t], cum_nx[:, t]
+        if not live.any():
+            continue
+        z = _t_to_normal(r[live], cum_df[live, t])
+        charts[:, live] = np.maximum(0.0, charts[:, live] + np.stack((z, -z)) - REFERENCE)
+        for row in np.flatnonzero(live & (charts > h).any(axis=0)):
+            direction = 1 if charts[0, row] >= charts[1, row] else -1
+            found[row].append(
+                _alarm(cum_n[row], cum_nx[row], valid[row], segment[row], t, direction)
+            )
+            # The new segment begins after the alarm wave: the waves that raised the alarm were
+            # selected for being extreme, and a level estimated from them would make the next
+            # waves look like a shift back.
+            segment[row] = t + 1
+            charts[:, row] = 0.0
     return found
 
 
 def _alarm(
-    row: int,
-    t: int,
-    side: int,
-    base: np.ndarray,
-    before: np.ndarray,
-    cum_n: np.ndarray,
-    cum_nx: np.ndarray,
-    began: np.ndarray,
+    cum_n: np.ndarray, cum_nx: np.ndarray, valid: np.ndarray, first: int, t: int, direction: int
 ) -> Shift:
-    old_n, old_nx = before[side, 0, row] - base[0, row], before[side, 1, row] - base[1, row]
-    new_n, new_nx = cum_n[row, t] - before[side, 0, row], cum_nx[row, t] - before[side, 1, row]
-    level_before, level_after = old_nx / old_n, new_nx / new_n
+    """The alarm at ``t`` with the most likely single step in the segment ``first..t``.
+
+    The start is the wave that best splits the segment into two levels (maximum likelihood for
+    one step in normal means, Hinkley 1971), among splits in the direction of the alarm.
+    """
+    splits = np.arange(first + 1, t + 1)
+    n_before = cum_n[splits] - cum_n[first]
+    n_after = cum_n[t + 1] - cum_n[splits]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        before = (cum_nx[splits] - cum_nx[first]) / n_before
+        after = (cum_nx[t + 1] - cum_nx[splits]) / n_after
+        fit = n_before * n_after / (n_before + n_after) * (after - before) ** 2
+    usable = valid[splits] & (n_before > 0) & ((after - before) * direction > 0)
+    best = int(np.argmax(np.where(usable, fit, -1.0)))
     return Shift(
         wave=t,
-        direction=1 if side == 0 else -1,
-        start=int(began[side, row]),
-        size=float(level_after - level_before),
-        level_before=float(level_before),
-        level_after=float(level_after),
+        direction=direction,
+        start=int(splits[best]),
+        size=float(after[best] - before[best]),
+        level_before=float(before[best]),
+        level_after=float(after[best]),
     )
 
 

@@ -16,12 +16,24 @@ from analytics.arl import cusum_threshold
 from analytics.shifts import detect_shifts_many, threshold
 
 
-def _reference(means, ns, sds, h: float, k: float = 1.0) -> list[tuple[int, int, int]]:
+def _split(segment: list[tuple[int, float, float]], direction: int) -> tuple[int, float]:
+    """Most likely single step: maximise nb * na / (nb + na) * (mean_a - mean_b)**2."""
+    best = None
+    for i in range(1, len(segment)):
+        b, a = segment[:i], segment[i:]
+        nb, na = sum(n for _, n, _ in b), sum(n for _, n, _ in a)
+        diff = sum(n * x for _, n, x in a) / na - sum(n * x for _, n, x in b) / nb
+        fit = nb * na / (nb + na) * diff**2
+        if diff * direction > 0 and (best is None or fit > best[0]):
+            best = (fit, segment[i][0], diff)
+    return best[1], best[2]
+
+
+def _reference(means, ns, sds, h: float, k: float = 1.0) -> list[tuple[int, int, int, float]]:
     """The method as written in the docstring, one wave at a time with scalar scipy calls."""
-    segment: list[tuple[float, float]] = []  # (n, mean) of the current segment's waves
+    segment: list[tuple[int, float, float]] = []  # (wave, n, mean) of the current segment
     pooled_ss = pooled_df = 0.0
     up = down = 0.0
-    up_start = down_start = -1  # the wave at which each chart last left 0
     alarms = []
     for t, (x, n, s) in enumerate(zip(means, ns, sds, strict=True)):
         if not (math.isfinite(x) and math.isfinite(n) and n > 0):
@@ -30,8 +42,8 @@ def _reference(means, ns, sds, h: float, k: float = 1.0) -> list[tuple[int, int,
             pooled_ss += (n - 1) * s * s
             pooled_df += n - 1
         if segment and pooled_df > 0:
-            total = sum(w for w, _ in segment)
-            level = sum(w * m for w, m in segment) / total
+            total = sum(w for _, w, _ in segment)
+            level = sum(w * m for _, w, m in segment) / total
             sigma = math.sqrt(pooled_ss / pooled_df)
             r = (x - level) / (sigma * math.sqrt(1 / n + 1 / total))
             if math.isfinite(r):
@@ -41,19 +53,14 @@ def _reference(means, ns, sds, h: float, k: float = 1.0) -> list[tuple[int, int,
                     else -stats.norm.ppf(stats.t.sf(r, pooled_df))
                 )
                 z = min(max(z, -8.0), 8.0)
-                new_up, new_down = max(0.0, up + z - k), max(0.0, down - z - k)
-                if up == 0 and new_up > 0:
-                    up_start = t
-                if down == 0 and new_down > 0:
-                    down_start = t
-                up, down = new_up, new_down
+                up, down = max(0.0, up + z - k), max(0.0, down - z - k)
                 if up > h or down > h:
-                    rising = up >= down
-                    alarms.append((t, 1 if rising else -1, up_start if rising else down_start))
+                    direction = 1 if up >= down else -1
+                    alarms.append((t, direction, *_split([*segment, (t, n, x)], direction)))
                     up = down = 0.0
                     segment = []
                     continue
-        segment.append((n, x))
+        segment.append((t, n, x))
     return alarms
 
 
@@ -74,7 +81,10 @@ def test_matches_the_reference_written_out_wave_by_wave(seed: int) -> None:
     sds = rng.uniform(12, 28, waves)
     h = threshold(26, 1.0)
     found = detect_shifts(means, ns, sds, false_alarms_per_year=1.0)
-    assert [(s.wave, s.direction, s.start) for s in found] == _reference(means, ns, sds, h)
+    expected = _reference(means, ns, sds, h)
+    assert [(s.wave, s.direction, s.start) for s in found] == [e[:3] for e in expected]
+    assert [s.size for s in found] == pytest.approx([e[3] for e in expected], rel=1e-9)
+    assert len(expected) >= 2  # both planted shifts (or more) give something to compare
 
 
 def test_threshold_is_the_arl_of_half_the_budget_per_side() -> None:
