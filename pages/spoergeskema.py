@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pages.common.frame import k_min, page_setup
+from surveys.dashboards.tables import csv_bytes
 from surveys.instruments.report import (
     available_versions,
     instrument_by_id,
@@ -26,7 +27,7 @@ table = reliability_table(ctx.db, instrument, lang=ctx.lang, k=k_min())
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
     ctx.tr("instrument.download"),
-    table.to_csv(index=False, sep=";").encode("utf-8-sig"),
+    csv_bytes(table),
     file_name=f"{instrument.id}-reliabilitet.csv",
     mime="text/csv",
 )

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analytics.charts import number
 from medspil.i18n import t
+from medspil.text import spreadsheet_text
 from surveys.dashboards.changes import LatestScores
 from surveys.dashboards.views import HeatmapView, PhaseView, RunChartView, TrendView
 
@@ -52,8 +53,19 @@ def chart_labels(lang: str, *, series: str = "", axes: str = "time") -> dict[str
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The table as a CSV file for Danish spreadsheets (``;`` separated, UTF-8 with BOM)."""
-    return frame.to_csv(sep=";", index=False).encode("utf-8-sig")
+    """The table as a CSV file for Danish spreadsheets (``;`` separated, UTF-8 with BOM).
+
+    Every CSV download of the app goes through here: text fields and column names pass
+    ``spreadsheet_text`` (no control characters, formulas neutralised as OWASP recommends).
+    """
+    safe = frame.copy()
+    safe.columns = [spreadsheet_text(column) for column in frame.columns]
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = [
+                spreadsheet_text(v) if isinstance(v, str) else v for v in safe[column].tolist()
+            ]
+    return safe.to_csv(sep=";", index=False).encode("utf-8-sig")
 
 
 def trend_rows(view: TrendView, lang: str) -> pd.DataFrame:

@@ -3,6 +3,11 @@
 Every sheet and every CSV file starts with the same header lines (project, area, date, number,
 SHA-256), so a table copied out of the workbook still says which snapshot it came from. Cells
 hold numbers as numbers; a hidden cell holds the text "færre end k svar" or nothing.
+
+Text comes from respondents and administrators: every text cell goes through ``append_row``,
+which removes characters a workbook cannot hold and stores a formula-like text (``=``, ``+``,
+``-``, ``@``, ...) as a text cell with Excel's quote prefix, never as a formula; every CSV field
+goes through ``medspil.text.spreadsheet_text`` (OWASP's leading apostrophe).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from medspil.i18n import t
+from medspil.text import is_formula_like, spreadsheet_text, xlsx_text
 from surveys.snapshots.tables import SnapshotTable
 from surveys.snapshots.text import date_text
 from surveys.snapshots.view import SnapshotView
@@ -45,11 +51,12 @@ def render_xlsx(view: SnapshotView) -> bytes:
     about = workbook.active
     about.title = _sheet_title(t("snapshot.sheet_about", view.lang), set())
     for label, value in view.header:
-        about.append([label, value])
+        append_row(about, [label, value])
         about.cell(about.max_row, 1).font = _BOLD
     about.append([])
-    about.append([t("snapshot.frozen_note", view.lang, date=date_text(view.snapshot.created_on))])
-    about.append([t("snapshot.method_verify", view.lang, id=view.snapshot.id)])
+    frozen = t("snapshot.frozen_note", view.lang, date=date_text(view.snapshot.created_on))
+    append_row(about, [frozen])
+    append_row(about, [t("snapshot.method_verify", view.lang, id=view.snapshot.id)])
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 70
     used = {about.title}
@@ -62,9 +69,18 @@ def render_xlsx(view: SnapshotView) -> bytes:
     return out.getvalue()
 
 
+def append_row(sheet, values: list[object]) -> None:
+    """Append one row: numbers as numbers, text cleaned and never read as a formula."""
+    sheet.append([xlsx_text(v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and is_formula_like(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def _sheet_title(title: str, used: set[str]) -> str:
     """A valid, unique sheet name (at most 31 characters, none of ``[]:*?/\\``)."""
-    base = _INVALID_SHEET_CHARACTERS.sub(" ", title).strip()[:31] or "Ark"
+    base = _INVALID_SHEET_CHARACTERS.sub(" ", xlsx_text(title)).strip()[:31] or "Ark"
     name, number = base, 2
     while name in used:
         suffix = f" {number}"
@@ -75,26 +91,26 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 def _write_table(sheet, view: SnapshotView, table: SnapshotTable) -> None:
     for label, value in header_lines(view):
-        sheet.append([label, value])
+        append_row(sheet, [label, value])
         sheet.cell(sheet.max_row, 1).font = _BOLD
     sheet.append([])
-    sheet.append([table.title])
+    append_row(sheet, [table.title])
     sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
     columns = list(table.frame.columns)
-    sheet.append(columns)
+    append_row(sheet, columns)
     head_row = sheet.max_row
     for cell in sheet[head_row]:
         cell.font = _BOLD
         cell.fill = _HEAD_FILL
     for row in table.frame.itertuples(index=False):
-        sheet.append([_value(value) for value in row])
+        append_row(sheet, [_value(value) for value in row])
     for row in sheet.iter_rows(min_row=head_row + 1):
         for cell in row:
             if isinstance(cell.value, float):
                 cell.number_format = "0.000" if abs(cell.value) < 1 else "0.0"
     if table.note:
         sheet.append([])
-        sheet.append([table.note])
+        append_row(sheet, [table.note])
     sheet.freeze_panes = sheet.cell(head_row + 1, 1)
     for index, column in enumerate(columns, start=1):
         width = max([len(str(column))] + [len(str(v)) for v in table.frame[column].head(200)])
@@ -125,9 +141,9 @@ def table_csv(view: SnapshotView, table: SnapshotTable) -> str:
     text = io.StringIO()
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
     for label, value in header_lines(view):
-        writer.writerow([label, value])
+        writer.writerow([spreadsheet_text(label), spreadsheet_text(value)])
     writer.writerow([])
-    writer.writerow(list(table.frame.columns))
+    writer.writerow([spreadsheet_text(column) for column in table.frame.columns])
     for row in table.frame.itertuples(index=False):
         writer.writerow([_csv_value(value) for value in row])
     return "\ufeff" + text.getvalue()
@@ -138,4 +154,6 @@ def _csv_value(value: object) -> str:
         return ""
     if isinstance(value, float):
         return repr(value).replace(".", ",")
-    return str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return spreadsheet_text(value)

