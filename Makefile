@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench bench-scale clean
 
 $(PY):
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -28,8 +28,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Every benchmark; writes benchmarks/results.json. Builds the large kommune once (minutes, 3 GB).
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
+
+# The same plus scale_150m: ten years of weekly pulses (opt-in: about 30 GB, a long build).
+bench-scale: $(STAMP)
+	$(PY) benchmarks/run_all.py --scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

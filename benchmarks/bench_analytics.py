@@ -1,12 +1,13 @@
 """Time the analytics on a large synthetic project: 500 units x 6 constructs x 52 waves.
 
-Run as ``.venv/bin/python benchmarks/bench_analytics.py``. The target is under 1 s for all
-comparisons, run charts and change points once the histograms are protected; every stage is
-printed so a regression shows where it happened.
+Run as ``.venv/bin/python benchmarks/bench_analytics.py [--units 500 --waves 52]``. The target
+is under 1 s for all comparisons, run charts and change points once the histograms are
+protected; every stage is printed so a regression shows where it happened.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -47,7 +48,7 @@ def make_tree(n_units: int) -> dict[str, str | None]:
     return parent
 
 
-def make_histograms(parent: dict, seed: int = 1) -> pd.DataFrame:
+def make_histograms(parent: dict, seed: int = 1, waves: int = N_WAVES) -> pd.DataFrame:
     """Respondents on the teams, 2-3 item constructs, a level shift in wave 30 for some teams."""
     rng = np.random.default_rng(seed)
     teams = [unit for unit in parent if int(unit[1:]) >= 50]
@@ -56,7 +57,7 @@ def make_histograms(parent: dict, seed: int = 1) -> pd.DataFrame:
     rows = []
     for c, construct in enumerate(CONSTRUCTS):
         shift = rng.choice([0.0, 0.8], size=len(teams))
-        for w in range(N_WAVES):
+        for w in range(waves):
             centre = 0.4 + 0.02 * c + np.where(w >= 30, shift, 0.0)
             logits = -((grid[None, :] / 25 - 2 - centre[:, None]) ** 2)
             weights = np.exp(logits)
@@ -88,13 +89,18 @@ def timed(label: str, function, *args, **kwargs):
 
 
 def main() -> None:
-    parent = make_tree(N_UNITS)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=N_UNITS, help="at least 51")
+    parser.add_argument("--waves", type=int, default=N_WAVES)
+    args = parser.parse_args()
+    parent = make_tree(args.units)
+    n_waves = args.waves
     wave_phase = {
-        w: PHASES[min(w * len(PHASES) // N_WAVES, len(PHASES) - 1)] for w in range(N_WAVES)
+        w: PHASES[min(w * len(PHASES) // n_waves, len(PHASES) - 1)] for w in range(n_waves)
     }
-    histograms = make_histograms(parent)
+    histograms = make_histograms(parent, waves=n_waves)
     print(
-        f"{N_UNITS} units x {len(CONSTRUCTS)} constructs x {N_WAVES} waves, k = {K}: "
+        f"{args.units} units x {len(CONSTRUCTS)} constructs x {n_waves} waves, k = {K}: "
         f"{len(histograms):,} histogram rows"
     )
     for prefer in ("phases", "waves"):

@@ -6,16 +6,20 @@ single-item module, so 12 is not possible; 13 is the nearest above) and about 60
 That is about 1.25 million responses and 16 million answer rows. It is written wave by wave
 through ``data/``'s bulk functions, the same path an import takes.
 
-Run ``.venv/bin/python benchmarks/large_kommune.py PATH`` (about two minutes); the page
-benchmark builds it itself when the file is missing.
+Run ``.venv/bin/python benchmarks/large_kommune.py PATH`` (a few minutes); ``make bench``
+builds it once into ``benchmarks/large_kommune.duckdb`` (git-ignored) and reuses it. ``TINY``
+is the same shape in miniature, for the suite's smoke tests of the benchmarks; ``SCALE_150M``
+is ten years of weekly pulses (``make bench-scale``).
 """
 
 from __future__ import annotations
 
+import argparse
+import binascii
 import datetime as dt
 import sys
 import time
-import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,13 +34,10 @@ from surveys.installation.setup import register_instrument  # noqa: E402
 from surveys.instruments.instrument import load_instrument  # noqa: E402
 
 PROJECT = "stor"
-N_EMPLOYEES = 40_000
-N_AREAS = 9
-N_DEPARTMENTS = 50
-N_UNITS = 500
-N_WAVES = 52
+LEDER_UNIT = "A0"  # the area a leder in the benchmarks leads
 RESPONSE_RATE = 0.6
 MODULES = ["information", "tryghed"]
+# Phase kind, share of the waves, involvement level.
 PHASES = [
     ("ide", 8, "information"),
     ("konsekvensvurdering", 10, "medindflydelse"),
@@ -46,35 +47,58 @@ PHASES = [
 ]
 
 
-def units() -> list[tuple[str, str | None, str, str, int]]:
+@dataclass(frozen=True)
+class Size:
+    employees: int
+    areas: int
+    departments: int
+    units: int
+    waves: int
+
+
+LARGE = Size(employees=40_000, areas=9, departments=50, units=500, waves=52)
+TINY = Size(employees=900, areas=2, departments=4, units=16, waves=10)
+SCALE_150M = Size(employees=40_000, areas=9, departments=50, units=500, waves=520)
+
+
+def wave_counts(size: Size) -> list[int]:
+    """Waves per phase: the 8/10/14/12/8 split of 52 weekly waves, scaled to ``size.waves``."""
+    weights = np.array([count for _, count, _ in PHASES], float)
+    counts = np.maximum(np.rint(weights / weights.sum() * size.waves), 1).astype(int)
+    counts[-1] += size.waves - counts.sum()
+    return [int(c) for c in counts]
+
+
+def units(size: Size = LARGE) -> list[tuple[str, str | None, str, str, int]]:
     """1 kommune, 9 areas, 50 departments, 440 teams that carry the 40,000 employees."""
     rows: list[tuple[str, str | None, str, str, int]] = [
         ("L", None, "Storby Kommune", "kommune", 0)
     ]
-    rows += [(f"A{i}", "L", f"Område {i}", "område", 0) for i in range(N_AREAS)]
+    rows += [(f"A{i}", "L", f"Område {i}", "område", 0) for i in range(size.areas)]
     rows += [
-        (f"D{i}", f"A{i % N_AREAS}", f"Afdeling {i}", "afdeling", 0) for i in range(N_DEPARTMENTS)
+        (f"D{i}", f"A{i % size.areas}", f"Afdeling {i}", "afdeling", 0)
+        for i in range(size.departments)
     ]
-    n_teams = N_UNITS - len(rows)
+    n_teams = size.units - len(rows)
     rng = np.random.default_rng(7)
     sizes = rng.integers(40, 140, n_teams).astype(float)
-    sizes = np.maximum(np.rint(sizes / sizes.sum() * N_EMPLOYEES), 3).astype(int)
-    sizes[0] += N_EMPLOYEES - sizes.sum()
+    sizes = np.maximum(np.rint(sizes / sizes.sum() * size.employees), 3).astype(int)
+    sizes[0] += size.employees - sizes.sum()
     rows += [
-        (f"T{i}", f"D{i % N_DEPARTMENTS}", f"Team {i}", "team", int(size))
-        for i, size in enumerate(sizes)
+        (f"T{i}", f"D{i % size.departments}", f"Team {i}", "team", int(people))
+        for i, people in enumerate(sizes)
     ]
     return rows
 
 
-def build(path: Path, *, seed: int = 1, today: dt.date | None = None) -> None:
-    """Write the large kommune into a new database file at ``path``."""
+def build(path: Path, *, size: Size = LARGE, seed: int = 1, today: dt.date | None = None) -> None:
+    """Write the large kommune (or another ``size``) into a new database file at ``path``."""
     today = today or dt.date.today()
     rng = np.random.default_rng(seed)
     db = open_database(path)
     instrument = load_instrument()
     register_instrument(db, instrument)
-    unit_rows = units()
+    unit_rows = units(size)
     org.insert_units(db, unit_rows)
     org.insert_committee(db, "HMED", "Hoved-MED", "hoved", ["L"])
     org.insert_committee(db, "MED-A0", "Område-MED 0", "omraade", ["A0"])
@@ -90,9 +114,9 @@ def build(path: Path, *, seed: int = 1, today: dt.date | None = None) -> None:
     )
     teams = [(uid, size) for uid, _, _, kind, size in unit_rows if kind == "team"]
     items = instrument.items_for(MODULES)
-    first_opens = today - dt.timedelta(weeks=N_WAVES - 1)
+    first_opens = today - dt.timedelta(weeks=size.waves - 1)
     wave_no = 0
-    for kind, count, level in PHASES:
+    for (kind, _, level), count in zip(PHASES, wave_counts(size), strict=True):
         starts = first_opens + dt.timedelta(weeks=wave_no)
         ends = starts + dt.timedelta(weeks=count, days=-1)
         phase_id = projects.insert_phase(
@@ -116,8 +140,9 @@ def build(path: Path, *, seed: int = 1, today: dt.date | None = None) -> None:
 
 
 def _ids(rng: np.random.Generator, n: int) -> np.ndarray:
-    raw = rng.bytes(16 * n)
-    return np.array([uuid.UUID(bytes=raw[16 * i : 16 * i + 16]).hex for i in range(n)], object)
+    """``n`` random 32-digit hex ids (the hex of 16 random bytes each), made without a loop."""
+    digits = np.frombuffer(binascii.hexlify(rng.bytes(16 * n)), dtype="S32")
+    return digits.astype("U32").astype(object)
 
 
 def _answer_wave(
@@ -174,11 +199,15 @@ def _answer_wave(
 
 
 def main() -> None:
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/large_kommune.duckdb")
+    parser = argparse.ArgumentParser(description="Build the generated large kommune.")
+    parser.add_argument("path", nargs="?", default="benchmarks/large_kommune.duckdb")
+    parser.add_argument("--scale-150m", action="store_true", help="520 waves, 150M answers")
+    args = parser.parse_args()
+    target = Path(args.path)
     if target.exists():
         sys.exit(f"{target} exists; remove it first")
     started = time.perf_counter()
-    build(target)
+    build(target, size=SCALE_150M if args.scale_150m else LARGE)
     print(f"built {target} in {time.perf_counter() - started:.0f} s")
 
 
