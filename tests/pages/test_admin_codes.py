@@ -16,7 +16,7 @@ from data.db import Database
 from surveys.answering.codes import code_hash, installation_secret, normalise_code
 from surveys.answering.form import submit_answers
 from tests.conftest import app_file
-from tests.surveys.answer_support import TODAY, open_codes
+from tests.surveys.answering.answer_support import TODAY, open_codes
 
 TIMEOUT = 60
 CODE = re.compile(r"^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$")

@@ -16,7 +16,7 @@ from surveys.answering.codes import code_hash, installation_secret, normalise_co
 from surveys.answering.form import COMMENT_MAX_CHARS, DONT_KNOW, submit_answers
 from surveys.instruments.instrument import load_instrument
 from tests.conftest import app_file
-from tests.surveys.answer_support import TODAY, code_for_wave, open_codes, wave_where
+from tests.surveys.answering.answer_support import TODAY, code_for_wave, open_codes, wave_where
 
 TIMEOUT = 60
 MEDICIN_ITEMS = [item.id for item in load_instrument().items_for(["information"])]
@@ -190,7 +190,7 @@ def test_a_comment_over_the_limit_is_cut_at_the_limit_before_it_is_stored(
     (code,) = open_codes(demo, 1, secret=secret)
     at = answer_page(code)
     # The browser stops typing at max_chars; a request that bypasses it is cut by Streamlit on
-    # the server (and the core refuses anything longer: tests/surveys/test_answering.py).
+    # the server (and the core refuses anything longer: tests/surveys/answering/test_answering.py).
     at.text_area(key="answer_comment").set_value("ø" * (COMMENT_MAX_CHARS + 50))
     at.button[0].click().run()
     assert not at.exception

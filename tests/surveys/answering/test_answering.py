@@ -30,7 +30,13 @@ from surveys.answering.form import (
     submit_form,
 )
 from surveys.instruments.instrument import load_instrument
-from tests.surveys.answer_support import SECRET, TODAY, code_for_wave, open_codes, wave_where
+from tests.surveys.answering.answer_support import (
+    SECRET,
+    TODAY,
+    code_for_wave,
+    open_codes,
+    wave_where,
+)
 
 MEDICIN_MODULES = ["information"]
 

@@ -16,7 +16,7 @@ from surveys.snapshots.freeze import open_snapshot
 from surveys.snapshots.spreadsheet import render_csv_zip, render_xlsx
 from surveys.snapshots.text import date_text
 from surveys.snapshots.view import SnapshotView, snapshot_view
-from tests.surveys.snapshot_support import DIGIT, SMALL_TEAM, demo_database, make_snapshot
+from tests.surveys.snapshots.snapshot_support import DIGIT, SMALL_TEAM, demo_database, make_snapshot
 
 HEADER_LABELS = ["Projekt", "Område", "Dato", "Nummer", "SHA-256"]
 

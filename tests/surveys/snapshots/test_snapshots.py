@@ -42,7 +42,7 @@ from surveys.snapshots.freeze import (
     visible_snapshots,
 )
 from surveys.snapshots.view import snapshot_view
-from tests.surveys.snapshot_support import (
+from tests.surveys.snapshots.snapshot_support import (
     TODAY,
     demo_database,
     make_snapshot,
@@ -50,7 +50,7 @@ from tests.surveys.snapshot_support import (
     records_naming_the_small_team,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LEDER_NORD = Scope(role="leder", unit_roots=frozenset({"AELDRE-NORD"}), actor="leder-nord")
 MED_NORD = Scope(
     role="med",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def medspil(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

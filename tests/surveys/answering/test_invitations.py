@@ -41,9 +41,9 @@ from surveys.answering.codes import (
     normalise_code,
 )
 from surveys.answering.slips import SLIPS_PER_PAGE, slips_html, slips_pdf
-from tests.surveys.answer_support import SECRET, TODAY, code_for_wave, wave_where
+from tests.surveys.answering.answer_support import SECRET, TODAY, code_for_wave, wave_where
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CODE_LINE = re.compile(r"^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$")
 
 

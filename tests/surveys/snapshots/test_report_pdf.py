@@ -19,7 +19,7 @@ from surveys.snapshots.freeze import Snapshot, open_snapshot
 from surveys.snapshots.pdf import render_pdf
 from surveys.snapshots.text import date_text
 from surveys.snapshots.view import snapshot_view
-from tests.surveys.snapshot_support import (
+from tests.surveys.snapshots.snapshot_support import (
     DIGIT,
     SMALL_TEAM,
     demo_database,
@@ -27,7 +27,7 @@ from tests.surveys.snapshot_support import (
     make_snapshot,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PROJECT = "Digital medicinhåndtering på plejecentre"
 COMMITTEE = "Lokal-MED Ældreområde Nord"
 # Every section starts a page; these are their first lines, in order.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.surveys.test_cli import medspil
+from tests.surveys.cli.test_cli import medspil
 
 UNIT_FILE = (
     "id;parent_id;name;type;headcount\nSOBY;;Søby Kommune;kommune;0\nPLEJE;SOBY;Plejen;enhed;40\n"

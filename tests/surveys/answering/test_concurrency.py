@@ -19,7 +19,7 @@ from data.answers import table_counts
 from data.db import Database
 from medspil.errors import CodeUsed
 from surveys.answering.form import open_form, submit_answers
-from tests.surveys.answer_support import SECRET, TODAY, open_codes
+from tests.surveys.answering.answer_support import SECRET, TODAY, open_codes
 
 DISTINCT = 40
 RACES = 10

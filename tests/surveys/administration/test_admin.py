@@ -35,7 +35,7 @@ from surveys.administration.waves import (
     wave_table,
 )
 from surveys.answering.form import submit_answers
-from tests.surveys.answer_support import SECRET, open_codes
+from tests.surveys.answering.answer_support import SECRET, open_codes
 
 TODAY = dt.date.today()
 D = dt.timedelta

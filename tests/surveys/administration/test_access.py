@@ -226,7 +226,7 @@ def test_a_med_scope_covers_the_committee_area_only(demo_db, rules) -> None:
 
 
 def test_the_documented_examples_are_valid(demo_db) -> None:
-    root = Path(__file__).resolve().parents[2] / "docs"
+    root = Path(__file__).resolve().parents[3] / "docs"
     rules = load_access_rules(root / "medspil.toml.example")
     anne = scope_for(demo_db, Identity(email="anne.hansen@fjordby.dk"), rules)
     assert anne.unit_roots == frozenset({"AELDRE-SYD"})
