@@ -16,6 +16,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Caps for what administrators type: names are one line, descriptions a paragraph or two.
+NAME_MAX_CHARS = 200
+DESCRIPTION_MAX_CHARS = 2000
 # What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A plain number as the tables print it (decimal comma or point, optional sign and per cent).
@@ -37,8 +40,8 @@ def clean_text(text: object, *, max_length: int | None = None, single_line: bool
     """``text`` as it may be stored: NFC, no control characters but newline and tab, capped.
 
     Line breaks of every kind become ``\\n``; with ``single_line`` (names, ids) every run of
-    whitespace becomes one space. Leading and trailing whitespace is removed. ``max_length``
-    cuts the text after that many characters.
+    whitespace becomes one space and zero-width characters go. Leading and trailing whitespace
+    is removed. ``max_length`` cuts the text after that many characters.
     """
     if text is None:
         return ""
@@ -47,6 +50,7 @@ def clean_text(text: object, *, max_length: int | None = None, single_line: bool
     value = value.replace("\u2028", "\n").replace("\u2029", "\n")
     value = "".join(character for character in value if _allowed(character))
     if single_line:
+        value = "".join(character for character in value if character not in _INVISIBLE)
         value = " ".join(value.split())
     value = value.strip()
     if max_length is not None:

@@ -17,7 +17,7 @@ editable = admin_access(ctx.scope, ctx.lang)
 if editable:
     st.subheader(ctx.tr("admin_units.import_heading"))
     st.markdown(ctx.tr("admin_units.import_help"))
-    upload = st.file_uploader(ctx.tr("admin_units.file"), type=["csv", "txt"], key=FILE_KEY)
+    upload = st.file_uploader(ctx.tr("admin_units.file"), type=["csv", "txt", "tsv"], key=FILE_KEY)
     if DONE_KEY in st.session_state:
         st.success(st.session_state.pop(DONE_KEY))
     elif upload is not None:

@@ -15,6 +15,7 @@ from data import org as org_queries
 from data.db import Database
 from medspil.errors import AdminInputInvalid
 from medspil.i18n import t
+from medspil.text import NAME_MAX_CHARS, clean_text
 
 LEVELS = ("hoved", "omraade", "lokal")
 COMMITTEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -85,6 +86,7 @@ def save_committee(
     """Check and store a committee and its subtrees whole, or raise ``AdminInputInvalid``."""
     problems: list[tuple[str, dict[str, object]]] = []
     committee_id = committee_id.strip()
+    name = clean_text(name, single_line=True, max_length=NAME_MAX_CHARS)
     existing = set(committee_choices(db))
     if new and not COMMITTEE_ID.match(committee_id):
         problems.append(("admin_committees.problem_id", {"id": committee_id}))

@@ -1,7 +1,8 @@
 """Import of the organisation tree from a CSV file: read, check, preview, then apply.
 
 The file holds the whole tree, one unit a line: id, parent id, name, type and headcount, in
-UTF-8 or Windows-1252, separated by commas or semicolons (what Excel writes in a Danish locale).
+UTF-8, UTF-16 (Excel's "Unicode Text") or Windows-1252, separated by commas, semicolons (what
+Excel writes in a Danish locale) or tabs. Every field is cleaned (``medspil.text.clean_text``).
 A file with any problem is rejected whole, every problem with its line number. Applying updates
 units by id; a unit missing from the file is closed (``units.closed``), never deleted, so the
 answers given in it stay valid and countable.
@@ -20,6 +21,7 @@ from data import org as org_queries
 from data.db import Database
 from medspil.errors import UnitFileRejected
 from medspil.i18n import t
+from medspil.text import clean_text
 
 COLUMNS = ("id", "parent_id", "name", "type", "headcount")
 # Header spellings accepted for each column (compared lower-case, without spaces).
@@ -32,6 +34,9 @@ ALIASES = {
 }
 MAX_PROBLEMS = 25
 MAX_ID_LENGTH = 64
+MAX_NAME_LENGTH = 200
+# The headcount column is a 32-bit INTEGER in the database.
+MAX_HEADCOUNT = 2**31 - 1
 
 Problem = tuple[str, dict[str, object]]
 
@@ -96,8 +101,28 @@ class ImportPreview:
         return pd.DataFrame(rows, columns=columns)
 
 
+def _looks_utf16(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` for a UTF-16 file without BOM (every other byte zero), else None."""
+    sample = data[:4000]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """The text of the file and its encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    """The text of the file and its encoding: UTF-16 (Excel's "Unicode Text", with a BOM or
+    recognised by its zero bytes), UTF-8 (with or without BOM), else Windows-1252."""
+    utf16 = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _looks_utf16(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16).lstrip("\ufeff"), "UTF-16"
+        except UnicodeDecodeError as e:
+            raise UnitFileRejected([("admin_units.problem_encoding", {})]) from e
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -111,7 +136,9 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _delimiter(header: str) -> str:
-    return ";" if header.count(";") >= max(1, header.count(",")) else ","
+    counts = {d: header.count(d) for d in ("\t", ";", ",")}
+    best = max(counts, key=lambda d: counts[d])  # ties: tab, then ';', then ','
+    return best if counts[best] > 0 else ","
 
 
 def _header_columns(header: list[str]) -> tuple[dict[str, int], list[Problem]]:
@@ -146,7 +173,7 @@ def read_unit_file(data: bytes) -> tuple[list[UnitRow], str, str]:
     positions: dict[str, int] = {}
     rows: list[UnitRow] = []
     problems: list[Problem] = []
-    for record in reader:
+    for record in _records(reader):
         line = reader.line_num
         if not any(field.strip() for field in record):
             continue
@@ -167,6 +194,20 @@ def read_unit_file(data: bytes) -> tuple[list[UnitRow], str, str]:
     return rows, encoding, delimiter
 
 
+def _records(reader):
+    """The reader's records; a field over the CSV module's limit is a problem, not a crash."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            line = reader.line_num
+            problem = ("admin_units.problem_field_too_long", {"line": line, "detail": str(e)})
+            raise UnitFileRejected([problem]) from e
+        yield record
+
+
 def _shortened(problems: list[Problem]) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
@@ -183,18 +224,29 @@ def _parse_row(
             ("admin_units.problem_fields", {"line": line, "found": len(record), "needed": needed})
         )
         return None
-    values = {column: record[index].strip() for column, index in positions.items()}
+    values = {
+        column: clean_text(record[index], single_line=True) for column, index in positions.items()
+    }
     before = len(problems)
     for column in ("id", "name", "type"):
         if not values[column]:
             problems.append(("admin_units.problem_empty_field", {"line": line, "column": column}))
     if len(values["id"]) > MAX_ID_LENGTH:
         problems.append(("admin_units.problem_long_id", {"line": line, "max": MAX_ID_LENGTH}))
+    if len(values["name"]) > MAX_NAME_LENGTH:
+        problems.append(("admin_units.problem_long_name", {"line": line, "max": MAX_NAME_LENGTH}))
     headcount = 0
     if values["headcount"]:
         text = values["headcount"]
         if not text.isdigit() or not text.isascii():
             problems.append(("admin_units.problem_number", {"line": line, "value": text}))
+        elif int(text) > MAX_HEADCOUNT:
+            problems.append(
+                (
+                    "admin_units.problem_headcount",
+                    {"line": line, "value": text, "max": MAX_HEADCOUNT},
+                )
+            )
         else:
             headcount = int(text)
     if len(problems) > before:

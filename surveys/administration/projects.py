@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -27,6 +27,7 @@ from medspil.config import settings
 from medspil.errors import AdminInputInvalid, Term, UnknownProject
 from medspil.i18n import t
 from medspil.scope import Scope
+from medspil.text import DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, clean_text
 from surveys.dashboards.overview import INVOLVEMENT_LEVELS, PHASE_KINDS
 from surveys.installation.setup import register_instrument
 from surveys.instruments.instrument import DEFAULT_INSTRUMENT, OPTIONAL_MODULES, load_instrument
@@ -287,9 +288,24 @@ def _rows(db: Database, plan: ProjectPlan, instrument_id: str) -> list[admin_que
     return rows
 
 
+def cleaned_plan(plan: ProjectPlan) -> ProjectPlan:
+    """The plan's texts as they may be stored (``medspil.text.clean_text``): the name one line,
+    the description and gap reasons without control characters, each capped."""
+    phases = tuple(
+        replace(phase, gap_reason=clean_text(phase.gap_reason, max_length=DESCRIPTION_MAX_CHARS))
+        for phase in plan.phases
+    )
+    return replace(
+        plan,
+        name=clean_text(plan.name, single_line=True, max_length=NAME_MAX_CHARS),
+        description=clean_text(plan.description, max_length=DESCRIPTION_MAX_CHARS),
+        phases=phases,
+    )
+
+
 def save_project(db: Database, plan: ProjectPlan, *, new: bool, actor: str, today: dt.date) -> None:
     """Check the plan and store it whole, or raise ``AdminInputInvalid`` and store nothing."""
-    plan = _sorted(plan)
+    plan = _sorted(cleaned_plan(plan))
     problems = _project_problems(db, plan, new=new)
     wave_index: dict[int, int] = {}
     removed: list[int] = []

@@ -35,6 +35,7 @@ from medspil.errors import (
     UnknownWave,
     WaveClosed,
 )
+from medspil.text import strip_invisible
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
@@ -56,8 +57,10 @@ def format_code(code: str) -> str:
 
 def normalise_code(text: str) -> str:
     """The code as typed (any case, spaces, dashes) in its stored form; ``InvalidCode`` if it
-    cannot be a code at all."""
-    code = "".join(ch for ch in text.upper() if ch not in " -\t\r\n")
+    cannot be a code at all. A non-breaking or zero-width space, an en dash or full-width
+    letters (what phones and word processors make of a typed code) count as what they look
+    like."""
+    code = "".join(ch for ch in strip_invisible(text).upper() if ch not in " -\t\r\n")
     if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
         raise InvalidCode()
     return code

@@ -23,6 +23,7 @@ from medspil.errors import (
     WaveNotOpen,
 )
 from medspil.i18n import t
+from medspil.text import clean_text
 from surveys.answering.codes import code_hash, format_date, normalise_code
 from surveys.instruments.instrument import CORE_CONSTRUCTS, Instrument, load_instrument
 
@@ -148,7 +149,7 @@ def submit_form(
         if value is not None and (isinstance(value, bool) or value not in (*SCALE, DONT_KNOW)):
             raise AnswerRejected()
         answers.append((item_id, None if value in (None, DONT_KNOW) else int(value)))
-    text = (comment or "").strip()
+    text = clean_text(comment)
     if len(text) > COMMENT_MAX_CHARS:
         raise CommentTooLong(length=len(text), max=COMMENT_MAX_CHARS)
     store_response(

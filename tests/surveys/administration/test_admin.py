@@ -386,3 +386,17 @@ def test_the_audit_log_records_administration_but_never_answering(demo) -> None:
     for code in codes:
         assert code not in text and code.replace("-", "") not in text
     assert set(after.columns) == {"happened_at", "actor", "action", "detail"}
+
+
+def test_names_from_admin_forms_are_cleaned_at_the_door(demo) -> None:
+    """Issue 12, item 2: control characters go, names are one line of NFC text, capped."""
+    plan = _plan(name="Rengørings\x0brobotter\x1b", description="Ro\x00bot " + "x" * 5000)
+    save_project(demo, plan, new=True, actor="admin@fjordby.dk", today=TODAY)
+    stored = project_plan(demo, "robot")
+    assert stored.name == "Rengøringsrobotter"
+    assert stored.description.startswith("Robot x") and len(stored.description) <= 2000
+    save_committee(
+        demo, committee_id="LMED-SUND", name="Lokal-MED\nSundhed\x0b A\u030a", level="lokal",
+        roots=["SUNDHED"], new=True, actor="admin@fjordby.dk",
+    )  # fmt: skip
+    assert committee_detail(demo, "LMED-SUND")[0] == "Lokal-MED Sundhed Å"

@@ -234,3 +234,40 @@ def test_an_import_that_fails_while_writing_changes_nothing(demo_copy: Path, mon
         apply_import(db, data, actor="admin")
     assert org_queries.units(db).equals(before)
     db.close()
+
+
+# Issue 12, items 2, 6 and 9: what Excel writes is accepted; text is cleaned; limits are checked.
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_excel_unicode_text_utf16_tab_separated_is_read(db, encoding: str) -> None:
+    data = _csv(SMALL, "\t", "utf-16" if encoding == "utf-16" else encoding)
+    if encoding != "utf-16":  # Excel writes a BOM; a file without one is still recognised
+        data = ("\ufeff".encode(encoding)) + data
+    rows, found_encoding, found_delimiter = read_unit_file(data)
+    assert found_delimiter == "\t" and found_encoding == "UTF-16"
+    assert [r.name for r in rows][2:] == ["Plejecenter Åløkke", "Hjemmeplejen Øst"]
+
+
+def test_a_tab_separated_utf8_file_is_read(db) -> None:
+    rows, _, delimiter = read_unit_file(_csv(SMALL, "\t"))
+    assert delimiter == "\t" and rows[3].headcount == 37
+
+
+def test_names_are_cleaned_of_control_characters_and_normalised(db) -> None:
+    rows = [*SMALL[:3], ("PLJ", "AEL", "Pleje\x0bcenter A\u030al\x1bøkke\u200b", "enhed", "4")]
+    (*_, plj), _, _ = read_unit_file(_csv(rows))
+    assert plj.name == "Plejecenter Åløkke"
+
+
+def test_a_headcount_beyond_a_database_integer_is_refused_at_preview(db) -> None:
+    rows = [*SMALL[:3], ("PLJ", "AEL", "Plejecenter", "enhed", str(2**31))]
+    reason = _reason(_csv(rows), db)
+    assert "linje 4" in reason.lower() and str(2**31) in reason
+    rows[-1] = ("PLJ", "AEL", "Plejecenter", "enhed", str(2**31 - 1))
+    assert read_unit_file(_csv(rows))[0][-1].headcount == 2**31 - 1
+
+
+def test_a_field_over_the_csv_limit_is_a_plain_message(db) -> None:
+    rows = [*SMALL[:3], ("PLJ", "AEL", "x" * 200_000, "enhed", "4")]
+    reason = _reason(_csv(rows), db)
+    assert "linje" in reason.lower()
+    assert org_queries.units(db).empty

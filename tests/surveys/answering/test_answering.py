@@ -224,3 +224,14 @@ def test_a_form_sent_after_its_wave_closed_is_refused_and_stores_nothing(demo: D
     with pytest.raises(CodeUsed):  # the same opened form sent twice (back button)
         submit_form(demo, form, {form.items[0].id: 2}, None, today=TODAY, secret=SECRET)
     assert table_counts(demo)["responses"] == counts["responses"] + 1
+
+
+def test_a_comment_is_cleaned_at_the_door(demo: Database) -> None:
+    """Issue 12, item 2: control characters go, the text is NFC, newlines and tabs stay."""
+    (code,) = open_codes(demo, 1)
+    submit_answers(
+        demo, code, {}, "Ha\u030ab\x0b og\x1b[31m\r\nro\tlig", today=TODAY, secret=SECRET
+    )
+    with demo.cursor() as cur:
+        found = cur.execute("SELECT count(*) FROM comments WHERE text = ?", ["Håb og[31m\nro\tlig"])
+        assert found.fetchone() == (1,)

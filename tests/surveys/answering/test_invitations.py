@@ -396,3 +396,19 @@ def test_invite_without_an_open_wave_is_a_clear_error(demo_copy: Path, tmp_path:
     )  # fmt: skip
     assert result.returncode == 2 and result.stdout == ""
     assert "ingen måling, der er åben i dag" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ABCDE\u00a0FGHJK",  # non-breaking space (phones, copied from a mail)
+        "ABCDE\u2013FGHJK",  # en dash (word processors turn "-" into one)
+        "ABCDE\u2014FGHJK",  # em dash
+        "ABC\u200bDE-FGHJK",  # zero-width space
+        "\ufeffABCDE-FGHJK\u2060",  # BOM and word joiner
+        "ＡＢＣＤＥ－ＦＧＨＪＫ",  # full-width letters from an East Asian keyboard
+    ],
+)
+def test_a_code_typed_with_invisible_or_typographic_characters_is_accepted(typed: str) -> None:
+    """Issue 12, item 9."""
+    assert normalise_code(typed) == "ABCDEFGHJK"
