@@ -2,29 +2,59 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pandas as pd
 
 from data.db import Database
 
+# Where each kind of row goes, and the order of its columns. The names ``responses``,
+# ``answers`` and ``comments`` are views (migration 4); rows are written to the tables behind them.
 _TABLE_COLUMNS = {
-    "invitations": ["code_hash", "wave_id", "unit_id", "used"],
-    "responses": ["id", "wave_id", "unit_id"],
-    "answers": ["response_id", "item_id", "value"],
-    "comments": ["id", "response_id", "text"],
+    "invitations": ("invitations", ["code_hash", "wave_id", "unit_id", "used"]),
+    "responses": ("stored_responses", ["id", "wave_id", "unit_id"]),
+    "answers": ("stored_answers", ["response_id", "item_id", "value"]),
+    "comments": ("stored_comments", ["id", "response_id", "text"]),
+}
+# The key each kind is shuffled by (with a secret salt, thrown away after the load).
+_SHUFFLE_KEY = {
+    "invitations": "code_hash",
+    "responses": "id",
+    "answers": "response_id || item_id",
+    "comments": "id",
 }
 
 
 def bulk_insert(db: Database, frames: dict[str, pd.DataFrame]) -> None:
-    """Insert whole frames into the anonymous tables in one transaction (column order fixed)."""
+    """Insert whole frames into the anonymous tables in one transaction (column order fixed).
+
+    Rows are written in an order drawn from a secret, not in the frames' order, and every unused
+    invitation of a wave not yet closed gets its blank row in ``pending_responses`` (see
+    ``data.submissions``).
+    """
+    salt = secrets.token_hex(16)
     with db.transaction() as cur:
-        for table in ("invitations", "responses", "answers", "comments"):
-            frame = frames.get(table)
+        for kind in ("invitations", "responses", "answers", "comments"):
+            frame = frames.get(kind)
             if frame is None or frame.empty:
                 continue
-            staged = frame[_TABLE_COLUMNS[table]]
-            cur.register("staged_rows", staged)
-            # The table name comes from the fixed mapping above, never from a caller.
-            cur.execute(f"INSERT INTO {table} SELECT * FROM staged_rows")
+            table, columns = _TABLE_COLUMNS[kind]
+            cur.register("staged_rows", frame[columns])
+            # Table and key come from the fixed mappings above, never from a caller.
+            cur.execute(
+                f"INSERT INTO {table} SELECT * FROM staged_rows "
+                f"ORDER BY md5($salt || {_SHUFFLE_KEY[kind]})",
+                {"salt": salt},
+            )
+            if kind == "invitations":
+                cur.execute(
+                    """INSERT INTO pending_responses
+                       SELECT gen_random_uuid()::VARCHAR, s.wave_id, s.unit_id, NULL, NULL
+                       FROM staged_rows s JOIN waves w ON w.id = s.wave_id
+                       WHERE NOT s.used AND w.closes >= current_date
+                       ORDER BY md5($salt || s.code_hash)""",
+                    {"salt": salt},
+                )
             cur.unregister("staged_rows")
 
 
@@ -32,6 +62,6 @@ def table_counts(db: Database) -> dict[str, int]:
     """Row counts of the anonymous tables (for tests, the CLI and the admin page)."""
     with db.cursor() as cur:
         return {
-            table: int(cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-            for table in _TABLE_COLUMNS
+            kind: int(cur.execute(f"SELECT count(*) FROM {kind}").fetchone()[0])
+            for kind in _TABLE_COLUMNS
         }

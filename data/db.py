@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,8 @@ import pandas as pd
 
 from medspil.errors import DatabaseCorrupt, DatabaseLocked, MedspilError
 
+CHECKPOINT_RETRY_SECONDS = 0.02
+
 
 class Database:
     """One open DuckDB file. Take ``cursor()`` per request: a shared connection loses writes."""
@@ -19,7 +22,12 @@ class Database:
     def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path | None) -> None:
         self._connection = connection
         self.path = path
-        self._write_lock = threading.Lock()
+        self._checkpoint_lock = threading.Lock()
+        self._retrying = False
+        self._closed = False
+        # How many times a checkpoint had to wait for another transaction (the benchmark
+        # reports it: meanwhile the log holds the last answers).
+        self.deferred_checkpoints = 0
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -45,7 +53,40 @@ class Database:
         finally:
             cur.close()
 
+    def checkpoint(self) -> bool:
+        """Write the log into the file and empty it; ``False`` when another transaction is
+        running (DuckDB then refuses) or the database is closed, so the caller may try again."""
+        try:
+            with self.cursor() as cur:
+                cur.execute("CHECKPOINT")
+        except duckdb.Error:
+            return False
+        return True
+
+    def checkpoint_soon(self) -> None:
+        """Checkpoint now, or, when a running transaction prevents it, keep trying in the
+        background every ``CHECKPOINT_RETRY_SECONDS`` until it succeeds or the file closes."""
+        if self.checkpoint():
+            return
+        with self._checkpoint_lock:
+            if self._retrying:
+                return
+            self._retrying = True
+        threading.Thread(target=self._retry_checkpoint, daemon=True).start()
+
+    def _retry_checkpoint(self) -> None:
+        try:
+            while not self._closed:
+                time.sleep(CHECKPOINT_RETRY_SECONDS)
+                self.deferred_checkpoints += 1
+                if self.checkpoint():
+                    return
+        finally:
+            with self._checkpoint_lock:
+                self._retrying = False
+
     def close(self) -> None:
+        self._closed = True
         self._connection.close()
 
 
@@ -90,4 +131,7 @@ def open_database(path: Path | str | None, *, migrate: bool = True) -> Database:
         except duckdb.Error as e:
             db.close()
             raise DatabaseCorrupt(path=str(resolved), detail=str(e).splitlines()[0]) from e
+        from data.submissions import seal_closed_waves
+
+        seal_closed_waves(db)
     return db

@@ -1,15 +1,18 @@
 """Invitations: keyed code hashes in, and what a code opens (its wave, unit and items) out.
 
 An invitation records only that it was used, never when and never by which response (anonymity
-rule 1 of DESIGN.md); responses are stored by ``data.submissions``.
+rule 1 of DESIGN.md); responses are stored by ``data.submissions``. Invitations are stored in a
+random order, not the order they were issued or printed in (rule 8).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from data.db import Database
+from data.submissions import insert_blank_responses
 
 
 @dataclass(frozen=True)
@@ -81,11 +84,16 @@ def insert_invitations(
         ).fetchall()
         if taken:
             return sorted(row[0] for row in taken)
+        # In an order drawn at random, not the order the slips are printed in; and one blank
+        # response row per code, filled when a code answers (``data.submissions``).
+        shuffled = list(code_hashes)
+        secrets.SystemRandom().shuffle(shuffled)
         cur.execute(
             """INSERT INTO invitations (code_hash, wave_id, unit_id, used)
                SELECT unnest(?::VARCHAR[]), ?, ?, false""",
-            [code_hashes, wave_id, unit_id],
+            [shuffled, wave_id, unit_id],
         )
+        insert_blank_responses(cur, wave_id=wave_id, unit_id=unit_id, count=len(shuffled))
         cur.execute(
             """INSERT INTO audit_log (happened_at, actor, action, detail)
                VALUES (current_timestamp, ?, ?, ?)""",

@@ -3,6 +3,7 @@ recorded in ``schema_migrations``. Applying them to an up-to-date file does noth
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 import duckdb
@@ -197,10 +198,103 @@ def m003_phase_gap_reasons(cur: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+# The anonymous answers as the rest of the code reads them: what the waves that closed keep in
+# ``stored_*`` and what the open waves keep in ``pending_responses`` (one row per issued code,
+# filled in place when a code answers). See ``data.submissions`` and docs/design.md.
+ANSWER_VIEWS = """
+    CREATE VIEW responses AS
+        SELECT id, wave_id, unit_id FROM stored_responses
+        UNION ALL
+        SELECT id, wave_id, unit_id FROM pending_responses WHERE answers IS NOT NULL;
+    CREATE VIEW answers AS
+        SELECT response_id, item_id, value FROM stored_answers
+        UNION ALL
+        SELECT p.id AS response_id, split_part(e.entry, '=', 1) AS item_id,
+               CAST(nullif(split_part(e.entry, '=', 2), '') AS TINYINT) AS value
+        FROM pending_responses p, unnest(string_split(p.answers, ';')) AS e(entry)
+        WHERE p.answers IS NOT NULL AND p.answers <> '';
+    CREATE VIEW comments AS
+        SELECT id, response_id, text FROM stored_comments
+        UNION ALL
+        SELECT md5(id) AS id, id AS response_id, comment AS text FROM pending_responses
+        WHERE answers IS NOT NULL AND comment IS NOT NULL;
+"""
+
+
+def m004_storage_without_order(cur: duckdb.DuckDBPyConnection) -> None:
+    """Storage that keeps no order of answering (anonymity rule 8 of DESIGN.md).
+
+    Every issued code of an open wave gets a blank row in ``pending_responses`` when it is
+    issued; answering fills a row drawn at random among its unit's blank rows, in place, so
+    neither row order nor row ids follow the order people answered in. When a wave has closed
+    its rows move to ``stored_responses``, ``stored_answers`` and ``stored_comments`` in an order
+    drawn from a secret that is thrown away. The views ``responses``, ``answers`` and
+    ``comments`` show both as before. Existing rows (and invitations) are rewritten here in such
+    an order too, and a blank row is made for every unused code of a wave still open.
+    """
+    salt = secrets.token_hex(16)
+    cur.execute("""
+        CREATE TABLE stored_responses (
+            id VARCHAR PRIMARY KEY,
+            wave_id INTEGER NOT NULL REFERENCES waves (id),
+            unit_id VARCHAR NOT NULL REFERENCES units (id)
+        );
+        CREATE TABLE stored_answers (
+            response_id VARCHAR NOT NULL REFERENCES stored_responses (id),
+            item_id VARCHAR NOT NULL,
+            value TINYINT CHECK (value BETWEEN 1 AND 5),
+            PRIMARY KEY (response_id, item_id)
+        );
+        CREATE TABLE stored_comments (
+            id VARCHAR PRIMARY KEY,
+            response_id VARCHAR NOT NULL REFERENCES stored_responses (id),
+            text VARCHAR NOT NULL
+        );
+        CREATE TABLE pending_responses (
+            id VARCHAR PRIMARY KEY,
+            wave_id INTEGER NOT NULL REFERENCES waves (id),
+            unit_id VARCHAR NOT NULL REFERENCES units (id),
+            answers VARCHAR,
+            comment VARCHAR
+        );
+        CREATE TABLE shuffled_invitations (
+            code_hash VARCHAR PRIMARY KEY,
+            wave_id INTEGER NOT NULL REFERENCES waves (id),
+            unit_id VARCHAR NOT NULL REFERENCES units (id),
+            used BOOLEAN NOT NULL DEFAULT false
+        );
+    """)
+    for statement in (
+        """INSERT INTO stored_responses SELECT id, wave_id, unit_id FROM responses
+           ORDER BY md5($salt || id)""",
+        """INSERT INTO stored_answers SELECT response_id, item_id, value FROM answers
+           ORDER BY md5($salt || response_id || item_id)""",
+        """INSERT INTO stored_comments SELECT id, response_id, text FROM comments
+           ORDER BY md5($salt || id)""",
+        """INSERT INTO shuffled_invitations SELECT code_hash, wave_id, unit_id, used
+           FROM invitations ORDER BY md5($salt || code_hash)""",
+        """INSERT INTO pending_responses
+           SELECT gen_random_uuid()::VARCHAR, i.wave_id, i.unit_id, NULL, NULL
+           FROM invitations i JOIN waves w ON w.id = i.wave_id
+           WHERE NOT i.used AND w.closes >= current_date
+           ORDER BY md5($salt || i.code_hash || 'blank')""",
+    ):
+        cur.execute(statement, {"salt": salt})
+    cur.execute("""
+        DROP TABLE comments;
+        DROP TABLE answers;
+        DROP TABLE responses;
+        DROP TABLE invitations;
+        ALTER TABLE shuffled_invitations RENAME TO invitations;
+    """)
+    cur.execute(ANSWER_VIEWS)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", m001_initial),
     (2, "score histogram cache", m002_score_histogram_cache),
     (3, "phase gap reasons", m003_phase_gap_reasons),
+    (4, "storage without order", m004_storage_without_order),
 ]
 LATEST = MIGRATIONS[-1][0]
 

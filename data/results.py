@@ -18,6 +18,7 @@ import pandas as pd
 
 from data.db import Database
 from data.org import SUBTREE_CTE
+from data.submissions import seal_closed_waves
 from medspil.scope import Scope
 
 
@@ -120,6 +121,7 @@ def refresh_score_histograms(db: Database, project_id: str) -> list[int]:
     recorded with its cached rows (new answers, an import, a deleted response).
     """
     with _refresh_lock:
+        seal_closed_waves(db)  # moves rows only: the fingerprints stay the same
         current = {w: (n, h) for w, n, h in wave_fingerprints(db, project_id)}
         with db.cursor() as cur:
             stored = cur.execute(

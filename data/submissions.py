@@ -1,14 +1,24 @@
-"""Storing answers exactly once: a code is claimed and its response stored in one transaction.
+"""Storing answers exactly once, in storage that keeps no order of answering.
 
 Anonymity rule 1 of DESIGN.md holds in every statement here: the invitation only learns that it
 was used (never when, never by which response), and a response gets a random id, its wave and
 its unit, nothing else. No row written here carries a timestamp or a sequence number.
 
+Rule 8 (storage order carries nothing) is kept by three means, measured in docs/design.md:
+
+* Every issued code gets a blank row in ``pending_responses`` when it is issued. Answering fills
+  a blank row of the code's wave and unit drawn at random, in place (the row keeps its row id),
+  so rows and row ids are in the order of issue, shuffled, whatever the order of answering.
+* After every group commit the log is checkpointed into the file, so the ``.wal`` holds the
+  claim of a code next to its answers for a few milliseconds, not until the next automatic
+  checkpoint (about 13,000 answers later).
+* When a wave has closed (``seal_closed_waves``) its answered rows move to ``stored_responses``,
+  ``stored_answers`` and ``stored_comments`` in an order drawn from a secret thrown away.
+
 Group commit: submissions that arrive while another transaction is being written wait, and the
 next writer stores all of them in one transaction. One transaction costs about as much as one
 response (a few ms), so twenty people pressing "Send" at once wait for two transactions rather
-than twenty. Within a transaction the rows are inserted in random order, so not even the
-storage order of the rows tells who answered before whom inside a group.
+than twenty.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ from medspil.errors import AnswerNotStored, CodeUsed, InvalidCode
 # A write-write conflict with a transaction outside this group (another connection) is retried a
 # few times; when the code turns out to be used, the other transaction won: "already used".
 CONFLICT_ATTEMPTS = 5
+_RANDOM = secrets.SystemRandom()
 
 Answers = list[tuple[str, int | None]]
 
@@ -107,6 +118,8 @@ def _write(db: Database, batch: list[_Submission]) -> None:
             outcomes = [_store_alone(db, submission) for submission in batch]
         for submission, outcome in zip(batch, outcomes, strict=True):
             submission.outcome = outcome
+        # Before anyone is told "stored": the log should not keep the claim beside the answers.
+        db.checkpoint_soon()
     finally:
         for submission in batch:
             if submission.outcome is None:
@@ -133,7 +146,6 @@ def _store_alone(db: Database, submission: _Submission) -> tuple[int, str] | Bas
 
 @dataclass(frozen=True)
 class _Row:
-    response_id: str
     wave_id: int
     unit_id: str
     submission: _Submission
@@ -162,7 +174,7 @@ def _store_together(
                 outcomes.append(CodeUsed())
             else:
                 wave_id, unit_id, _ = known
-                rows[submission.code_hash] = _Row(str(uuid.uuid4()), wave_id, unit_id, submission)
+                rows[submission.code_hash] = _Row(wave_id, unit_id, submission)
                 outcomes.append((wave_id, unit_id))
         if rows:
             # A join on the key lets DuckDB use the primary-key index. A code claimed by another
@@ -174,36 +186,118 @@ def _store_together(
                    WHERE invitations.code_hash = claim.code_hash""",
                 [list(rows)],
             )
-            shuffled = list(rows.values())
-            secrets.SystemRandom().shuffle(shuffled)
-            _insert_responses(cur, shuffled)
+            _fill_blank_responses(cur, list(rows.values()))
     return outcomes
 
 
-def _insert_responses(cur: duckdb.DuckDBPyConnection, rows: list[_Row]) -> None:
+def _fill_blank_responses(cur: duckdb.DuckDBPyConnection, rows: list[_Row]) -> None:
+    """Write each response into a blank row of its wave and unit drawn at random."""
+    wanted: dict[tuple[int, str], list[_Row]] = {}
+    for row in rows:
+        wanted.setdefault((row.wave_id, row.unit_id), []).append(row)
+    blank: dict[tuple[int, str], list[str]] = {}
+    for response_id, wave_id, unit_id in cur.execute(
+        """SELECT id, wave_id, unit_id FROM pending_responses
+           WHERE answers IS NULL AND wave_id IN (SELECT unnest(?::INTEGER[]))
+             AND unit_id IN (SELECT unnest(?::VARCHAR[]))""",
+        [sorted({w for w, _ in wanted}), sorted({u for _, u in wanted})],
+    ).fetchall():
+        blank.setdefault((int(wave_id), unit_id), []).append(response_id)
+    chosen: list[tuple[str, _Row]] = []
+    for (wave_id, unit_id), group in wanted.items():
+        free = blank.get((wave_id, unit_id), [])
+        if len(free) < len(group):
+            # Only codes stored before migration 4 without a blank row get here; their rows
+            # are added now (at the end of the table, which the sealing at wave close undoes).
+            free = free + insert_blank_responses(
+                cur, wave_id=wave_id, unit_id=unit_id, count=len(group) - len(free)
+            )
+        drawn = _RANDOM.sample(free, len(group))
+        chosen += list(zip(drawn, group, strict=True))
     cur.execute(
-        """INSERT INTO responses
-           SELECT unnest(?::VARCHAR[]), unnest(?::INTEGER[]), unnest(?::VARCHAR[])""",
-        [[r.response_id for r in rows], [r.wave_id for r in rows], [r.unit_id for r in rows]],
+        """UPDATE pending_responses SET answers = filled.answers, comment = filled.comment
+           FROM (SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS answers,
+                        unnest(?::VARCHAR[]) AS comment) AS filled
+           WHERE pending_responses.id = filled.id""",
+        [
+            [response_id for response_id, _ in chosen],
+            [encode_answers(row.submission.answers) for _, row in chosen],
+            [row.submission.comment for _, row in chosen],
+        ],
     )
-    answers = [(r.response_id, item, value) for r in rows for item, value in r.submission.answers]
-    if answers:
+
+
+def insert_blank_responses(
+    cur: duckdb.DuckDBPyConnection, *, wave_id: int, unit_id: str, count: int
+) -> list[str]:
+    """Add ``count`` blank response rows (random ids) for a wave and unit; return their ids."""
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    if ids:
         cur.execute(
-            """INSERT INTO answers
-               SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::TINYINT[])""",
-            [list(column) for column in zip(*answers, strict=True)],
+            """INSERT INTO pending_responses (id, wave_id, unit_id)
+               SELECT unnest(?::VARCHAR[]), ?, ?""",
+            [ids, wave_id, unit_id],
         )
-    comments = [
-        (str(uuid.uuid4()), r.response_id, r.submission.comment)
-        for r in rows
-        if r.submission.comment
-    ]
-    if comments:
+    return ids
+
+
+def encode_answers(answers: Answers) -> str:
+    """``item=value;item=;...`` (empty for "Ved ikke"), as the view ``answers`` reads it."""
+    parts = []
+    for item_id, value in answers:
+        if not item_id or any(sign in item_id for sign in ";="):
+            raise ValueError(f"item id {item_id!r} cannot be stored (empty, or has ';' or '=')")
+        parts.append(f"{item_id}={'' if value is None else int(value)}")
+    return ";".join(parts)
+
+
+def seal_closed_waves(db: Database) -> list[int]:
+    """Move the answered rows of every wave that has closed out of ``pending_responses``.
+
+    They go to ``stored_responses``, ``stored_answers`` and ``stored_comments`` in an order
+    drawn from a fresh secret that is thrown away; the blank rows of the wave are deleted.
+    Returns the waves sealed. Nothing changes for a reader: the views show the same rows.
+    """
+    salt = secrets.token_hex(16)
+    with db.transaction() as cur:
+        waves = [
+            int(row[0])
+            for row in cur.execute(
+                """SELECT DISTINCT p.wave_id FROM pending_responses p
+                   JOIN waves w ON w.id = p.wave_id WHERE w.closes < current_date"""
+            ).fetchall()
+        ]
+        if not waves:
+            return []
+        params = {"waves": waves, "salt": salt}
+        sealed = """FROM pending_responses WHERE answers IS NOT NULL
+                    AND wave_id IN (SELECT unnest($waves::INTEGER[]))"""
         cur.execute(
-            """INSERT INTO comments
-               SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])""",
-            [list(column) for column in zip(*comments, strict=True)],
+            "INSERT INTO stored_responses SELECT id, wave_id, unit_id "
+            + sealed
+            + " ORDER BY md5($salt || id)",
+            params,
         )
+        cur.execute(
+            """INSERT INTO stored_answers
+               SELECT a.response_id, a.item_id, a.value FROM answers a
+               JOIN pending_responses p ON p.id = a.response_id
+               WHERE p.wave_id IN (SELECT unnest($waves::INTEGER[]))
+               ORDER BY md5($salt || a.response_id || a.item_id)""",
+            params,
+        )
+        cur.execute(
+            "INSERT INTO stored_comments SELECT gen_random_uuid()::VARCHAR, id, comment "
+            + sealed
+            + " AND comment IS NOT NULL ORDER BY md5($salt || id || 'comment')",
+            params,
+        )
+        cur.execute(
+            "DELETE FROM pending_responses WHERE wave_id IN (SELECT unnest($waves::INTEGER[]))",
+            {"waves": waves},
+        )
+    db.checkpoint_soon()
+    return waves
 
 
 def _is_used(db: Database, code_hash: str) -> bool:

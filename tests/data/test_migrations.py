@@ -18,10 +18,13 @@ from medspil.errors import DatabaseCorrupt, DatabaseLocked, SchemaTooNew
 EXPECTED_TABLES = {
     "installation", "units", "committees", "committee_units", "instruments", "items",
     "projects", "project_modules", "project_units", "phases", "phase_unit_involvement",
-    "waves", "invitations", "responses", "answers", "comments", "snapshots", "audit_log",
+    "waves", "invitations", "stored_responses", "stored_answers", "stored_comments",
+    "pending_responses", "snapshots", "audit_log",
     "schema_migrations", "score_histogram_cache", "score_histogram_state",
     "phase_gap_reasons",
 }  # fmt: skip
+# Since migration 4 these are views over the stored and the pending rows.
+EXPECTED_VIEWS = {"responses", "answers", "comments"}
 
 
 def _tables(path: Path) -> set[str]:
@@ -37,6 +40,8 @@ def test_an_empty_file_is_migrated_to_the_latest_schema(tmp_path: Path) -> None:
     open_database(path).close()
     assert _tables(path) == EXPECTED_TABLES
     con = duckdb.connect(str(path), read_only=True)
+    views = con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+    assert {v for (v,) in views} == EXPECTED_VIEWS
     versions = con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
     con.close()
     assert [v for (v,) in versions] == [number for number, _, _ in MIGRATIONS]

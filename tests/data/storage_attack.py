@@ -1,0 +1,255 @@
+"""An attack on the storage: link answers to codes from the database file, its log and a backup.
+
+The attacker of DESIGN.md's anonymity rule 8 is an administrator who holds the ``.duckdb`` file,
+its ``.wal`` and a backup copied mid-wave, and who knows which code went to whom and in which
+order the codes were used (she watched the team answer, or the codes were mailed to named people
+and answered one by one). Everything the storage keeps in an order (the rows of every table by
+row id, the byte offsets of ids and comments in the log and in the file) is read as a guess of
+the order people answered in, and compared with the true order. Success is measured against
+chance within the unit: a random guess links one of the unit's responses to its code on average.
+
+Run ``.venv/bin/python -m tests.data.storage_attack [--answers 30]`` to build the demo kommune in
+a temporary folder, answer ``--answers`` codes of one unit one by one, copy a backup half way,
+and print what each attack achieved. ``tests/data/test_storage_attack.py`` runs the same attack
+and fails when any guess beats chance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import secrets
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from scipy import stats
+
+from data import open_database
+from data.db import Database
+from data.submissions import seal_closed_waves
+from surveys.answering.codes import code_hash, issue_codes, normalise_code
+from surveys.answering.form import open_form, submit_answers
+
+SECRET = b"attack-secret-of-32-bytes......."
+PROJECT = "medicin"
+UNIT = "NORD-SOLHOJ"
+# A guessed order "links" when it agrees with the true order far beyond chance: the chance that
+# a random order of 30 responses has a Spearman correlation this strong is below one in a million.
+P_LEAK = 1e-6
+MIN_FOUND = 5
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A copy of the database file and (when there was one) its log, taken at one moment."""
+
+    label: str
+    database: Path
+    wal: Path | None
+    markers: tuple[str, ...]  # the comment markers of the codes answered before the copy, in order
+
+
+@dataclass(frozen=True)
+class Guess:
+    """One attack on one copy: the order it read, compared with the order people answered."""
+
+    copy: str
+    source: str
+    found: int  # responses of the unit whose position the attack could read
+    linked: int  # responses placed at their true position (chance: about one)
+    rho: float | None  # Spearman correlation of guessed and true position
+    p_value: float | None
+
+    @property
+    def leaks(self) -> bool:
+        return self.found >= MIN_FOUND and self.p_value is not None and self.p_value < P_LEAK
+
+
+def answer_one_by_one(
+    db: Database, folder: Path, *, answers: int, today: dt.date, seed: int | None = None
+) -> list[Copy]:
+    """Issue ``answers`` codes for one unit, answer them one by one in a random order.
+
+    Every answer carries a random comment marker so the test knows which response is whose.
+    A backup is copied (file and log, while the database is open) after half of the answers,
+    the live file and log at the end, and the file once the wave has closed (its close date is
+    moved to yesterday) and its rows were sealed. Returns the three copies.
+    """
+    codes = list(
+        issue_codes(
+            db,
+            project_id=PROJECT,
+            unit_id=UNIT,
+            count=answers,
+            actor="attack",
+            today=today,
+            secret=SECRET,
+        ).codes
+    )
+    random.Random(seed).shuffle(codes)  # the order of use differs from the order of issue
+    items = open_form(db, codes[0], lang="da", today=today, secret=SECRET).items
+    markers: list[str] = []
+    copies = []
+    for number, code in enumerate(codes, start=1):
+        marker = f"markør {secrets.token_hex(6)}"
+        values = {item.id: 1 + (number + i) % 5 for i, item in enumerate(items)}
+        submit_answers(db, code, values, marker, today=today, secret=SECRET)
+        markers.append(marker)
+        if number == answers // 2:
+            copies.append(_copy(db, folder / "backup", "backup mid-wave", markers))
+    copies.append(_copy(db, folder / "live", "file and log at the end", markers))
+    # The wave closes (moved to yesterday here) and its rows are sealed into the stored tables.
+    with db.cursor() as cur:
+        wave = cur.execute(
+            "SELECT DISTINCT wave_id FROM invitations WHERE code_hash = ?",
+            [code_hash(normalise_code(codes[0]), SECRET)],
+        ).fetchone()[0]
+        cur.execute("UPDATE waves SET closes = ? WHERE id = ?", [today - dt.timedelta(1), wave])
+    assert wave in seal_closed_waves(db)
+    copies.append(_copy(db, folder / "sealed", "after the wave closed", markers))
+    return copies
+
+
+def _copy(db: Database, folder: Path, label: str, markers: list[str]) -> Copy:
+    assert db.path is not None
+    folder.mkdir(parents=True)
+    database = folder / db.path.name
+    shutil.copyfile(db.path, database)
+    wal_source = db.path.with_name(db.path.name + ".wal")
+    wal = None
+    if wal_source.exists():
+        wal = folder / wal_source.name
+        shutil.copyfile(wal_source, wal)
+    return Copy(label, database, wal, tuple(markers))
+
+
+def attack(copy: Copy, scratch: Path) -> list[Guess]:
+    """Every order the copy keeps, read as a guess of the order the unit's people answered in."""
+    raw_wal = copy.wal.read_bytes() if copy.wal else b""
+    raw_file = copy.database.read_bytes()
+    # Open a private copy of the copy: opening replays the log into the file.
+    scratch.mkdir(parents=True, exist_ok=True)
+    opened = scratch / copy.database.name
+    shutil.copyfile(copy.database, opened)
+    if copy.wal:
+        shutil.copyfile(copy.wal, opened.with_name(opened.name + ".wal"))
+    con = duckdb.connect(str(opened), read_only=True)
+    try:
+        truth = _true_order(con, copy.markers)
+        guesses = [
+            _score(copy.label, f"rows of {table}.{column}", order, truth)
+            for table, column, order in _row_orders(con, set(truth))
+        ]
+        texts = dict(
+            con.execute(
+                "SELECT response_id, text FROM comments WHERE response_id IN "
+                "(SELECT unnest(?::VARCHAR[]))",
+                [truth],
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    for name, raw in (("log (.wal)", raw_wal), ("file (.duckdb)", raw_file)):
+        by_id = _byte_order(raw, {rid: rid.encode() for rid in truth})
+        by_text = _byte_order(raw, {rid: texts[rid].encode() for rid in truth})
+        guesses.append(
+            _score(copy.label, f"byte offsets of response ids in the {name}", by_id, truth)
+        )
+        guesses.append(
+            _score(copy.label, f"byte offsets of comments in the {name}", by_text, truth)
+        )
+    return guesses
+
+
+def _true_order(con: duckdb.DuckDBPyConnection, markers: tuple[str, ...]) -> list[str]:
+    """The response ids of the answers, in the order they were given (found by their marker)."""
+    rows = dict(
+        con.execute(
+            "SELECT text, response_id FROM comments WHERE text IN (SELECT unnest(?::VARCHAR[]))",
+            [list(markers)],
+        ).fetchall()
+    )
+    return [rows[marker] for marker in markers]
+
+
+def _row_orders(
+    con: duckdb.DuckDBPyConnection, wanted: set[str]
+) -> list[tuple[str, str, list[str]]]:
+    """For every text column of every table: the wanted ids in the order of their first row."""
+    columns = con.execute(
+        """SELECT c.table_name, c.column_name FROM duckdb_columns() c
+           JOIN duckdb_tables() t ON t.table_name = c.table_name AND t.schema_name = c.schema_name
+           WHERE c.data_type = 'VARCHAR' ORDER BY c.table_name, c.column_index"""
+    ).fetchall()
+    orders = []
+    for table, column in columns:
+        quoted_table = '"' + table.replace('"', '""') + '"'
+        quoted_column = '"' + column.replace('"', '""') + '"'
+        values = con.execute(
+            f"SELECT {quoted_column} FROM {quoted_table} ORDER BY rowid"
+        ).fetchall()
+        seen: list[str] = []
+        for (value,) in values:
+            if value in wanted and value not in seen:
+                seen.append(value)
+        if seen:
+            orders.append((table, column, seen))
+    return orders
+
+
+def _byte_order(raw: bytes, needles: dict[str, bytes]) -> list[str]:
+    found = {key: raw.find(needle) for key, needle in needles.items()}
+    return [key for key, at in sorted(found.items(), key=lambda pair: pair[1]) if at >= 0]
+
+
+def _score(label: str, source: str, order: list[str], truth: list[str]) -> Guess:
+    rank = {rid: position for position, rid in enumerate(truth)}
+    present = [rid for rid in order if rid in rank]
+    true_ranks = sorted(rank[rid] for rid in present)
+    # The guess puts the i-th found response at the i-th true position among those found.
+    linked = sum(1 for i, rid in enumerate(present) if rank[rid] == true_ranks[i])
+    rho = p_value = None
+    if len(present) >= 3:
+        result = stats.spearmanr(range(len(present)), [rank[rid] for rid in present])
+        rho, p_value = float(result.statistic), float(result.pvalue)
+    return Guess(label, source, len(present), linked, rho, p_value)
+
+
+def format_guesses(guesses: list[Guess], answers: int) -> str:
+    lines = [f"chance: about 1 of the {answers} responses linked; a leak: p < {P_LEAK:g}"]
+    for g in guesses:
+        rho = "   -  " if g.rho is None else f"{g.rho:+.2f}"
+        p = "   -   " if g.p_value is None else f"{g.p_value:.1e}"
+        verdict = "LEAKS" if g.leaks else "chance"
+        lines.append(
+            f"{g.copy:24} {g.source:55} found {g.found:3} linked {g.linked:3} "
+            f"rho {rho} p {p} {verdict}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    from surveys.installation.demo import build_demo
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", type=int, default=30)
+    args = parser.parse_args()
+    today = dt.date.today()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        db = open_database(root / "medspil.duckdb")
+        build_demo(db, seed=1, today=today)
+        copies = answer_one_by_one(db, root, answers=args.answers, today=today)
+        db.close()
+        guesses = [g for i, c in enumerate(copies) for g in attack(c, root / "scratch" / str(i))]
+    print(format_guesses(guesses, args.answers))
+    return 1 if any(g.leaks for g in guesses) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
