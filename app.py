@@ -3,7 +3,8 @@
 import streamlit as st
 
 from medspil.i18n import t
-from pages.common.auth import ADMIN_ROLES, navigation_role
+from medspil.vocabulary import ADMIN_ROLES
+from pages.common.auth import navigation_role
 from pages.common.frame import ROLE_KEY, current_lang
 
 lang = current_lang()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("leder", "med", "admin", "analytiker")
+from medspil.vocabulary import ADMIN_ROLES, Role, is_value
 
 
 @dataclass(frozen=True)
@@ -15,15 +15,16 @@ class Scope:
     (administrator, analytiker). A MED member's roots are the committee's subtrees.
     """
 
-    role: str
+    role: Role
     unit_roots: frozenset[str] | None = None
     committee_ids: frozenset[str] = field(default_factory=frozenset)
     actor: str = "demo"
 
     def __post_init__(self) -> None:
-        if self.role not in ROLES:
-            raise ValueError(f"unknown role {self.role!r}; use one of {ROLES}")
-        if self.role in ("leder", "med") and self.unit_roots is None:
+        if not is_value(Role, self.role):
+            raise ValueError(f"unknown role {self.role!r}; use one of {tuple(map(str, Role))}")
+        object.__setattr__(self, "role", Role(self.role))
+        if self.role not in ADMIN_ROLES and self.unit_roots is None:
             raise ValueError(f"role {self.role!r} needs unit_roots")
 
     @property
@@ -32,4 +33,4 @@ class Scope:
 
     @classmethod
     def admin(cls, actor: str = "demo") -> Scope:
-        return cls(role="admin", actor=actor)
+        return cls(role=Role.ADMIN, actor=actor)

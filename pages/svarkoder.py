@@ -7,6 +7,7 @@ import streamlit as st
 
 from medspil.config import settings
 from medspil.errors import MedspilError
+from medspil.vocabulary import Role
 from pages.common.frame import page_setup
 from surveys.administration.codes import (
     issuable_wave_choices,
@@ -21,7 +22,7 @@ from surveys.answering.slips import slips_pdf
 ISSUED_KEY = "codes_issued"
 
 ctx = page_setup("codes.title")
-if ctx.scope is None or ctx.scope.role != "admin":
+if ctx.scope is None or ctx.scope.role != Role.ADMIN:
     st.error(ctx.tr("codes.admin_only"))
     st.stop()
 

@@ -18,6 +18,7 @@ from medspil.config import settings
 from medspil.errors import DemoModeRefused, MedspilError
 from medspil.i18n import t
 from medspil.scope import Scope
+from medspil.vocabulary import Role
 from surveys.administration.access import (
     check_demo_mode_allowed,
     identity_from_claims,
@@ -27,7 +28,6 @@ from surveys.administration.access import (
 )
 
 AUTH_SECTION = "auth"
-ADMIN_ROLES = ("admin", "analytiker")
 
 
 def login_configured() -> bool:
@@ -59,7 +59,7 @@ def navigation_role(demo_role: str | None) -> str | None:
     identity has no access: the menu is then hidden.
     """
     if not login_configured():
-        return demo_role or "admin"
+        return demo_role or Role.ADMIN
     if not _signed_in():
         return None
     try:
@@ -126,9 +126,9 @@ def _logout_button(lang: str) -> None:
 def admin_access(scope: Scope | None, lang: str) -> bool:
     """Guard of the administration pages: ``True`` for an administrator, ``False`` (read-only,
     with a note) for an analytiker; everyone else is stopped with "access denied"."""
-    if scope is not None and scope.role == "admin":
+    if scope is not None and scope.role == Role.ADMIN:
         return True
-    if scope is not None and scope.role == "analytiker":
+    if scope is not None and scope.role == Role.ANALYTIKER:
         st.caption(t("admin.read_only", lang))
         return False
     st.error(t("admin.access_denied", lang), icon=":material/block:")

@@ -18,6 +18,7 @@ from medspil.config import database_path, settings
 from medspil.errors import MedspilError
 from medspil.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from medspil.scope import Scope
+from medspil.vocabulary import Role
 from pages.common.auth import page_scope
 from surveys.installation.demo import is_demo
 from surveys.installation.setup import fill_with_demo_if_new
@@ -79,21 +80,21 @@ def _demo_scope(db: Database, lang: str) -> Scope:
     for key in (ROLE_KEY, ROLE_UNIT_KEY, ROLE_COMMITTEE_KEY):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
-    roles = ["admin", "leder", "med"]
+    roles = [Role.ADMIN, Role.LEDER, Role.MED]
     role = st.sidebar.selectbox(
         t("ui.role", lang),
         roles,
         format_func=lambda r: t(f"role.{r}", lang),
         key=ROLE_KEY,
     )
-    if role == "leder":
+    if role == Role.LEDER:
         units = org_queries.units(db)
         names = dict(zip(units["id"], units["name"], strict=True))
         unit = st.sidebar.selectbox(
             t("ui.role_unit", lang), list(names), format_func=names.get, key=ROLE_UNIT_KEY
         )
-        return Scope(role="leder", unit_roots=frozenset({unit}))
-    if role == "med":
+        return Scope(role=Role.LEDER, unit_roots=frozenset({unit}))
+    if role == Role.MED:
         committees = org_queries.committees(db)
         names = dict(zip(committees["id"], committees["name"], strict=True))
         committee = st.sidebar.selectbox(
@@ -103,7 +104,9 @@ def _demo_scope(db: Database, lang: str) -> Scope:
             key=ROLE_COMMITTEE_KEY,
         )
         roots = org_queries.committee_roots(db, committee)
-        return Scope(role="med", unit_roots=frozenset(roots), committee_ids=frozenset({committee}))
+        return Scope(
+            role=Role.MED, unit_roots=frozenset(roots), committee_ids=frozenset({committee})
+        )
     return Scope.admin()
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 import streamlit as st
 
 from medspil.i18n import t
+from medspil.vocabulary import Involvement, PhaseKind
 from surveys.administration.projects import PhasePlan, ProjectPlan
-from surveys.dashboards.overview import INVOLVEMENT_LEVELS, PHASE_KINDS
 
 
 def project_form(
@@ -53,8 +53,8 @@ def project_form(
     left, middle, right = st.columns(3)
     involvement = left.selectbox(
         t("admin_projects.involvement", lang),
-        INVOLVEMENT_LEVELS,
-        index=INVOLVEMENT_LEVELS.index(plan.involvement),
+        list(Involvement),
+        index=list(Involvement).index(plan.involvement),
         format_func=lambda lv: t(f"involvement.{lv}", lang),
         key=f"{key}_involvement",
     )
@@ -72,7 +72,7 @@ def project_form(
     st.markdown(f"**{t('admin_projects.phases', lang)}**")
     st.caption(t("admin_projects.phases_help", lang))
     phases = [
-        _phase_row(kind, plan, units=units, key=key, lang=lang, today=today) for kind in PHASE_KINDS
+        _phase_row(kind, plan, units=units, key=key, lang=lang, today=today) for kind in PhaseKind
     ]
     return ProjectPlan(
         project_id=project_id.strip(),
@@ -108,8 +108,8 @@ def _phase_row(
     )
     involvement = level.selectbox(
         t("admin_projects.phase_involvement", lang),
-        INVOLVEMENT_LEVELS,
-        index=INVOLVEMENT_LEVELS.index(stored.involvement if stored else "information"),
+        list(Involvement),
+        index=list(Involvement).index(stored.involvement if stored else Involvement.INFORMATION),
         format_func=lambda lv: t(f"involvement.{lv}", lang),
         key=f"{key}_level",
     )
@@ -122,7 +122,7 @@ def _phase_row(
         )
         special = stored.unit_involvement if stored else {}
         unit_levels: dict[str, str] = {}
-        for option in INVOLVEMENT_LEVELS:
+        for option in Involvement:
             chosen = st.multiselect(
                 t("admin_projects.units_with_level", lang, level=t(f"involvement.{option}", lang)),
                 list(units),

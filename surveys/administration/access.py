@@ -31,10 +31,9 @@ from data import org as org_queries
 from data.db import Database
 from medspil.config import CONFIG_FILE, Settings
 from medspil.errors import AccessFileInvalid, DemoModeRefused
-from medspil.scope import ROLES, Scope
+from medspil.scope import Scope
+from medspil.vocabulary import ADMIN_ROLES, ROLES_BY_POWER, Role, is_value
 
-# Most powerful first: an identity in several entries gets the first of these it matches.
-ROLE_ORDER = ("admin", "analytiker", "leder", "med")
 ENTRY_KEYS = {"email", "group", "role", "units", "committees", "note"}
 DEFAULT_GROUPS_CLAIM = "groups"
 # Entra ID puts the address in ``email`` only when the mailbox has one; ``preferred_username``
@@ -152,19 +151,19 @@ def _parse_entry(
     if isinstance(email, str) and email.strip() and "@" not in email:
         problems.append(("access.problem_email", {"number": number, "email": email}))
     role = node.get("role")
-    if role not in ROLES:
+    if not is_value(Role, role):
         problems.append(
-            ("access.problem_role", {"number": number, "role": role, "roles": ", ".join(ROLES)})
+            ("access.problem_role", {"number": number, "role": role, "roles": ", ".join(Role)})
         )
     units = _string_list(node.get("units", []))
     committees = _string_list(node.get("committees", []))
     if units is None or committees is None:
         problems.append(("access.problem_lists", {"number": number}))
-    elif role == "leder" and (not units or committees):
+    elif role == Role.LEDER and (not units or committees):
         problems.append(("access.problem_leder", {"number": number}))
-    elif role == "med" and (not committees or units):
+    elif role == Role.MED and (not committees or units):
         problems.append(("access.problem_med", {"number": number}))
-    elif role in ("admin", "analytiker") and (units or committees):
+    elif role in ADMIN_ROLES and (units or committees):
         problems.append(("access.problem_everything", {"number": number, "role": role}))
     if len(problems) > before:
         return None
@@ -209,7 +208,7 @@ def matching_entries(identity: Identity, rules: AccessRules) -> list[AccessEntry
 def role_for(identity: Identity, rules: AccessRules) -> str | None:
     """The role the identity signs in with, or ``None`` when no entry names it."""
     roles = {entry.role for entry in matching_entries(identity, rules)}
-    return next((role for role in ROLE_ORDER if role in roles), None)
+    return next((role for role in ROLES_BY_POWER if role in roles), None)
 
 
 def scope_for(db: Database, identity: Identity, rules: AccessRules) -> Scope | None:
@@ -224,10 +223,10 @@ def scope_for(db: Database, identity: Identity, rules: AccessRules) -> Scope | N
         return None
     entries = [e for e in matching_entries(identity, rules) if e.role == role]
     actor = identity.label
-    if role in ("admin", "analytiker"):
+    if role in ADMIN_ROLES:
         return Scope(role=role, actor=actor)
     problems: list[tuple[str, dict[str, object]]] = []
-    if role == "leder":
+    if role == Role.LEDER:
         units = sorted({unit for e in entries for unit in e.units})
         known = set(org_queries.units(db)["id"])
         for e in entries:
@@ -238,7 +237,7 @@ def scope_for(db: Database, identity: Identity, rules: AccessRules) -> Scope | N
                     )
         if problems:
             raise AccessFileInvalid(problems, path=rules.source)
-        return Scope(role="leder", unit_roots=frozenset(units), actor=actor)
+        return Scope(role=Role.LEDER, unit_roots=frozenset(units), actor=actor)
     committees = sorted({c for e in entries for c in e.committees})
     known = set(org_queries.committees(db)["id"])
     for e in entries:
@@ -254,7 +253,7 @@ def scope_for(db: Database, identity: Identity, rules: AccessRules) -> Scope | N
         raise AccessFileInvalid(problems, path=rules.source)
     roots = sorted({root for c in committees for root in org_queries.committee_roots(db, c)})
     return Scope(
-        role="med", unit_roots=frozenset(roots), committee_ids=frozenset(committees), actor=actor
+        role=Role.MED, unit_roots=frozenset(roots), committee_ids=frozenset(committees), actor=actor
     )
 
 

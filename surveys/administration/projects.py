@@ -28,7 +28,7 @@ from medspil.errors import AdminInputInvalid, Term, UnknownProject
 from medspil.i18n import t
 from medspil.scope import Scope
 from medspil.text import DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, clean_text
-from surveys.dashboards.overview import INVOLVEMENT_LEVELS, PHASE_KINDS
+from medspil.vocabulary import Involvement, PhaseKind, is_value
 from surveys.installation.setup import register_instrument
 from surveys.instruments.instrument import DEFAULT_INSTRUMENT, OPTIONAL_MODULES, load_instrument
 
@@ -76,10 +76,12 @@ def new_project_plan(today: dt.date) -> ProjectPlan:
         description="",
         unit_ids=(),
         modules=(),
-        involvement="medindflydelse",
+        involvement=Involvement.MEDINDFLYDELSE,
         k_min=settings().k_min,
         k_comments=settings().k_comments,
-        phases=(PhasePlan("ide", today, today + dt.timedelta(days=60), "information"),),
+        phases=(
+            PhasePlan(PhaseKind.IDE, today, today + dt.timedelta(days=60), Involvement.INFORMATION),
+        ),
     )
 
 
@@ -130,10 +132,10 @@ def phase_problems(phases: tuple[PhasePlan, ...], allowed_units: set[str]) -> li
         return [("admin.problem_no_phases", {})]
     kinds = [p.kind for p in phases]
     for phase in phases:
-        if phase.kind not in PHASE_KINDS:
+        if not is_value(PhaseKind, phase.kind):
             problems.append(("admin.problem_phase_kind", {"kind": phase.kind}))
             return problems
-        if phase.involvement not in INVOLVEMENT_LEVELS:
+        if not is_value(Involvement, phase.involvement):
             problems.append(("admin.problem_level", {"phase": Term(f"phase.{phase.kind}")}))
         if phase.ends < phase.starts:
             problems.append(("admin.problem_phase_dates", {"phase": Term(f"phase.{phase.kind}")}))
@@ -145,12 +147,12 @@ def phase_problems(phases: tuple[PhasePlan, ...], allowed_units: set[str]) -> li
                         {"phase": Term(f"phase.{phase.kind}"), "unit": unit},
                     )
                 )
-            if level not in INVOLVEMENT_LEVELS:
+            if not is_value(Involvement, level):
                 problems.append(("admin.problem_level", {"phase": Term(f"phase.{phase.kind}")}))
     if len(set(kinds)) < len(kinds):
         problems.append(("admin.problem_phase_twice", {}))
     ordered = sorted(phases, key=lambda p: p.starts)
-    if [p.kind for p in ordered] != sorted(kinds, key=PHASE_KINDS.index):
+    if [p.kind for p in ordered] != sorted(kinds, key=lambda kind: PhaseKind(kind).position):
         problems.append(("admin.problem_phase_order", {}))
     for before, after in zip(ordered, ordered[1:], strict=False):
         if after.starts <= before.ends:
@@ -198,7 +200,7 @@ def _project_problems(db: Database, plan: ProjectPlan, *, new: bool) -> list[Pro
     for module in plan.modules:
         if module not in OPTIONAL_MODULES:
             problems.append(("admin.problem_module", {"module": module}))
-    if plan.involvement not in INVOLVEMENT_LEVELS:
+    if not is_value(Involvement, plan.involvement):
         problems.append(("admin.problem_project_level", {}))
     if plan.k_min < K_FLOOR:
         problems.append(("admin.problem_k_floor", {"floor": K_FLOOR}))

@@ -16,11 +16,9 @@ from data.db import Database
 from data.results import responses_per_wave
 from medspil.i18n import t
 from medspil.scope import Scope
+from medspil.vocabulary import Involvement, PhaseKind
 from surveys.dashboards.basis import visible_projects
 from surveys.dashboards.changes import ChangeList, LatestScores, latest_scores, recent_changes
-
-PHASE_KINDS = ("ide", "konsekvensvurdering", "udvikling", "implementering", "drift")
-INVOLVEMENT_LEVELS = ("information", "medindflydelse", "medbestemmelse")
 
 
 @dataclass(frozen=True)
@@ -39,11 +37,11 @@ class ProjectOverview:
 
 
 def phase_labels(lang: str) -> dict[str, str]:
-    return {kind: t(f"phase.{kind}", lang) for kind in PHASE_KINDS}
+    return {kind: t(f"phase.{kind}", lang) for kind in PhaseKind}
 
 
 def involvement_labels(lang: str) -> dict[str, str]:
-    return {level: t(f"involvement.{level}", lang) for level in INVOLVEMENT_LEVELS}
+    return {level: t(f"involvement.{level}", lang) for level in Involvement}
 
 
 def project_overviews(

@@ -22,6 +22,7 @@ import pandas as pd
 from data import org, projects
 from data.answers import bulk_insert
 from data.db import Database
+from medspil.vocabulary import Involvement, PhaseKind
 from surveys.installation.setup import register_instrument
 from surveys.instruments.instrument import Instrument, load_instrument
 
@@ -111,7 +112,7 @@ class DemoProject:
     units: list[str]
     modules: list[str]
     # (phase kind, number of waves, involvement)
-    phases: list[tuple[str, int, str]]
+    phases: list[tuple[PhaseKind, int, Involvement]]
     cadence_days: int
     last_wave_opens_in_days: int
 
@@ -125,10 +126,10 @@ PROJECTS = [
         units=["AELDRE-NORD", "AELDRE-SYD"],
         modules=["information"],
         phases=[
-            ("ide", 4, "information"),
-            ("konsekvensvurdering", 5, "medindflydelse"),
-            ("udvikling", 8, "medindflydelse"),
-            ("implementering", 9, "medindflydelse"),
+            (PhaseKind.IDE, 4, Involvement.INFORMATION),
+            (PhaseKind.KONSEKVENSVURDERING, 5, Involvement.MEDINDFLYDELSE),
+            (PhaseKind.UDVIKLING, 8, Involvement.MEDINDFLYDELSE),
+            (PhaseKind.IMPLEMENTERING, 9, Involvement.MEDINDFLYDELSE),
         ],
         cadence_days=14,
         last_wave_opens_in_days=-2,
@@ -139,7 +140,10 @@ PROJECTS = [
         description="Nattesensorer og skærmbesøg hos borgere i eget hjem.",
         units=["NORD-HJEM", "SYD-HJEMDAG", "SYD-HJEMAFT", "SUND-SYGE"],
         modules=["tryghed", "kerneopgave"],
-        phases=[("ide", 3, "information"), ("konsekvensvurdering", 4, "medindflydelse")],
+        phases=[
+            (PhaseKind.IDE, 3, Involvement.INFORMATION),
+            (PhaseKind.KONSEKVENSVURDERING, 4, Involvement.MEDINDFLYDELSE),
+        ],
         cadence_days=21,
         last_wave_opens_in_days=10,
     ),
@@ -149,7 +153,7 @@ PROJECTS = [
         description="Nyt sagsbehandlingssystem med automatisk forhåndstjek af ansøgninger.",
         units=["BYGPLAN"],
         modules=["kompetencer", "usynligt_arbejde"],
-        phases=[("ide", 3, "information")],
+        phases=[(PhaseKind.IDE, 3, Involvement.INFORMATION)],
         cadence_days=28,
         last_wave_opens_in_days=20,
     ),
@@ -172,12 +176,12 @@ def _leaves_under(roots: list[str]) -> list[str]:
     return out
 
 
-def _phase_unit_levels(project: DemoProject, kind: str) -> dict[str, str]:
+def _phase_unit_levels(project: DemoProject, kind: PhaseKind) -> dict[str, Involvement]:
     """The planted difference: in udvikling, Nord co-designs and Syd is only informed."""
-    if project.id != ADVANCED_PROJECT or kind != "udvikling":
+    if project.id != ADVANCED_PROJECT or kind != PhaseKind.UDVIKLING:
         return {}
-    levels = {unit: "medbestemmelse" for unit in _leaves_under([CO_DESIGN_AREA])}
-    levels.update({unit: "information" for unit in _leaves_under([INFO_ONLY_AREA])})
+    levels = {unit: Involvement.MEDBESTEMMELSE for unit in _leaves_under([CO_DESIGN_AREA])}
+    levels.update({unit: Involvement.INFORMATION for unit in _leaves_under([INFO_ONLY_AREA])})
     return levels
 
 
@@ -188,7 +192,7 @@ def _construct_mean(
     base = {"mening": 62.0, "motivation": 48.0, "medspil": 63.0}.get(construct, 58.0)
     if construct == "motivation":
         return base + 0.8 * wave_no
-    planted = project.id == ADVANCED_PROJECT and phase == "udvikling"
+    planted = project.id == ADVANCED_PROJECT and phase == PhaseKind.UDVIKLING
     if construct == "medspil" and planted and unit in _leaves_under([INFO_ONLY_AREA]):
         return base - 22.0
     return base
@@ -242,7 +246,7 @@ def _build_project(
         name=project.name,
         description=project.description,
         instrument_id=instrument.id,
-        involvement="medindflydelse",
+        involvement=Involvement.MEDINDFLYDELSE,
         unit_ids=project.units,
         modules=project.modules,
     )

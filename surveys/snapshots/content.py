@@ -37,10 +37,10 @@ from medspil.errors import (
     UnknownProject,
     UnknownUnit,
 )
+from medspil.vocabulary import AreaKind
 from surveys.dashboards.basis import ProjectBasis, project_basis
 from surveys.instruments.instrument import load_instrument
 
-AREA_KINDS = ("committee", "unit")
 SIGNIFICANT_LIST_LENGTH = 10
 COMMENT_WAVES = 3  # comments come from the latest waves whose area group is large enough
 NUMBERS = ("n", "mean", "sd", "ci_low", "ci_high", "favourable_share", "mdd")
@@ -51,7 +51,7 @@ QUANTILES = ("q10", "q25", "median", "q75", "q90")
 class Area:
     """A committee's area or a unit subtree: ``roots`` are the subtree roots it covers."""
 
-    kind: str
+    kind: AreaKind
     id: str
     name: str
     roots: tuple[str, ...]
@@ -59,20 +59,20 @@ class Area:
 
 def resolve_area(db: Database, kind: str, area_id: str) -> Area:
     """The area named by ``kind`` ('committee' or 'unit') and id; raise when it does not exist."""
-    if kind == "committee":
+    if kind == AreaKind.COMMITTEE:
         committees = org_queries.committees(db)
         match = committees[committees["id"] == area_id]
         if match.empty:
             raise UnknownCommittee(committee=area_id)
         roots = tuple(org_queries.committee_roots(db, area_id))
-        return Area("committee", area_id, str(match.iloc[0]["name"]), roots)
-    if kind == "unit":
+        return Area(AreaKind.COMMITTEE, area_id, str(match.iloc[0]["name"]), roots)
+    if kind == AreaKind.UNIT:
         units = org_queries.units(db)
         match = units[units["id"] == area_id]
         if match.empty:
             raise UnknownUnit(unit=area_id)
-        return Area("unit", area_id, str(match.iloc[0]["name"]), (area_id,))
-    raise ValueError(f"unknown area kind {kind!r}; use one of {AREA_KINDS}")
+        return Area(AreaKind.UNIT, area_id, str(match.iloc[0]["name"]), (area_id,))
+    raise ValueError(f"unknown area kind {kind!r}; use one of {tuple(map(str, AreaKind))}")
 
 
 def _basis(db: Database, project_id: str, area: Area, today: dt.date) -> ProjectBasis:

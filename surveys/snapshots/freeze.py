@@ -37,12 +37,12 @@ from medspil.errors import (
 )
 from medspil.i18n import t
 from medspil.scope import Scope
+from medspil.vocabulary import SNAPSHOT_CREATOR_ROLES, AreaKind, Role
 from surveys.dashboards.overview import visible_projects
 from surveys.snapshots.content import Area, build_content, resolve_area
 
 FORMAT_VERSION = 1
 DECIMALS = 6
-CREATOR_ROLES = ("admin", "leder")
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def snapshot_hash(header: dict[str, Any], content_text: str) -> str:
 
 def can_create(scope: Scope) -> bool:
     """Administrators and ledere create snapshots; MED members and analysts only read them."""
-    return scope.role in CREATOR_ROLES
+    return scope.role in SNAPSHOT_CREATOR_ROLES
 
 
 def creatable_projects(db: Database, scope: Scope) -> dict[str, str]:
@@ -139,7 +139,7 @@ def creatable_projects(db: Database, scope: Scope) -> dict[str, str]:
 def area_label(area: Area, lang: str) -> str:
     kind = (
         "snapshot.area_option_committee"
-        if area.kind == "committee"
+        if area.kind == AreaKind.COMMITTEE
         else "snapshot.area_option_unit"
     )
     return t(kind, lang, name=area.name)
@@ -154,10 +154,10 @@ def creatable_areas(db: Database, scope: Scope) -> list[Area]:
     for committee in org_queries.committees(db).itertuples():
         roots = tuple(committee.unit_ids)
         if roots and set(roots) <= visible:
-            areas.append(Area("committee", committee.id, committee.name, roots))
+            areas.append(Area(AreaKind.COMMITTEE, committee.id, committee.name, roots))
     units = org_queries.units(db)
     for unit in units[units["id"].isin(visible)].itertuples():
-        areas.append(Area("unit", unit.id, unit.name, (unit.id,)))
+        areas.append(Area(AreaKind.UNIT, unit.id, unit.name, (unit.id,)))
     return areas
 
 
@@ -232,10 +232,10 @@ def create_snapshot(
 def _may_see(db: Database, scope: Scope, area_kind: str, area_id: str) -> bool:
     if scope.sees_everything:
         return True
-    if scope.role == "med":
-        return area_kind == "committee" and area_id in scope.committee_ids
+    if scope.role == Role.MED:
+        return area_kind == AreaKind.COMMITTEE and area_id in scope.committee_ids
     visible = set(org_queries.visible_unit_ids(db, scope))
-    if area_kind == "unit":
+    if area_kind == AreaKind.UNIT:
         return area_id in visible
     roots = org_queries.committee_roots(db, area_id)
     return bool(roots) and set(roots) <= visible
@@ -244,9 +244,9 @@ def _may_see(db: Database, scope: Scope, area_kind: str, area_id: str) -> bool:
 def visible_snapshots(db: Database, scope: Scope) -> pd.DataFrame:
     """The snapshot headers the user may open, newest first, with ``project_name``,
     ``area_name`` and ``replaced_by``."""
-    if scope.role == "med":
+    if scope.role == Role.MED:
         headers = snapshot_queries.snapshot_headers(
-            db, area_kind="committee", area_ids=sorted(scope.committee_ids)
+            db, area_kind=AreaKind.COMMITTEE, area_ids=sorted(scope.committee_ids)
         )
     else:
         headers = snapshot_queries.snapshot_headers(db)
@@ -256,8 +256,8 @@ def visible_snapshots(db: Database, scope: Scope) -> pd.DataFrame:
         ]
         headers = headers[pd.Series(keep, index=headers.index, dtype=bool)]
     projects = project_queries.projects(db).set_index("id")["name"].to_dict()
-    names = {("unit", row.id): row.name for row in org_queries.units(db).itertuples()} | {
-        ("committee", row.id): row.name for row in org_queries.committees(db).itertuples()
+    names = {(AreaKind.UNIT, row.id): row.name for row in org_queries.units(db).itertuples()} | {
+        (AreaKind.COMMITTEE, row.id): row.name for row in org_queries.committees(db).itertuples()
     }
     headers = headers.assign(
         project_name=[projects.get(p, p) for p in headers["project_id"]],
