@@ -156,6 +156,10 @@ class DemoModeRefused(MedspilError):
     key = "access.error_demo_on_network"
 
 
+class LoginNotConfigured(MedspilError):
+    key = "access.error_login_missing"
+
+
 class SnapshotUsage(MedspilError):
     key = "snapshot.error_usage"
 

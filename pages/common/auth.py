@@ -3,8 +3,9 @@
 With an ``[auth]`` section in the secrets, a manager signs in with the municipality's identity
 provider (``st.login``) and the role file decides the scope; an identity the role file does not
 name sees a polite "no access" message and nothing else. Without it, the demo role picker runs,
-but only on a loopback address unless ``allow_demo_mode_on_network`` is set: in demo mode anyone
-who can open the page can pick the administrator role.
+but only for a request from this machine (loopback address, no proxy header naming another
+machine) unless ``allow_demo_mode_on_network`` is set, and never in a real installation
+(``medspil init``): in demo mode anyone who can open the page can pick the administrator role.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import streamlit as st
 
 from data.db import Database
 from medspil.config import settings
-from medspil.errors import DemoModeRefused, MedspilError
+from medspil.errors import MedspilError
 from medspil.i18n import t
 from medspil.scope import Scope
 from medspil.vocabulary import Role
@@ -26,6 +27,7 @@ from surveys.administration.access import (
     role_for,
     scope_for,
 )
+from surveys.installation.setup import is_initialised
 
 AUTH_SECTION = "auth"
 
@@ -73,10 +75,18 @@ def page_scope(db: Database, lang: str, *, demo_scope: Callable[[Database, str],
     """The scope of whoever opens the page; stops the page when there is none."""
     if not login_configured():
         try:
-            check_demo_mode_allowed(st.get_option("server.address"), settings())
-        except DemoModeRefused as e:
+            config = settings()
+            check_demo_mode_allowed(
+                st.get_option("server.address"),
+                config,
+                headers=dict(st.context.headers),
+                initialised=is_initialised(db),
+            )
+        except MedspilError as e:
             st.error(e.message(lang), icon=":material/lock:")
             st.stop()
+        if config.allow_demo_mode_on_network:
+            st.warning(t("ui.demo_on_network", lang), icon=":material/warning:")
         scope = demo_scope(db, lang)
         st.sidebar.caption(t("ui.demo_mode", lang))
         return scope

@@ -118,6 +118,7 @@ def page_setup(title_key: str, *, public: bool = False) -> PageContext:
     st.set_page_config(page_title=f"{t(title_key, current_lang())} · Medspil", layout="wide")
     lang = _language_switch()
     try:
+        settings()  # an invalid medspil.toml stops every page, naming the key and its line
         db = database()
         demo = is_demo(db)
     except MedspilError as e:

@@ -30,15 +30,18 @@ from pathlib import Path
 from data import org as org_queries
 from data.db import Database
 from medspil.config import CONFIG_FILE, Settings
-from medspil.errors import AccessFileInvalid, DemoModeRefused
+from medspil.errors import AccessFileInvalid, DemoModeRefused, LoginNotConfigured
 from medspil.scope import Scope
 from medspil.vocabulary import ADMIN_ROLES, ROLES_BY_POWER, Role, is_value
 
 ENTRY_KEYS = {"email", "group", "role", "units", "committees", "note"}
 DEFAULT_GROUPS_CLAIM = "groups"
-# Entra ID puts the address in ``email`` only when the mailbox has one; ``preferred_username``
-# holds the sign-in name (usually the same address) and ``upn`` appears in older tokens.
-EMAIL_CLAIMS = ("email", "preferred_username", "upn")
+# Only an address the identity provider vouches for maps to a role: the ``email`` claim with
+# ``email_verified`` true (OpenID Connect Core 5.1), or Entra ID's ``xms_edov`` ("email domain
+# owner verified", an optional claim). ``preferred_username`` and ``upn`` are sign-in names
+# anyone with an account may be able to choose, so they are never read.
+EMAIL_CLAIM = "email"
+VERIFIED_CLAIMS = ("email_verified", "xms_edov")
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,13 @@ class Identity:
 
     email: str | None
     groups: frozenset[str] = field(default_factory=frozenset)
+    # How the person is named on screen and in the audit log when no verified address is known
+    # (an unverified e-mail, the sign-in name); never used to decide access.
+    shown: str | None = None
 
     @property
     def label(self) -> str:
-        return self.email or "?"
+        return self.email or self.shown or "?"
 
 
 def config_path() -> Path:
@@ -179,21 +185,37 @@ def _parse_entry(
 
 def identity_from_claims(claims: Mapping[str, object], rules: AccessRules) -> Identity:
     """The identity behind the claims of an ID token (as ``st.user`` gives them)."""
-    email = next(
-        (
-            str(claims[name]).strip().lower()
-            for name in EMAIL_CLAIMS
-            if isinstance(claims.get(name), str) and "@" in str(claims[name])
-        ),
-        None,
-    )
+    email = verified_email(claims)
     raw_groups = claims.get(rules.groups_claim, ())
     if isinstance(raw_groups, str):
         raw_groups = [raw_groups]
     groups = (
         frozenset(str(g) for g in raw_groups) if isinstance(raw_groups, Iterable) else frozenset()
     )
-    return Identity(email=email, groups=groups)
+    shown = next(
+        (
+            str(claims[name]).strip()
+            for name in ("email", "preferred_username", "upn", "name", "sub")
+            if isinstance(claims.get(name), str) and str(claims[name]).strip()
+        ),
+        None,
+    )
+    return Identity(email=email, groups=groups, shown=shown)
+
+
+def _true(value: object) -> bool:
+    """A claim's truth: JSON ``true`` or, as some providers send it, the text ``"true"``."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def verified_email(claims: Mapping[str, object]) -> str | None:
+    """The lower-cased ``email`` claim when the provider says it is verified, else ``None``."""
+    email = claims.get(EMAIL_CLAIM)
+    if not isinstance(email, str) or "@" not in email:
+        return None
+    if not any(_true(claims.get(name)) for name in VERIFIED_CLAIMS):
+        return None
+    return email.strip().lower()
 
 
 def matching_entries(identity: Identity, rules: AccessRules) -> list[AccessEntry]:
@@ -269,12 +291,69 @@ def is_loopback(address: str | None) -> bool:
         return False  # a host name: it may well resolve to a network interface
 
 
-def check_demo_mode_allowed(address: str | None, settings: Settings) -> None:
-    """Refuse the role picker on a server others can reach, unless the configuration allows it.
+# Request headers that tell where a request came from; any of them naming another machine
+# means the request reached Medspil through the network (a reverse proxy, a tunnel).
+_HOST_HEADERS = ("host", "x-forwarded-host", "origin")
+_CLIENT_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded")
 
-    In demo mode anyone who can open the page can pick the administrator role; on a network
-    address that is anyone on the network.
+
+def _host_part(value: str) -> str:
+    """``localhost`` from ``localhost:8501``, ``::1`` from ``[::1]:8501``, the host of a URL."""
+    text = value.strip()
+    if "://" in text:
+        text = text.split("://", 1)[1].split("/", 1)[0]
+    if text.startswith("["):
+        return text[1 : text.find("]")] if "]" in text else text
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+
+
+def _forwarded_for(value: str) -> list[str]:
+    """The ``for=`` addresses of an RFC 7239 ``Forwarded`` header."""
+    found = []
+    for part in value.replace(",", ";").split(";"):
+        name, _, item = part.strip().partition("=")
+        if name.strip().lower() == "for":
+            found.append(_host_part(item.strip().strip('"')))
+    return found
+
+
+def request_origins(headers: Mapping[str, str]) -> list[str]:
+    """Every host or client address the request's headers name (empty: none named)."""
+    lower = {str(key).lower(): str(value) for key, value in headers.items()}
+    found = [_host_part(lower[name]) for name in _HOST_HEADERS if lower.get(name)]
+    for name in _CLIENT_HEADERS:
+        value = lower.get(name)
+        if not value:
+            continue
+        if name == "forwarded":
+            found += _forwarded_for(value)
+        else:
+            found += [_host_part(item) for item in value.split(",") if item.strip()]
+    return found
+
+
+def check_demo_mode_allowed(
+    address: str | None,
+    settings: Settings,
+    *,
+    headers: Mapping[str, str] | None = None,
+    initialised: bool = False,
+) -> None:
+    """Refuse the role picker unless the server and the request are this machine's own.
+
+    In demo mode anyone who can open the page can pick the administrator role. So it runs only
+    when the server listens on a loopback address *and* no header of the request (Host, Origin,
+    X-Forwarded-For/-Host, X-Real-IP, Forwarded) names another machine, which is what a reverse
+    proxy on the same machine adds. ``allow_demo_mode_on_network = true`` is the explicit
+    opt-in for a closed training network. A real installation (``medspil init``) never runs
+    demo mode: it raises ``LoginNotConfigured``, which says what to configure.
     """
-    if is_loopback(address) or settings.allow_demo_mode_on_network:
+    if initialised:
+        raise LoginNotConfigured()
+    if settings.allow_demo_mode_on_network:
         return
-    raise DemoModeRefused(address=address or "0.0.0.0")
+    if not is_loopback(address):
+        raise DemoModeRefused(address=address or "0.0.0.0")
+    remote = [origin for origin in request_origins(headers or {}) if not is_loopback(origin)]
+    if remote:
+        raise DemoModeRefused("access.error_demo_via_proxy", source=", ".join(remote))

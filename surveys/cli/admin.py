@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from data import open_database
-from medspil.config import database_path
+from medspil.config import config_file, database_path, load_settings
 from medspil.errors import UnitFileRejected
 from medspil.i18n import t
 from surveys.administration.access import Identity, load_access_rules, scope_for
@@ -52,7 +52,9 @@ def cmd_import_units(args: argparse.Namespace) -> int:
 
 def cmd_check_access(args: argparse.Namespace) -> int:
     """Check the role file and print each entry with the scope it gives (tab-separated)."""
-    rules = load_access_rules(Path(args.config) if args.config else None)
+    config = Path(args.config) if args.config else config_file()
+    load_settings(config)  # the [medspil] and [login] settings: every problem with its line
+    rules = load_access_rules(config)
     db = open_database(_db_path(args))
     try:
         for entry in rules.entries:

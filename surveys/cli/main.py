@@ -11,7 +11,7 @@ from pathlib import Path
 from data import open_database, projects
 from data import org as org_queries
 from data.db import Database
-from medspil.config import database_path
+from medspil.config import database_path, settings
 from medspil.errors import DatabaseExists, MedspilError
 from surveys.cli.admin import register as register_admin
 from surveys.cli.invite import register as register_invite
@@ -66,6 +66,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_prepare(args: argparse.Namespace) -> int:
     """Make sure the database exists and is migrated; fill a missing or empty one with the demo."""
+    settings()  # make run stops here on an invalid medspil.toml, naming key and line
     path = _db_path(args)
     db = open_database(path)
     if fill_with_demo_if_new(db):

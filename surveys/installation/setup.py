@@ -28,6 +28,11 @@ def mark_initialised(db: Database) -> None:
     projects.set_installation_flag(db, "initialised", "true")
 
 
+def is_initialised(db: Database) -> bool:
+    """True for a real installation (made with ``medspil init``): never demo mode."""
+    return projects.installation_flag(db, "initialised") == "true"
+
+
 def fill_with_demo_if_new(db: Database) -> bool:
     """Build the demo kommune in a database that is empty and was never initialised.
 

@@ -41,6 +41,8 @@ group = "medspil-admins"
 role = "admin"
 """
 ADMIN = User(sub="it-afdelingen", claims={"email": "it@fjordby.dk", "groups": ["medspil-admins"]})
+# A leder is mapped by e-mail, which counts only when the provider says it is verified.
+LEDER = User(sub="leder@fjordby.dk", claims={"email": "leder@fjordby.dk", "email_verified": True})
 LOGIN_TEXT = "Log ind med din kommunes login"
 
 
@@ -92,7 +94,7 @@ def _start_with_secrets(db_path: Path, tmp_path: Path, provider_url: str) -> Ser
 
 @pytest.fixture
 def login_server(demo_copy: Path, tmp_path: Path) -> Iterator[Server]:
-    with run_server_in_thread(user_claims=[ADMIN]) as provider:
+    with run_server_in_thread(user_claims=[ADMIN, LEDER]) as provider:
         server = _start_with_secrets(
             demo_copy, tmp_path, f"http://localhost:{provider.server_port}"
         )

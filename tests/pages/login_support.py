@@ -39,11 +39,11 @@ email = "ana@fjordby.dk"
 role = "analytiker"
 """
 USERS = {
-    "leder": {"email": "leder@fjordby.dk", "name": "Lea Leder"},
-    "med": {"email": "med@fjordby.dk", "name": "Mads MED"},
+    "leder": {"email": "leder@fjordby.dk", "email_verified": True, "name": "Lea Leder"},
+    "med": {"email": "med@fjordby.dk", "email_verified": True, "name": "Mads MED"},
     "admin": {"email": "it@fjordby.dk", "groups": ["alle", "medspil-admins"]},
-    "analytiker": {"email": "ana@fjordby.dk"},
-    "stranger": {"email": "stranger@fjordby.dk", "groups": ["alle"]},
+    "analytiker": {"email": "ana@fjordby.dk", "email_verified": True},
+    "stranger": {"email": "stranger@fjordby.dk", "email_verified": True, "groups": ["alle"]},
 }
 PROJECTS = {
     "leder": ["Digital byggesagsbehandling"],

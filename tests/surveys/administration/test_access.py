@@ -120,10 +120,11 @@ def test_a_missing_role_file_gives_no_one_access(tmp_path: Path, monkeypatch) ->
     assert len(load_access_rules().entries) == 5
 
 
-def test_identity_from_claims_reads_email_fallbacks_and_the_groups_claim(rules) -> None:
-    who = identity_from_claims({"email": "ANA@fjordby.dk", "roles": ["x", "med-syd"]}, rules)
-    assert who == Identity(email="ana@fjordby.dk", groups=frozenset({"x", "med-syd"}))
-    entra = identity_from_claims({"preferred_username": "bo@fjordby.dk", "roles": "g"}, rules)
+def test_identity_from_claims_reads_the_verified_email_and_the_groups_claim(rules) -> None:
+    claims = {"email": "ANA@fjordby.dk", "email_verified": True, "roles": ["x", "med-syd"]}
+    who = identity_from_claims(claims, rules)
+    assert who.email == "ana@fjordby.dk" and who.groups == frozenset({"x", "med-syd"})
+    entra = identity_from_claims({"email": "bo@fjordby.dk", "xms_edov": True, "roles": "g"}, rules)
     assert entra.email == "bo@fjordby.dk" and entra.groups == frozenset({"g"})
     # The default claim name is not read when the file names another one.
     assert identity_from_claims({"groups": ["medspil-admins"]}, rules).groups == frozenset()
@@ -239,3 +240,77 @@ def test_the_documented_examples_are_valid(demo_db) -> None:
         "server_metadata_url",
     }
     assert required <= set(secrets["auth"])
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"email": "leder@fjordby.dk"},
+        {"email": "leder@fjordby.dk", "email_verified": False},
+        {"email": "leder@fjordby.dk", "email_verified": "false"},
+        {"preferred_username": "leder@fjordby.dk"},
+        {"upn": "leder@fjordby.dk", "email_verified": True},
+        {"email": "leder@fjordby.dk", "xms_edov": False},
+    ],
+)
+def test_an_unverified_email_gives_no_scope(demo_db, claims: dict) -> None:
+    """Issue 12, item 5: only a verified e-mail (or the group claim) maps to a role."""
+    rules = parse_access_rules(
+        '[[access]]\nemail = "leder@fjordby.dk"\nrole = "leder"\nunits = ["BYGPLAN"]\n'
+    )
+    identity = identity_from_claims(claims, rules)
+    assert identity.email is None
+    assert scope_for(demo_db, identity, rules) is None
+    verified = identity_from_claims(
+        {**claims, "email": "leder@fjordby.dk", "email_verified": True}, rules
+    )
+    assert scope_for(demo_db, verified, rules).unit_roots == frozenset({"BYGPLAN"})
+
+
+# Issue 12, item 3: demo mode is for this machine only, whatever the proxy in front.
+PROXIED = [
+    {"Host": "medspil.fjordby.dk"},
+    {"Host": "127.0.0.1:8501", "X-Forwarded-For": "10.1.2.3"},
+    {"Host": "localhost:8501", "X-Forwarded-For": "127.0.0.1, 192.168.1.20"},
+    {"Host": "localhost", "Forwarded": 'for="[2001:db8::1]";proto=https'},
+    {"Host": "localhost", "X-Real-Ip": "10.1.2.3"},
+    {"Host": "localhost", "X-Forwarded-Host": "medspil.fjordby.dk"},
+    {"Host": "localhost:8501", "Origin": "https://medspil.fjordby.dk"},
+]
+
+
+@pytest.mark.parametrize("headers", PROXIED)
+def test_demo_mode_is_refused_for_a_request_that_came_through_the_network(headers) -> None:
+    with pytest.raises(DemoModeRefused) as caught:
+        check_demo_mode_allowed("127.0.0.1", Settings(), headers=headers)
+    assert "proxy" in caught.value.message("da") and "[auth]" in caught.value.message("en")
+    lower = {key.lower(): value for key, value in headers.items()}
+    with pytest.raises(DemoModeRefused):
+        check_demo_mode_allowed("127.0.0.1", Settings(), headers=lower)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Host": "localhost:8501"},
+        {"Host": "127.0.0.1:8501", "Origin": "http://localhost:8501"},
+        {"Host": "[::1]:8501", "X-Forwarded-For": "::1", "Forwarded": "for=127.0.0.1"},
+    ],
+)
+def test_demo_mode_runs_for_a_request_from_this_machine(headers) -> None:
+    check_demo_mode_allowed("127.0.0.1", Settings(), headers=headers)
+
+
+def test_the_explicit_opt_in_allows_a_proxied_request() -> None:
+    settings = Settings(allow_demo_mode_on_network=True)
+    check_demo_mode_allowed("0.0.0.0", settings, headers={"Host": "medspil.fjordby.dk"})
+
+
+def test_a_real_installation_never_falls_back_to_demo_mode() -> None:
+    from medspil.errors import LoginNotConfigured
+
+    for settings in (Settings(), Settings(allow_demo_mode_on_network=True)):
+        with pytest.raises(LoginNotConfigured) as caught:
+            check_demo_mode_allowed("127.0.0.1", settings, headers={}, initialised=True)
+        assert "[auth]" in caught.value.message("da")

@@ -60,3 +60,24 @@ def test_check_access_lists_each_entry_with_its_scope(demo_copy: Path, tmp_path:
     broken = medspil("check-access", "--db", str(demo_copy), env={"MEDSPIL_CONFIG": str(roles)})
     assert broken.returncode == 2
     assert "[[access]] nr. 1: enheden 'NOPE' findes ikke" in broken.stderr
+
+
+def test_check_access_and_prepare_refuse_invalid_settings(demo_copy: Path, tmp_path: Path) -> None:
+    """Issue 12, item 4: the settings are checked too, each problem with its key and line."""
+    roles = tmp_path / "medspil.toml"
+    roles.write_text(
+        '[medspil]\nk_min = 2\nallow_demo_mode_on_network = "false"\nk_mn = 5\n'
+        '[[access]]\ngroup = "it"\nrole = "admin"\n'
+    )
+    result = medspil("check-access", "--config", str(roles), "--db", str(demo_copy))
+    assert result.returncode == 2, result.stderr
+    assert "Linje 2: k_min = 2" in result.stderr
+    assert "Linje 3: allow_demo_mode_on_network skal være true/false" in result.stderr
+    assert "Linje 4: ukendt nøgle [medspil] k_mn" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    env = {"MEDSPIL_CONFIG": str(roles)}
+    prepared = medspil("prepare", "--db", str(tmp_path / "new.duckdb"), env=env)
+    assert prepared.returncode == 2 and "Linje 2: k_min = 2" in prepared.stderr
+    assert not (tmp_path / "new.duckdb").exists()
+    roles.write_text("[medspil]\nk_min = 5\n")
+    assert medspil("check-access", "--config", str(roles), "--db", str(demo_copy)).returncode == 0
