@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml | $(PY)
 
 run: $(STAMP)
 	$(PY) -m surveys.cli prepare
-	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.fileWatcherType none --runner.postScriptGC false
+	$(PY) serve.py --server.port 8501 --server.fileWatcherType none --runner.postScriptGC false
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

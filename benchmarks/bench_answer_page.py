@@ -3,7 +3,7 @@
 Run ``.venv/bin/python benchmarks/bench_answer_page.py [--burst 100] [--ramp 200 --ramp-seconds
 60] [--think 20]``. The demo kommune is built in a temporary folder, codes are
 issued for the open wave of ``medicin``, and the server is started as ``make run`` starts it
-(``streamlit run app.py``, loopback only). Each simulated phone then does what a browser does,
+(``serve.py``, loopback only). Each simulated phone then does what a browser does,
 at the protocol level (no browser per phone):
 
 1. fetches the static front-end files a real browser fetches for ``/besvar?kode=…`` (the list
@@ -60,6 +60,7 @@ class Phone:
     error: str | None = None
     static_bytes: int = 0
     static_requests: int = 0
+    static_s: float | None = None
 
 
 @dataclass
@@ -116,7 +117,7 @@ def stored_responses(db_path: Path) -> int:
 
 
 def start_server(db_path: Path, folder: Path) -> Server:
-    """``streamlit run app.py`` as ``make run`` starts it; waits until it answers its health."""
+    """``serve.py`` as ``make run`` starts it; waits until it answers its health."""
     import httpx
 
     port = _free_port()
@@ -127,10 +128,7 @@ def start_server(db_path: Path, folder: Path) -> Server:
     }
     command = [
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "serve.py",
         "--server.port",
         str(port),
         "--server.address",
@@ -269,6 +267,7 @@ async def run_phone(base_url: str, static: list[str], phone: Phone, start: float
         async with asyncio.timeout(CLIENT_TIMEOUT_S):
             async with httpx.AsyncClient(timeout=CLIENT_TIMEOUT_S) as http:
                 await _fetch_static(http, static, phone)
+            phone.static_s = time.perf_counter() - began
             async with websockets.connect(
                 ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=CLIENT_TIMEOUT_S
             ) as ws:
@@ -330,6 +329,7 @@ def summarise(name: str, phones: list[Phone], stored: int, wall: float) -> dict:
         "submit_p95_s": round(percentile(submits, 0.95), 2),
         "lost": lost,
     }
+    statics = [p.static_s for p in phones if p.static_s is not None]
     static_mb = sum(p.static_bytes for p in phones) / len(phones) / 1e6
     requests = sum(p.static_requests for p in phones) / len(phones)
     print(
@@ -337,7 +337,7 @@ def summarise(name: str, phones: list[Phone], stored: int, wall: float) -> dict:
         f"{percentile(renders, 0.5):.2f} s, p95 {result['render_p95_s']:.2f} s; submit p50 "
         f"{percentile(submits, 0.5):.2f} s, p95 {result['submit_p95_s']:.2f} s; stored {stored}, "
         f"lost {lost}, failed {len(failed)}; static per phone {requests:.0f} requests, "
-        f"{static_mb:.2f} MB"
+        f"{static_mb:.2f} MB, p95 {percentile(statics, 0.95):.2f} s of the render"
     )
     for phone in failed[:5]:
         print(f"  failed: {phone.error}")

@@ -87,6 +87,51 @@ def wave_response_counts(
     return tuple((int(w), int(n)) for w, n in rows)
 
 
+def closed_wave_state(db: Database, project_id: str, *, closed_before: dt.date) -> tuple:
+    """Everything a project's protected results over its closed waves depend on, as one value.
+
+    The closed waves (id, number, dates, phase) with their responses' count and id hash and
+    codes issued, and order-free hashes of the organisation, the project, its phases, units and
+    involvement levels. Equal values mean equal results, so a result saved with it can be
+    reused (after a restart, say) when the value is unchanged. One pass over the responses.
+    """
+    params = {"project": project_id, "closed_before": closed_before}
+    with db.cursor() as cur:
+        waves = cur.execute(
+            """WITH closed AS (
+                   SELECT id, number, opens, closes, phase_id FROM waves
+                   WHERE project_id = $project AND closes < $closed_before
+               ),
+               answered AS (
+                   SELECT wave_id, count(*) AS n, bit_xor(hash(id)) AS ids FROM responses
+                   WHERE wave_id IN (SELECT id FROM closed) GROUP BY wave_id
+               ),
+               issued AS (
+                   SELECT wave_id, count(*) AS n FROM invitations
+                   WHERE wave_id IN (SELECT id FROM closed) GROUP BY wave_id
+               )
+               SELECT c.id, c.number, c.opens, c.closes, c.phase_id,
+                      coalesce(a.n, 0), coalesce(a.ids, 0), coalesce(i.n, 0)
+               FROM closed c LEFT JOIN answered a ON a.wave_id = c.id
+               LEFT JOIN issued i ON i.wave_id = c.id ORDER BY c.id""",
+            params,
+        ).fetchall()
+        structure = cur.execute(
+            """SELECT
+                 (SELECT bit_xor(hash(id, parent_id, name, closed)) FROM units),
+                 (SELECT bit_xor(hash(id, name, instrument_id, k_min, k_comments, involvement))
+                  FROM projects WHERE id = $project),
+                 (SELECT bit_xor(hash(id, kind, starts, ends, involvement))
+                  FROM phases WHERE project_id = $project),
+                 (SELECT bit_xor(hash(unit_id)) FROM project_units WHERE project_id = $project),
+                 (SELECT bit_xor(hash(i.phase_id, i.unit_id, i.involvement))
+                  FROM phase_unit_involvement i JOIN phases p ON p.id = i.phase_id
+                  WHERE p.project_id = $project)""",
+            {"project": project_id},
+        ).fetchall()
+    return (tuple(tuple(str(v) for v in row) for row in waves), tuple(structure[0]))
+
+
 def responses_per_wave(db: Database, project_id: str, scope: Scope) -> pd.DataFrame:
     """Per wave: responses stored inside ``scope`` (``wave_id``, ``responses``), open waves too."""
     with db.cursor() as cur:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from medspil.errors import InvalidCode, MedspilError
 from medspil.i18n import LANGUAGES
-from pages.common.frame import LANG_KEY, invalidate_results, page_setup
+from pages.common.frame import LANG_KEY, page_setup
 from surveys.answering.codes import installation_secret
 from surveys.answering.form import open_form, submit_form
 
@@ -113,6 +113,6 @@ if sent:
     except MedspilError as e:
         st.error(e.message(ctx.lang))
         st.stop()
-    invalidate_results()
+    # No cache is cleared: the answer went into an open wave, which no dashboard shows.
     st.session_state[THANKED_KEY] = code_text
     st.rerun()

@@ -1,20 +1,12 @@
 """Overblik: per project the phase timeline, the latest wave's scores and what has changed."""
 
-import datetime as dt
-
 import streamlit as st
 
 from pages.common import dashboard as dash
 from pages.common.frame import page_setup
-from surveys.dashboards.overview import project_overviews
 from surveys.dashboards.tables import latest_metrics, latest_rows
 
 SHOWN_CHANGES = 5
-
-
-@st.cache_data(ttl=dash.TTL, show_spinner=False)
-def overviews(_db, db_key: str, scope, lang: str, today: dt.date):
-    return project_overviews(_db, scope, lang=lang, today=today)
 
 
 def show_change(change, project_id: str) -> None:
@@ -26,7 +18,7 @@ def show_change(change, project_id: str) -> None:
 
 
 ctx = page_setup("page.overview")
-items = overviews(ctx.db, str(ctx.db.path), ctx.scope, ctx.lang, dt.date.today())
+items = dash.overviews(ctx.db, str(ctx.db.path), ctx.scope, ctx.lang, dash.today())
 if not items:
     st.info(ctx.tr("overview.no_projects"))
 for item in items:

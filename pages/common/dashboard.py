@@ -1,7 +1,9 @@
 """What the dashboard pages share: cached reads, the project/unit/construct pickers, downloads.
 
 Reads are cached with ``st.cache_data`` keyed by plain values (the database by its path; the
-Database object itself is not hashed) and cleared by ``invalidate_results`` when answers arrive.
+Database object itself is not hashed, the day is part of the key) and cleared by
+``clear_dashboard_reads`` when the organisation or a project changes. New answers do not clear
+them: they arrive in an open wave, and the dashboards show closed waves only.
 Query parameters (``?projekt=…&enhed=…&omraade=…``, as the Overblik links set them) may only
 preselect something the user may already see: anything else is ignored with a warning.
 """
@@ -18,10 +20,11 @@ from medspil.errors import MedspilError
 from pages.common.frame import PageContext
 from surveys.dashboards import basis as dashboard
 from surveys.dashboards import changes, comments, views
+from surveys.dashboards.overview import project_overviews
 from surveys.dashboards.tables import csv_bytes
 
 URL_PATHS = {"pages/udvikling.py": "udvikling"}  # as registered in app.py
-TTL = 600  # seconds; new answers clear the cache at once through invalidate_results
+TTL = 600  # seconds; also how long Overblik's "responses so far" (open waves too) may lag
 PROJECT_KEY = "dash_project"
 UNIT_KEY = "dash_unit"
 CONSTRUCTS_KEY = "dash_constructs"
@@ -54,6 +57,18 @@ def choices(_db, db_key: str, scope, project_id: str, day: dt.date) -> dict:
             if p in with_waves
         },
     }
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def overviews(_db, db_key: str, scope, lang: str, day: dt.date):
+    return project_overviews(_db, scope, lang=lang, today=day)
+
+
+def clear_dashboard_reads() -> None:
+    """Forget the project bases in memory and every cached dashboard read (nothing else)."""
+    dashboard.forget_bases()
+    for cached_read in (projects, choices, cached, overviews):
+        cached_read.clear()
 
 
 def options(ctx: PageContext, project_id: str) -> dict:

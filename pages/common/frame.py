@@ -137,5 +137,11 @@ def k_min() -> int:
 
 
 def invalidate_results() -> None:
-    """New answers arrived: every cached dashboard read is stale at once."""
-    st.cache_data.clear()
+    """The organisation or a project changed: drop the dashboards' bases and cached reads.
+
+    Only those: other caches stay. Answers arriving in an open wave need nothing of this (the
+    dashboards show closed waves only), so the answer page never calls it.
+    """
+    from pages.common.dashboard import clear_dashboard_reads  # it imports this module
+
+    clear_dashboard_reads()

@@ -8,16 +8,15 @@ inside the caller's scope and refuses a unit outside it with ``AccessDenied``.
 Only closed waves are shown. A live wave would let someone who watches the dashboard before and
 after a colleague answers compute that one answer by subtraction (differencing over time).
 
-The protected basis costs about a second on a large kommune, so it is kept in memory per
-database, project, day and the fingerprint of the stored responses: new answers change the
-fingerprint and the next call rebuilds it; nothing else needs to be told.
+The protected basis costs seconds on a large kommune, so it is kept in memory per database and
+project, and saved beside the database file with the state of the closed waves it was built
+from (``project_basis``); it is rebuilt only when that state changes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
@@ -33,7 +32,9 @@ from analytics import (
 from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
+from data.derived import load_derived, save_derived
 from data.results import (
+    closed_wave_state,
     response_counts,
     score_histograms,
     wave_response_counts,
@@ -97,34 +98,50 @@ class ProjectBasis:
         return t("dash.wave_label", lang, number=number, date=opens)
 
 
-_cache: dict[tuple, tuple[float, ProjectBasis]] = {}
+# In memory per database and project: the day's key and the state the basis was built from.
+_cache: dict[tuple, tuple[tuple, object, ProjectBasis]] = {}
 _cache_lock = threading.Lock()
-MAX_AGE = 600.0  # seconds; then the basis is rebuilt even if the response counts are equal
+# Bump when ProjectBasis or how it is computed changes: saved bases of older code are ignored.
+BASIS_FORMAT = 1
 
 
 def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBasis:
-    """The protected basis of one project (built once per state of its stored responses).
+    """The protected basis of one project over its closed waves, built once per state.
 
-    The key holds the response count per closed wave (a few ms to ask); the histogram cache
-    underneath checks response ids too, so a wave whose responses were replaced one for one
-    is picked up at the latest after ``MAX_AGE``.
+    Per call one cheap question (responses per closed wave). When that changes, or the day
+    does, the full state of the closed waves is read (``closed_wave_state``); the basis is
+    rebuilt only when that state differs from the one it was built from, and a basis built
+    before is read back from beside the database file (``data.derived``), so a restart does
+    not recompute it. Answers arriving in the open wave change nothing here: only closed waves
+    are shown.
     """
-    # Only closed waves are shown, so answers arriving in the open wave leave the basis alone.
     counts = wave_response_counts(db, project_id, closed_before=today)
-    key = (id(db), str(db.path), project_id, today, counts)
-    now = time.monotonic()
+    place = (id(db), str(db.path), project_id)
+    key = (today, counts)
     with _cache_lock:
-        built, cached = _cache.get(key, (0.0, None))
-    if cached is not None and now - built < MAX_AGE:
+        cached_key, cached_state, cached = _cache.get(place, (None, None, None))
+    if cached is not None and cached_key == key:
         return cached
-    basis = _build_basis(db, project_id, today)
+    state = (BASIS_FORMAT, closed_wave_state(db, project_id, closed_before=today))
+    if cached is not None and cached_state == state:
+        basis = cached  # a new day without a newly closed wave
+    else:
+        name = f"basis-{project_id}"
+        basis = load_derived(db, name, state)  # type: ignore[assignment]
+        if not isinstance(basis, ProjectBasis):
+            basis = _build_basis(db, project_id, today)
+            save_derived(db, name, state, basis)
     with _cache_lock:
-        for old in [k for k in _cache if k[:3] == key[:3]]:
-            del _cache[old]  # an older state of the same project
-        if len(_cache) >= _CACHE_SIZE:
+        if len(_cache) >= _CACHE_SIZE and place not in _cache:
             del _cache[next(iter(_cache))]
-        _cache[key] = (now, basis)
+        _cache[place] = (key, state, basis)
     return basis
+
+
+def forget_bases() -> None:
+    """Drop the bases kept in memory (after a change to the organisation or a project)."""
+    with _cache_lock:
+        _cache.clear()
 
 
 def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:

@@ -15,7 +15,13 @@ from data.answers import bulk_insert
 from data.db import Database
 from medspil.errors import AccessDenied
 from medspil.scope import Scope
-from surveys.dashboards.basis import headline_units, involvement_of, project_basis, unit_choices
+from surveys.dashboards.basis import (
+    forget_bases,
+    headline_units,
+    involvement_of,
+    project_basis,
+    unit_choices,
+)
 from surveys.dashboards.changes import latest_scores, recent_changes
 from surveys.dashboards.comments import comment_view, matches_theme
 from surveys.dashboards.views import heatmap_table, phase_table, runchart_table, trend_table
@@ -205,35 +211,60 @@ def test_comments_are_shuffled_dated_by_wave_and_filterable(demo_db: Database) -
     assert not matches_theme("Oplæringen var god.", "medspil")
 
 
+def _open_wave(db: Database) -> pd.Series:
+    waves = project_queries.waves(db, "medicin")
+    return next(w for _, w in waves.iterrows() if pd.Timestamp(w["closes"]).date() >= TODAY)
+
+
+def _add_response(db: Database, wave: int) -> None:
+    frame = pd.DataFrame({"id": [str(uuid.uuid4())], "wave_id": [wave], "unit_id": ["SYD-SKOV"]})
+    bulk_insert(db, {"responses": frame})
+
+
 def test_a_new_response_in_a_closed_wave_rebuilds_the_basis_one_in_the_open_wave_not(
     demo_copy: Path,
 ) -> None:
     db = open_database(demo_copy)
     before = project_basis(db, "medicin", today=TODAY)
     assert project_basis(db, "medicin", today=TODAY) is before
-    wave = int(before.waves["id"].iloc[-1])
-    response = str(uuid.uuid4())
-    bulk_insert(
-        db,
-        {"responses": pd.DataFrame({"id": [response], "wave_id": [wave], "unit_id": ["SYD-SKOV"]})},
-    )
+    _add_response(db, int(before.waves["id"].iloc[-1]))
     rebuilt = project_basis(db, "medicin", today=TODAY)
     assert rebuilt is not before
-    assert project_basis(db, "medicin", today=TODAY + dt.timedelta(days=1)) is not rebuilt
-    open_wave = next(
-        int(w.id)
-        for w in project_queries.waves(db, "medicin").itertuples()
-        if pd.Timestamp(w.closes).date() >= TODAY
-    )
+    _add_response(db, int(_open_wave(db)["id"]))
+    assert project_basis(db, "medicin", today=TODAY) is rebuilt  # the open wave is not shown
+    db.close()
+
+
+def test_a_new_day_keeps_the_basis_until_a_wave_closes(demo_copy: Path) -> None:
+    db = open_database(demo_copy)
+    basis = project_basis(db, "medicin", today=TODAY)
+    closes = pd.Timestamp(_open_wave(db)["closes"]).date()
+    # Up to and including its closing day the open wave is still open: nothing new to show.
+    assert project_basis(db, "medicin", today=closes) is basis
+    after = project_basis(db, "medicin", today=closes + dt.timedelta(days=1))
+    assert after is not basis
+    assert len(after.waves) == len(basis.waves) + 1
+    db.close()
+
+
+def test_a_restart_reads_the_saved_basis_and_rebuilds_only_a_changed_one(
+    demo_copy: Path,
+) -> None:
+    db = open_database(demo_copy)
+    built = project_basis(db, "medicin", today=TODAY)
+    db.close()
+    saved = demo_copy.with_name(demo_copy.name + ".derived") / "basis-medicin.pickle"
+    written = saved.stat().st_mtime_ns
+    forget_bases()  # as after a restart: nothing in memory
+    db = open_database(demo_copy)
     again = project_basis(db, "medicin", today=TODAY)
-    late = str(uuid.uuid4())
-    bulk_insert(
-        db,
-        {
-            "responses": pd.DataFrame(
-                {"id": [late], "wave_id": [open_wave], "unit_id": ["SYD-SKOV"]}
-            )
-        },
-    )
-    assert project_basis(db, "medicin", today=TODAY) is again  # the open wave is not shown
+    assert again is not built
+    pd.testing.assert_frame_equal(again.wave_summaries, built.wave_summaries)
+    assert saved.stat().st_mtime_ns == written  # read back, not rebuilt and saved again
+    # A change while the app was stopped (an import into a closed wave): rebuilt, saved anew.
+    _add_response(db, int(built.waves["id"].iloc[-1]))
+    forget_bases()
+    rebuilt = project_basis(db, "medicin", today=TODAY)
+    assert saved.stat().st_mtime_ns != written
+    assert not rebuilt.responses.equals(built.responses)
     db.close()
