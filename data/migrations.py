@@ -290,11 +290,39 @@ def m004_storage_without_order(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(ANSWER_VIEWS)
 
 
+def m005_imports(cur: duckdb.DuckDBPyConnection) -> None:
+    """Where imported waves came from: one row per import (source, file name, date of import)
+    and the waves it created, so the waves are marked as imported and removed as one unit.
+
+    The file's fingerprint (sha256) refuses the same file twice. Nothing here names a respondent:
+    the import date is the administrator's action, not an answer's time.
+    """
+    cur.execute("""
+        CREATE SEQUENCE import_ids START 1;
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY DEFAULT nextval('import_ids'),
+            project_id VARCHAR NOT NULL,
+            source VARCHAR NOT NULL CHECK (source IN ('surveyxact', 'long_csv')),
+            file_name VARCHAR NOT NULL,
+            fingerprint VARCHAR NOT NULL,
+            imported_on DATE NOT NULL,
+            imported_by VARCHAR NOT NULL,
+            responses INTEGER NOT NULL,
+            UNIQUE (project_id, fingerprint)
+        );
+        CREATE TABLE import_waves (
+            import_id INTEGER NOT NULL,
+            wave_id INTEGER PRIMARY KEY
+        );
+    """)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", m001_initial),
     (2, "score histogram cache", m002_score_histogram_cache),
     (3, "phase gap reasons", m003_phase_gap_reasons),
     (4, "storage without order", m004_storage_without_order),
+    (5, "import provenance", m005_imports),
 ]
 LATEST = MIGRATIONS[-1][0]
 

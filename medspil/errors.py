@@ -190,3 +190,19 @@ class SnapshotUnreadable(MedspilError):
 
 class SettingsInvalid(ProblemsFound):
     key = "settings.error_file"
+
+
+class ImportFileRejected(ProblemsFound, ImportRejected):
+    """A file to import (or its mapping) has problems: nothing is stored."""
+
+    key = "import.error_rejected"
+
+
+class MappingInvalid(ProblemsFound, ImportRejected):
+    key = "import.error_mapping"
+
+
+class ImportRefused(ImportRejected):
+    """The same file was imported into the project before."""
+
+    key = "import.error_twice"

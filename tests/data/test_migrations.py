@@ -21,7 +21,7 @@ EXPECTED_TABLES = {
     "waves", "invitations", "stored_responses", "stored_answers", "stored_comments",
     "pending_responses", "snapshots", "audit_log",
     "schema_migrations", "score_histogram_cache", "score_histogram_state",
-    "phase_gap_reasons",
+    "phase_gap_reasons", "imports", "import_waves",
 }  # fmt: skip
 # Since migration 4 these are views over the stored and the pending rows.
 EXPECTED_VIEWS = {"responses", "answers", "comments"}
