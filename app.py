@@ -31,6 +31,7 @@ admin_pages = [
     st.Page("pages/projekter.py", title=t("admin_projects.title", lang), url_path="projekter"),
     st.Page("pages/maalinger.py", title=t("admin_waves.title", lang), url_path="maalinger"),
     st.Page("pages/svarkoder.py", title=t("codes.title", lang), url_path="svarkoder"),
+    st.Page("pages/importer.py", title=t("import.title", lang), url_path="importer"),
     st.Page("pages/logbog.py", title=t("audit.title", lang), url_path="logbog"),
 ]
 role = navigation_role(st.session_state.get(ROLE_KEY))

@@ -14,6 +14,7 @@ from data.db import Database
 from medspil.config import database_path, settings
 from medspil.errors import DatabaseExists, MedspilError
 from surveys.cli.admin import register as register_admin
+from surveys.cli.import_responses import register as register_import
 from surveys.cli.invite import register as register_invite
 from surveys.cli.snapshot import register as register_snapshot
 from surveys.installation.demo import build_demo
@@ -125,6 +126,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     register_admin,
     register_snapshot,
     register_invite,
+    register_import,
 ]
 
 

@@ -18,7 +18,7 @@ from medspil.i18n import t
 from surveys.importing.mapping import Mapping, suggest_mapping
 from surveys.importing.plan import DROP_REASONS, ImportPlan, Phase, ProjectFacts, build_plan
 from surveys.importing.sources import SourceTable
-from surveys.instrument import CORE_CONSTRUCTS
+from surveys.instruments.instrument import CORE_CONSTRUCTS
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ ADMIN_PAGES = [
     "pages/projekter.py",
     "pages/maalinger.py",
     "pages/logbog.py",
+    "pages/importer.py",
 ]
 
 
