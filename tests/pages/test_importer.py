@@ -117,3 +117,25 @@ def test_every_role_but_administrator_is_refused(app_env: Path, state: dict[str,
     assert not at.exception
     assert "Kun administratorer" in at.error[0].value
     assert len(at.file_uploader) == 0 and len(at.button) == 0 and len(at.dataframe) == 0
+
+
+def test_the_trend_on_udvikling_starts_with_the_imported_waves(app_env: Path) -> None:
+    from tests.pages.dash_support import run_page, tables
+
+    db = open_database(app_env)
+    first = first_wave(db)
+    db.close()
+    imported = [first - dt.timedelta(days=70), first - dt.timedelta(days=40)]
+    at = _upload(_page(), pulse_csv_files(), _mapping(app_env))
+    at.file_uploader(key="import_mapping_file").set_value(None)
+    at.button(key="import_apply").click().run()
+    assert not at.exception
+    trend = run_page("trends", params={"projekt": "medicin", "enhed": "AELDRE-NORD"})
+    assert not trend.exception
+    [table] = tables(trend)
+    shown = table.drop_duplicates("Måling")
+    assert [label.split(" · ")[1] for label in shown["Måling"][:2]] == [
+        day.strftime("%d.%m.%Y") for day in imported
+    ]
+    # Solhøj and Egely answered 6 each per round: 12 in Ældreområde Nord
+    assert [str(n) for n in shown["Svar (n)"][:2]] == ["12", "12"]
