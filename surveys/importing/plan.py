@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from medspil.errors import ImportFileRejected
+from medspil.text import clean_text
 from surveys.importing.mapping import DROP, Mapping, is_identity_column
 from surveys.importing.sources import LONG_CSV, UNIT_COLUMN, WAVE_COLUMN, Record, SourceTable
 
@@ -176,9 +177,8 @@ def _unit_of(
 
 
 def _clean_comment(text: str) -> str | None:
-    """Like a comment typed on the form: control characters out, whitespace collapsed."""
-    cleaned = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return cleaned or None
+    """Cleaned at the door like every text from outside (``medspil.text.clean_text``)."""
+    return clean_text(text) or None
 
 
 def build_plan(source: SourceTable, mapping: Mapping, facts: ProjectFacts) -> ImportPlan:

@@ -150,7 +150,7 @@ def test_comments_only_on_request_and_cleaned(demo: Database) -> None:
     rounds = _rounds(demo)
     before = _count(demo, "comments")
     rows = pulse_rows()
-    rows[1][8] = "  Vi mangler\ttid  til\noplæring  "
+    rows[1][8] = "  Vi mangler tid til\x0b oplæring\x1b  "
     source = read_source(pulse_csv_files(rows))
     apply_import(demo, source, parse_mapping(pulse_mapping(rounds)), actor="t", today=TODAY)
     assert _count(demo, "comments") == before
