@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from medspil.errors import ImportFileRejected
 from medspil.text import clean_text
+from surveys.answering.form import COMMENT_MAX_CHARS
 from surveys.importing.mapping import DROP, Mapping, is_identity_column
 from surveys.importing.sources import LONG_CSV, UNIT_COLUMN, WAVE_COLUMN, Record, SourceTable
 
 MAX_PROBLEMS = 25
-COMMENT_MAX_CHARS = 1000  # the answer form's limit
 DROP_REASONS = ("unit_blank", "unit_unknown", "wave_blank", "out_of_scale", "all_missing")
 
 
