@@ -257,12 +257,6 @@ def m004_storage_without_order(cur: duckdb.DuckDBPyConnection) -> None:
             answers VARCHAR,
             comment VARCHAR
         );
-        CREATE TABLE shuffled_invitations (
-            code_hash VARCHAR PRIMARY KEY,
-            wave_id INTEGER NOT NULL REFERENCES waves (id),
-            unit_id VARCHAR NOT NULL REFERENCES units (id),
-            used BOOLEAN NOT NULL DEFAULT false
-        );
     """)
     for statement in (
         """INSERT INTO stored_responses SELECT id, wave_id, unit_id FROM responses
@@ -271,8 +265,12 @@ def m004_storage_without_order(cur: duckdb.DuckDBPyConnection) -> None:
            ORDER BY md5($salt || response_id || item_id)""",
         """INSERT INTO stored_comments SELECT id, response_id, text FROM comments
            ORDER BY md5($salt || id)""",
-        """INSERT INTO shuffled_invitations SELECT code_hash, wave_id, unit_id, used
-           FROM invitations ORDER BY md5($salt || code_hash)""",
+        # A temporary copy, not a table renamed afterwards: DuckDB keeps a renamed table's old
+        # name in the foreign-key list of ``waves``, and no wave could be deleted after that.
+        """CREATE TEMP TABLE shuffled_invitations AS
+           SELECT code_hash, wave_id, unit_id, used,
+                  row_number() OVER (ORDER BY md5($salt || code_hash)) AS position
+           FROM invitations""",
         """INSERT INTO pending_responses
            SELECT gen_random_uuid()::VARCHAR, i.wave_id, i.unit_id, NULL, NULL
            FROM invitations i JOIN waves w ON w.id = i.wave_id
@@ -285,7 +283,15 @@ def m004_storage_without_order(cur: duckdb.DuckDBPyConnection) -> None:
         DROP TABLE answers;
         DROP TABLE responses;
         DROP TABLE invitations;
-        ALTER TABLE shuffled_invitations RENAME TO invitations;
+        CREATE TABLE invitations (
+            code_hash VARCHAR PRIMARY KEY,
+            wave_id INTEGER NOT NULL REFERENCES waves (id),
+            unit_id VARCHAR NOT NULL REFERENCES units (id),
+            used BOOLEAN NOT NULL DEFAULT false
+        );
+        INSERT INTO invitations SELECT code_hash, wave_id, unit_id, used
+            FROM shuffled_invitations ORDER BY position;
+        DROP TABLE shuffled_invitations;
     """)
     cur.execute(ANSWER_VIEWS)
 
