@@ -7,6 +7,8 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from medspil.formatting import CHART_DATE_FORMAT, chart_separators, date_text
+
 # Okabe-Ito, a colour-blind-safe palette; one colour per involvement level.
 INVOLVEMENT_COLOURS = {
     "information": "#E69F00",
@@ -43,7 +45,7 @@ def phase_timeline_figure(
                 text=[label],
                 textposition="inside",
                 insidetextanchor="middle",
-                hovertemplate=f"{label}<br>{starts:%d.%m.%Y} – {ends:%d.%m.%Y}<extra></extra>",
+                hovertemplate=f"{label}<br>{date_text(starts)} – {date_text(ends)}<extra></extra>",
                 showlegend=False,
             )
         )
@@ -55,8 +57,8 @@ def phase_timeline_figure(
         barmode="overlay",
         height=80 + 36 * max(len(phases), 1),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"type": "date", "tickformat": "%d.%m.%Y"},
+        xaxis={"type": "date", "tickformat": CHART_DATE_FORMAT},
         yaxis={"autorange": "reversed"},
-        separators=",.",
+        separators=chart_separators(),
     )
     return figure

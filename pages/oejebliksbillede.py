@@ -6,6 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from medspil.errors import MedspilError, SnapshotRenderFailed
+from medspil.formatting import date_text
 from pages.common.frame import page_setup
 from surveys.snapshots.charts import snapshot_figures
 from surveys.snapshots.freeze import (
@@ -21,7 +22,7 @@ from surveys.snapshots.freeze import (
 from surveys.snapshots.pdf import render_pdf
 from surveys.snapshots.spreadsheet import render_csv_zip, render_xlsx
 from surveys.snapshots.tables import SECTIONS, snapshot_list_table
-from surveys.snapshots.text import date_text, display_frame
+from surveys.snapshots.text import display_frame
 from surveys.snapshots.view import snapshot_view
 
 OPEN_KEY = "snapshot_open"

@@ -7,6 +7,7 @@ import streamlit as st
 
 from medspil.config import settings
 from medspil.errors import MedspilError
+from medspil.formatting import date_text
 from medspil.vocabulary import Role
 from pages.common.frame import page_setup
 from surveys.administration.codes import (
@@ -74,7 +75,7 @@ else:
 
 if ISSUED_KEY in st.session_state:
     issued, pdf = st.session_state[ISSUED_KEY]
-    closes = issued.closes.strftime("%d.%m.%Y")
+    closes = date_text(issued.closes)
     number, unit = issued.wave_number, issued.unit_name
     st.success(
         ctx.tr("codes.issued", count=len(issued.codes), unit=unit, number=number, closes=closes)

@@ -15,6 +15,7 @@ from analytics.charts.style import (
     _missing,
     number,
 )
+from medspil.formatting import chart_separators
 
 
 def heatmap_figure(cells: pd.DataFrame, *, labels: Labels) -> go.Figure:
@@ -98,7 +99,7 @@ def heatmap_figure(cells: pd.DataFrame, *, labels: Labels) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         xaxis={"side": "top", "title": {"text": labels["x_axis"]}},
         yaxis={"autorange": "reversed", "title": {"text": labels["y_axis"]}},
-        separators=",.",
+        separators=chart_separators(),
         plot_bgcolor="#FFFFFF",
     )
     return figure

@@ -1,4 +1,5 @@
-"""The figures' shared look: palette, number format, hover text and layout."""
+"""The figures' shared look: palette, number format (from ``medspil.formatting``), hover text
+and layout."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.timeline import INVOLVEMENT_COLOURS
+from medspil.formatting import CHART_DATE_FORMAT, chart_separators, number
 
 # Okabe M, Ito K (2008). Color Universal Design. One colour per construct, stable across pages.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
@@ -34,17 +36,9 @@ SCORE_COLOURSCALE = [
     [0.75, "#67A9CF"],
     [1.0, "#2166AC"],
 ]
-DATE_FORMAT = "%d.%m.%Y"
+DATE_FORMAT = CHART_DATE_FORMAT
 
 Labels = Mapping[str, str]
-
-
-def number(value: object, decimals: int = 1) -> str:
-    """A number with a decimal comma (``62,5``), or an en dash when missing."""
-    if _missing(value):
-        return "–"
-    text = f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
 def construct_colour(construct: str, position: int = 0) -> str:
@@ -129,7 +123,7 @@ def _layout(
     figure.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        separators=",.",
+        separators=chart_separators(),
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         hovermode="closest",
         plot_bgcolor="#FFFFFF",

@@ -6,6 +6,7 @@ import pandas as pd
 
 from data import audit
 from data.db import Database
+from medspil.formatting import time_text
 from medspil.i18n import t
 
 
@@ -14,9 +15,9 @@ def audit_table(db: Database, lang: str, *, limit: int = 500) -> pd.DataFrame:
     rows = audit.entries(db, limit=limit)
     return pd.DataFrame(
         {
-            t("audit.col_when", lang): pd.to_datetime(rows["happened_at"]).dt.strftime(
-                "%d.%m.%Y %H:%M"
-            ),
+            t("audit.col_when", lang): [
+                time_text(moment) for moment in pd.to_datetime(rows["happened_at"])
+            ],
             t("audit.col_who", lang): rows["actor"],
             t("audit.col_action", lang): rows["action"],
             t("audit.col_detail", lang): rows["detail"],

@@ -19,9 +19,10 @@ from data import projects as project_queries
 from data.db import Database
 from data.results import response_counts
 from medspil.errors import UnknownProject
+from medspil.formatting import date_text, percent
 from medspil.i18n import t
 from medspil.scope import Scope
-from surveys.answering.codes import format_date, issuable_waves, project_unit_ids
+from surveys.answering.codes import issuable_waves, project_unit_ids
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,8 @@ def _wave_label(row: pd.Series, lang: str) -> str:
         "codes.wave_option",
         lang,
         number=int(row["number"]),
-        opens=format_date(pd.Timestamp(row["opens"]).date()),
-        closes=format_date(pd.Timestamp(row["closes"]).date()),
+        opens=date_text(pd.Timestamp(row["opens"]).date()),
+        closes=date_text(pd.Timestamp(row["closes"]).date()),
     )
 
 
@@ -127,15 +128,10 @@ def response_rates(db: Database, project_id: str, wave_id: int, *, lang: str) ->
                 t("codes.col_unit", lang): "· " * depth + str(names[unit]),
                 t("codes.col_issued", lang): str(total_issued[unit]),
                 t("codes.col_used", lang): str(total_used[unit]) if visible else hidden,
-                t("codes.col_rate", lang): _percent(rate, lang) if visible else hidden,
+                t("codes.col_rate", lang): percent(rate, lang=lang) if visible else hidden,
             }
         )
     return ResponseRates(k_min=k_min, table=pd.DataFrame(rows))
-
-
-def _percent(share: float, lang: str) -> str:
-    """A share as a whole percentage, with the space Danish puts before the sign."""
-    return f"{round(share * 100)} %" if lang == "da" else f"{round(share * 100)}%"
 
 
 def _subtree_sums(

@@ -25,6 +25,7 @@ from data.db import Database
 from data.results import response_counts
 from medspil.config import settings
 from medspil.errors import AdminInputInvalid, Term, UnknownProject
+from medspil.formatting import date_text
 from medspil.i18n import t
 from medspil.scope import Scope
 from medspil.text import DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, clean_text
@@ -36,10 +37,6 @@ PROJECT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 K_FLOOR = 3
 
 Problem = tuple[str, dict[str, object]]
-
-
-def format_date(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
 
 
 @dataclass(frozen=True)
@@ -162,8 +159,8 @@ def phase_problems(phases: tuple[PhasePlan, ...], allowed_units: set[str]) -> li
                     {
                         "first": Term(f"phase.{before.kind}"),
                         "second": Term(f"phase.{after.kind}"),
-                        "ends": format_date(before.ends),
-                        "starts": format_date(after.starts),
+                        "ends": date_text(before.ends),
+                        "starts": date_text(after.starts),
                     },
                 )
             )
@@ -239,7 +236,7 @@ def _edit_problems(
             (i for i, p in enumerate(plan.phases) if p.starts <= opens <= p.ends),
             None,
         )
-        number, day = int(wave.number), format_date(opens)
+        number, day = int(wave.number), date_text(opens)
         if index is None:
             problems.append(("admin.problem_wave_outside", {"number": number, "opens": day}))
         elif plan.phases[index].kind == wave.phase_kind:
@@ -336,9 +333,7 @@ def save_project(db: Database, plan: ProjectPlan, *, new: bool, actor: str, toda
         modules=tuple(sorted(plan.modules)),
     )
     phases = _rows(db, plan, instrument_id)
-    phase_text = ", ".join(
-        f"{p.kind} {format_date(p.starts)}-{format_date(p.ends)}" for p in phases
-    )
+    phase_text = ", ".join(f"{p.kind} {date_text(p.starts)}-{date_text(p.ends)}" for p in phases)
     detail = f"{plan.project_id}: {plan.name.strip()}; enheder {', '.join(row.unit_ids)}; " + (
         f"k={plan.k_min}; faser {phase_text}"
     )

@@ -16,8 +16,8 @@ from data import admin as admin_queries
 from data import projects as project_queries
 from data.db import Database
 from medspil.errors import AdminInputInvalid, UnknownProject
+from medspil.formatting import date_text
 from medspil.i18n import t
-from surveys.administration.projects import format_date
 
 MAX_WAVES = 200
 
@@ -61,13 +61,13 @@ def plan_waves(
     if last_opens < first_opens:
         problems.append(("admin_waves.problem_order", {}))
     if first_opens < today:
-        problems.append(("admin_waves.problem_past", {"today": format_date(today)}))
+        problems.append(("admin_waves.problem_past", {"today": date_text(today)}))
     existing = project_queries.waves(db, project_id)
     if not existing.empty:
         last_closes = pd.Timestamp(existing["closes"].max()).date()
         if first_opens <= last_closes:
             problems.append(
-                ("admin_waves.problem_after_existing", {"closes": format_date(last_closes)})
+                ("admin_waves.problem_after_existing", {"closes": date_text(last_closes)})
             )
     if problems:
         raise AdminInputInvalid(problems)
@@ -84,7 +84,7 @@ def plan_waves(
             & (pd.to_datetime(phases["ends"]).dt.date >= opens)
         ]
         if phase.empty:
-            outside.append(format_date(opens))
+            outside.append(date_text(opens))
             continue
         number += 1
         planned.append(
@@ -125,7 +125,7 @@ def create_waves(
     instrument_id = str(_project(db, project_id)["instrument_id"])
     detail = (
         f"{project_id}: {len(planned)} målinger, hver {every_days}. dag fra "
-        f"{format_date(first_opens)} til {format_date(last_opens)}, åbne {open_days} dage"
+        f"{date_text(first_opens)} til {date_text(last_opens)}, åbne {open_days} dage"
     )
     admin_queries.insert_waves(
         db,
@@ -142,8 +142,8 @@ def planned_table(planned: list[PlannedWave], lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("admin_waves.col_number", lang): [w.number for w in planned],
-            t("admin_waves.col_opens", lang): [format_date(w.opens) for w in planned],
-            t("admin_waves.col_closes", lang): [format_date(w.closes) for w in planned],
+            t("admin_waves.col_opens", lang): [date_text(w.opens) for w in planned],
+            t("admin_waves.col_closes", lang): [date_text(w.closes) for w in planned],
             t("admin_waves.col_phase", lang): [t(f"phase.{w.phase_kind}", lang) for w in planned],
         }
     )
@@ -172,8 +172,8 @@ def wave_table(db: Database, project_id: str, *, today: dt.date, lang: str) -> p
         rows.append(
             {
                 t("admin_waves.col_number", lang): int(wave.number),
-                t("admin_waves.col_opens", lang): format_date(opens),
-                t("admin_waves.col_closes", lang): format_date(closes),
+                t("admin_waves.col_opens", lang): date_text(opens),
+                t("admin_waves.col_closes", lang): date_text(closes),
                 t("admin_waves.col_phase", lang): t(f"phase.{wave.phase_kind}", lang),
                 t("admin_waves.col_state", lang): t(f"admin_waves.state_{state}", lang),
                 t("admin_waves.col_issued", lang): int(wave.issued),
@@ -201,7 +201,7 @@ def deletable_from(db: Database, project_id: str, *, today: dt.date, lang: str) 
             "admin_waves.wave_label",
             lang,
             number=int(w.number),
-            opens=format_date(pd.Timestamp(w.opens).date()),
+            opens=date_text(pd.Timestamp(w.opens).date()),
         )
     return dict(sorted(choices.items()))
 

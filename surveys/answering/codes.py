@@ -35,6 +35,7 @@ from medspil.errors import (
     UnknownWave,
     WaveClosed,
 )
+from medspil.formatting import date_text
 from medspil.text import strip_invisible
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -109,10 +110,6 @@ def answer_url(code: str, base_url: str) -> str:
     return f"{short_url(base_url)}?kode={code}"
 
 
-def format_date(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 @dataclass(frozen=True)
 class IssuedCodes:
     """Codes just issued; the plain codes exist only here, never in the database."""
@@ -155,7 +152,7 @@ def _choose_wave(db: Database, project_id: str, wave: int | None, today: dt.date
         raise UnknownWave(wave=wave)
     chosen = match.iloc[0]
     if pd.Timestamp(chosen["closes"]).date() < today:
-        raise WaveClosed(closes=format_date(pd.Timestamp(chosen["closes"]).date()))
+        raise WaveClosed(closes=date_text(pd.Timestamp(chosen["closes"]).date()))
     return chosen
 
 

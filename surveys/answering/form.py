@@ -22,9 +22,10 @@ from medspil.errors import (
     WaveClosed,
     WaveNotOpen,
 )
+from medspil.formatting import date_text
 from medspil.i18n import t
 from medspil.text import clean_text
-from surveys.answering.codes import code_hash, format_date, normalise_code
+from surveys.answering.codes import code_hash, normalise_code
 from surveys.instruments.instrument import CORE_CONSTRUCTS, Instrument, load_instrument
 
 COMMENT_MAX_CHARS = 1000
@@ -67,9 +68,9 @@ def _open_invitation(db: Database, code_text: str, secret: bytes, today: dt.date
     if invitation.used:
         raise CodeUsed()
     if today < invitation.opens:
-        raise WaveNotOpen(opens=format_date(invitation.opens))
+        raise WaveNotOpen(opens=date_text(invitation.opens))
     if today > invitation.closes:
-        raise WaveClosed(closes=format_date(invitation.closes))
+        raise WaveClosed(closes=date_text(invitation.closes))
     return invitation
 
 
@@ -107,7 +108,7 @@ def open_form(
         phase_text=t(f"answer.phase_{invitation.phase_kind}", lang),
         intro=tuple(t(f"answer.intro_{part}", lang, k=invitation.k_min) for part in INTRO),
         k_min=invitation.k_min,
-        closes=format_date(invitation.closes),
+        closes=date_text(invitation.closes),
         wave_opens=invitation.opens,
         wave_closes=invitation.closes,
         items=tuple(
@@ -137,9 +138,9 @@ def submit_form(
     midnight); whether the code is still unused is decided in the storing transaction itself.
     """
     if today < form.wave_opens:
-        raise WaveNotOpen(opens=format_date(form.wave_opens))
+        raise WaveNotOpen(opens=date_text(form.wave_opens))
     if today > form.wave_closes:
-        raise WaveClosed(closes=format_date(form.wave_closes))
+        raise WaveClosed(closes=date_text(form.wave_closes))
     item_ids = [item.id for item in form.items]
     if set(values) - set(item_ids):
         raise AnswerRejected()

@@ -15,8 +15,9 @@ import segno
 from weasyprint import HTML
 
 from medspil.assets import font_path
+from medspil.formatting import date_text
 from medspil.i18n import t
-from surveys.answering.codes import answer_url, format_date, normalise_code, short_url
+from surveys.answering.codes import answer_url, normalise_code, short_url
 
 SLIPS_PER_PAGE = 8
 
@@ -77,7 +78,7 @@ def slips_html(
     <div class="url">{_breakable(short_url(base_url))}</div>
     <div class="label">{html.escape(t("codes.slip_code", lang))}</div>
     <div class="code">{html.escape(code)}</div>
-    <div class="small">{html.escape(t("codes.slip_closes", lang, closes=format_date(closes)))}
+    <div class="small">{html.escape(t("codes.slip_closes", lang, closes=date_text(closes)))}
       <br>{html.escape(t("codes.slip_anonymous", lang))}</div>
   </div>
 </div>""")

@@ -15,8 +15,9 @@ from pathlib import Path
 from data import open_database
 from medspil.config import database_path, settings
 from medspil.errors import SlipsNotWritten
+from medspil.formatting import date_text
 from medspil.i18n import t
-from surveys.answering.codes import format_date, installation_secret, issue_codes
+from surveys.answering.codes import installation_secret, issue_codes
 from surveys.answering.slips import slips_pdf
 
 
@@ -60,7 +61,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
         count=len(issued.codes),
         unit=issued.unit_name,
         wave=issued.wave_id,
-        closes=format_date(issued.closes),
+        closes=date_text(issued.closes),
     )
     print(message, file=sys.stderr)
     if pdf_path is not None:

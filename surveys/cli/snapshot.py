@@ -14,6 +14,7 @@ from data import org as org_queries
 from data.db import Database
 from medspil.config import database_path
 from medspil.errors import SnapshotUsage
+from medspil.formatting import date_text
 from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.snapshots.freeze import (
@@ -22,7 +23,6 @@ from surveys.snapshots.freeze import (
     verify_snapshot,
     visible_snapshots,
 )
-from surveys.snapshots.text import date_text
 from surveys.snapshots.view import SnapshotView, snapshot_view
 
 EXIT_CHANGED = 1

@@ -41,6 +41,7 @@ from data.results import (
     waves_started,
 )
 from medspil.errors import AccessDenied, MedspilError, UnknownProject
+from medspil.formatting import date_text
 from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.instruments.instrument import load_instrument
@@ -390,4 +391,4 @@ def _common_ancestor(basis: ProjectBasis, units: Iterable[Hashable]) -> str:
 
 
 def _date(value: object) -> str:
-    return pd.Timestamp(value).strftime("%d.%m.%Y")
+    return date_text(pd.Timestamp(value).date())

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics import compare_phases, compare_waves, run_charts, wave_changepoints
-from analytics.charts import number
 from analytics.selection import select_scores
 from data.db import Database
+from medspil.formatting import number
 from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.dashboards.basis import ProjectBasis, headline_units, project_basis, unit_choices

@@ -14,6 +14,7 @@ from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
 from data.results import responses_per_wave
+from medspil.formatting import date_text, integer
 from medspil.i18n import t
 from medspil.scope import Scope
 from medspil.vocabulary import Involvement, PhaseKind
@@ -76,9 +77,7 @@ def project_overviews(
                 ),
                 waves_started=started,
                 responses=total if shown else None,
-                responses_label=(
-                    f"{total:,}".replace(",", ".") if shown else t("ui.fewer_than_k", lang)
-                ),
+                responses_label=(integer(total) if shown else t("ui.fewer_than_k", lang)),
                 timeline=phase_timeline_figure(
                     phases,
                     phase_labels=phases_by,
@@ -108,8 +107,8 @@ def _phase_table(db: Database, project_id: str, phases: pd.DataFrame, lang: str)
         rows.append(
             {
                 t("table.phase", lang): t(f"phase.{phase.kind}", lang),
-                t("table.from", lang): pd.Timestamp(phase.starts).strftime("%d.%m.%Y"),
-                t("table.to", lang): pd.Timestamp(phase.ends).strftime("%d.%m.%Y"),
+                t("table.from", lang): date_text(pd.Timestamp(phase.starts).date()),
+                t("table.to", lang): date_text(pd.Timestamp(phase.ends).date()),
                 t("table.involvement", lang): levels_by[phase.involvement],
                 t("table.unit_involvement", lang): note or "–",
             }

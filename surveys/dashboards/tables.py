@@ -12,13 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.charts import number
+from medspil.formatting import DASH, number, p_value
 from medspil.i18n import t
 from medspil.text import spreadsheet_text
 from surveys.dashboards.changes import LatestScores
 from surveys.dashboards.views import HeatmapView, PhaseView, RunChartView, TrendView
-
-DASH = "–"
 
 
 def chart_labels(lang: str, *, series: str = "", axes: str = "time") -> dict[str, str]:
@@ -154,7 +152,7 @@ def phase_comparison_rows(view: PhaseView, lang: str) -> pd.DataFrame:
             _col("change", lang): number(r.difference),
             _col("d", lang): number(r.cohens_d, 2),
             _col("cliff", lang): number(r.cliffs_delta, 2),
-            _col("p", lang): p_text(r.p_adjusted),
+            _col("p", lang): p_value(r.p_adjusted),
             _col("significant", lang): _yes_no(bool(r.significant), lang),
         }
         for r in view.comparisons.itertuples()
@@ -224,13 +222,6 @@ def change_text(difference: float | None, significant: bool, lang: str) -> str:
     return f"{arrow} {number(abs(difference))} {t('dash.chart_points', lang)} ({verdict})"
 
 
-def p_text(p: float | None) -> str:
-    """An adjusted p-value with a decimal comma; below 0,001 as "< 0,001"."""
-    if p is None:
-        return DASH
-    return "< 0,001" if p < 0.001 else number(p, 3)
-
-
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -254,7 +245,7 @@ def _comparison(r: Any, lang: str) -> dict[str, str]:
     significant = bool(r.significant) and difference is not None
     return {
         _col("change", lang): change_text(difference, significant, lang),
-        _col("p", lang): DASH if difference is None else p_text(r.p_adjusted),
+        _col("p", lang): DASH if difference is None else p_value(r.p_adjusted),
     }
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 from analytics import cronbach_alpha_from_moments
 from data.db import Database
 from data.reliability import construct_moments, instrument_versions
+from medspil.formatting import number
 from medspil.i18n import t
 from surveys.instruments.instrument import Instrument, load_instrument
 
@@ -63,9 +64,7 @@ def reliability_table(db: Database, instrument: Instrument, *, lang: str, k: int
                 t("instrument.construct", lang): construct.name[lang],
                 t("instrument.n_items", lang): n_items,
                 t("instrument.n_complete", lang): n_complete if n_complete >= k else "–",
-                t("instrument.alpha", lang): "–"
-                if alpha is None
-                else f"{alpha:.2f}".replace(".", "," if lang == "da" else "."),
+                t("instrument.alpha", lang): "–" if alpha is None else number(alpha, 2, lang),
             }
         )
     return pd.DataFrame(rows)

@@ -18,9 +18,10 @@ from analytics.charts import (
     trend_figure,
 )
 from analytics.timeline import INVOLVEMENT_COLOURS, phase_timeline_figure
+from medspil.formatting import CHART_DATE_FORMAT, chart_separators, date_text
 from medspil.i18n import t
 from surveys.dashboards.tables import chart_labels
-from surveys.snapshots.text import FEW_WAVES, area_level, date_text
+from surveys.snapshots.text import FEW_WAVES, area_level
 from surveys.snapshots.view import SnapshotView
 
 
@@ -335,10 +336,14 @@ def _response(view: SnapshotView, tr: _Labels) -> go.Figure:
     figure.update_layout(
         height=300,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        separators=",.",
+        separators=chart_separators(),
         plot_bgcolor="#FFFFFF",
         showlegend=len(c["area"]["roots"]) > 1,
-        xaxis={"type": "date", "tickformat": "%d.%m.%Y", "title": {"text": tr.t("lbl_x_axis")}},
+        xaxis={
+            "type": "date",
+            "tickformat": CHART_DATE_FORMAT,
+            "title": {"text": tr.t("lbl_x_axis")},
+        },
         yaxis={"range": [0, 100], "title": {"text": tr.t("c_rate")}, "gridcolor": "#E5E5E5"},
     )
     return figure

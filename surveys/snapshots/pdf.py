@@ -16,11 +16,12 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from medspil.assets import font_path
+from medspil.formatting import date_text, number
 from medspil.i18n import t
 from surveys.snapshots.chart_svg import print_svg
 from surveys.snapshots.charts import SnapshotFigure, snapshot_figures
 from surveys.snapshots.tables import SnapshotTable
-from surveys.snapshots.text import date_text, display_frame, number
+from surveys.snapshots.text import display_frame
 from surveys.snapshots.view import SnapshotView
 
 FONT_FAMILY = "Medspil Sans"  # the bundled DejaVu Sans, declared with @font-face below

@@ -21,10 +21,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from medspil.formatting import date_text
 from medspil.i18n import t
 from medspil.text import is_formula_like, spreadsheet_text, xlsx_text
 from surveys.snapshots.tables import SnapshotTable
-from surveys.snapshots.text import date_text
 from surveys.snapshots.view import SnapshotView
 
 _INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")

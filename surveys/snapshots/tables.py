@@ -9,8 +9,9 @@ from typing import Any
 
 import pandas as pd
 
+from medspil.formatting import date_text
 from medspil.i18n import t
-from surveys.snapshots.text import FEW_WAVES, SnapshotTexts, area_level, date_text
+from surveys.snapshots.text import FEW_WAVES, SnapshotTexts, area_level
 
 # The page's tabs: (title key, figure groups, table keys), in reading order.
 SECTIONS = (

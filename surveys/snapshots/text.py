@@ -3,29 +3,14 @@ dates, and the names of units, constructs and phases as the snapshot froze them.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
 
+from medspil.formatting import DASH, number, p_value
 from medspil.i18n import t
 
 FEW_WAVES = 10  # run-chart signals need at least this many useful points
-
-
-def number(value: float | None, decimals: int = 1) -> str:
-    """A number in Danish notation (decimal comma); '–' for None."""
-    if value is None:
-        return "–"
-    if round(value, decimals) == 0:
-        value = 0.0
-    return f"{value:,.{decimals}f}".replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-
-
-def p_value(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return "< 0,001" if value < 0.001 else number(value, 3)
 
 
 P_COLUMNS = ("c_p", "c_p_adjusted", "c_mk_p")
@@ -45,17 +30,12 @@ def display_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def display_value(value: object, kind: str | None = None) -> str:
     if value is None:
-        return "–"
+        return DASH
     if isinstance(value, float):
         if kind in P_COLUMNS:
             return p_value(value)
         return number(value, 2 if kind in TWO_DECIMALS else 1)
     return str(value)
-
-
-def date_text(value: str | dt.date) -> str:
-    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return day.strftime("%d.%m.%Y")
 
 
 class SnapshotTexts:

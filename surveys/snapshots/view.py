@@ -11,17 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from medspil.formatting import date_text, number, p_value
 from medspil.i18n import t
 from surveys.snapshots.freeze import Snapshot
 from surveys.snapshots.tables import SnapshotTable, snapshot_tables
-from surveys.snapshots.text import (
-    FEW_WAVES,
-    SnapshotTexts,
-    area_level,
-    date_text,
-    number,
-    p_value,
-)
+from surveys.snapshots.text import FEW_WAVES, SnapshotTexts, area_level
 
 CORE = ("mening", "motivation", "medspil")
 

@@ -7,9 +7,10 @@ import io
 import pandas as pd
 
 from data.db import Database
+from medspil.formatting import p_value
 from medspil.scope import Scope
 from surveys.dashboards.changes import latest_scores
-from surveys.dashboards.tables import csv_bytes, heatmap_rows, latest_metrics, p_text, trend_rows
+from surveys.dashboards.tables import csv_bytes, heatmap_rows, latest_metrics, trend_rows
 from surveys.dashboards.views import heatmap_table, trend_table
 from surveys.installation.demo import SMALL_TEAM
 from tests.conftest import TODAY
@@ -76,7 +77,7 @@ def test_latest_metrics_put_the_sign_first_so_the_arrow_follows(demo_db: Databas
 
 
 def test_p_values_below_a_thousandth_read_as_such() -> None:
-    assert p_text(0.0001) == "< 0,001" and p_text(0.0123) == "0,012" and p_text(None) == "–"
+    assert p_value(0.0001) == "< 0,001" and p_value(0.0123) == "0,012" and p_value(None) == "–"
 
 
 def test_csv_downloads_neutralise_formulas_and_control_characters() -> None:

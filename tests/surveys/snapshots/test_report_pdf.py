@@ -13,11 +13,11 @@ import pytest
 from pypdf import PdfReader
 
 from data.db import Database
+from medspil.formatting import date_text
 from medspil.scope import Scope
 from surveys.snapshots.chart_svg import figure_svg
 from surveys.snapshots.freeze import Snapshot, open_snapshot
 from surveys.snapshots.pdf import render_pdf
-from surveys.snapshots.text import date_text
 from surveys.snapshots.view import snapshot_view
 from tests.surveys.snapshots.snapshot_support import (
     DIGIT,

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from medspil.formatting import date_text
 from medspil.scope import Scope
 from surveys.snapshots.freeze import open_snapshot
 from surveys.snapshots.spreadsheet import render_csv_zip, render_xlsx
-from surveys.snapshots.text import date_text
 from surveys.snapshots.view import SnapshotView, snapshot_view
 from tests.surveys.snapshots.snapshot_support import DIGIT, SMALL_TEAM, demo_database, make_snapshot
 
