@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analytics import compare_phases, compare_waves, run_charts, wave_changepoints
-from analytics.charts import number
 from analytics.selection import select_scores
+from medspil.formatting import number
 from medspil.i18n import t
 from surveys.dashboards.basis import ProjectBasis, involvement_of
 
