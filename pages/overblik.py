@@ -37,6 +37,9 @@ for item in items:
                 continue
             heading = ctx.tr("dash.latest", wave=latest.wave_label, unit=latest.unit_label)
             st.markdown(f"#### {heading}")
+            if latest.hidden_sentence:
+                st.info(latest.hidden_sentence)
+                continue
             metrics = latest_metrics(latest, ctx.lang)
             for column, metric in zip(st.columns(len(metrics)), metrics, strict=True):
                 colour = "normal" if metric.significant else "off"

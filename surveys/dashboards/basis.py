@@ -80,6 +80,9 @@ class ProjectBasis:
     comment_groups: pd.DataFrame
     children: dict[str, list[str]] = field(default_factory=dict)
     wave_dates: dict[int, tuple[int, str]] = field(default_factory=dict)
+    # (unit_id, wave_id) whose own subtree had answers but fewer than k: only to choose the
+    # words for a hidden cell ("færre end k svar" or hidden to protect a small neighbour).
+    small_groups: frozenset[tuple[str, int]] = frozenset()
 
     def subtree(self, root: str) -> list[str]:
         """``root`` and every unit below it, in tree order."""
@@ -193,7 +196,22 @@ def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
             int(w): (int(n), _date(o))
             for w, n, o in zip(waves["id"], waves["number"], waves["opens"], strict=True)
         },
+        small_groups=_small_groups(counts, parent, k),
     )
+
+
+def _small_groups(counts: pd.DataFrame, parent: dict, k: int) -> frozenset[tuple[str, int]]:
+    """The (unit subtree, wave) groups with at least one but fewer than k responses."""
+    totals: dict[tuple[str, int], int] = {}
+    for unit_id, wave_id, responses in zip(
+        counts["unit_id"], counts["wave_id"], counts["responses"], strict=True
+    ):
+        unit: str | None = unit_id
+        while unit is not None:
+            key = (unit, int(wave_id))
+            totals[key] = totals.get(key, 0) + int(responses)
+            unit = parent.get(unit)
+    return frozenset(key for key, n in totals.items() if 0 < n < k)
 
 
 def _ordered_constructs(project: dict, protected: ProtectedScores | None) -> tuple[str, ...]:

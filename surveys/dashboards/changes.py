@@ -19,6 +19,7 @@ from medspil.formatting import number
 from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.dashboards.basis import ProjectBasis, headline_units, project_basis, unit_choices
+from surveys.dashboards.hidden import hidden_reason, hidden_sentence
 from surveys.dashboards.views import MIN_RUNCHART_POINTS
 
 # The list covers the headline unit and two levels below it (areas and their units for a
@@ -65,6 +66,10 @@ class LatestScores:
     responses: int | None
     issued: int
     response_rate: float | None
+    # When the unit's latest wave shows no score: why, in one sentence (the page shows it
+    # instead of a row of hidden metrics).
+    hidden_reason: str | None = None
+    hidden_sentence: str | None = None
 
 
 def recent_changes(
@@ -193,6 +198,12 @@ def _latest_for(basis: ProjectBasis, unit: str, lang: str) -> LatestScores:
     issued = int(row["issued"].iloc[0]) if not row.empty else 0
     responses = None if row.empty or bool(row["hidden"].iloc[0]) else int(row["responses"].iloc[0])
     rate = responses / issued if responses is not None and issued else None
+    reason = sentence = None
+    if not table.empty and bool(table["hidden"].all()):
+        reason = hidden_reason(basis, unit, latest)
+        sentence = hidden_sentence(
+            reason, lang, unit=basis.names[unit], k=basis.k_min, wave=basis.wave_label(latest, lang)
+        )
     return LatestScores(
         unit,
         basis.names[unit],
@@ -202,6 +213,8 @@ def _latest_for(basis: ProjectBasis, unit: str, lang: str) -> LatestScores:
         responses,
         issued,
         rate,
+        reason,
+        sentence,
     )
 
 

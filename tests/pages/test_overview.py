@@ -162,3 +162,24 @@ def test_an_initialised_installation_is_never_filled_with_the_demo(
     assert len(at.subheader) == 0
     assert "Demodata" not in _texts(at)
     assert "ingen projekter" in _texts(at)
+
+
+def test_a_leder_of_a_too_small_team_gets_one_sentence_and_what_to_do(app_env: Path) -> None:
+    night = run_page("overview", role="leder", unit="NORD-NAT")
+    assert not night.exception
+    infos = [i.value for i in night.info]
+    assert any(
+        text.startswith("Nattevagten Nord har færre end 5 svar")
+        and "slå Nattevagten Nord sammen" in text
+        for text in infos
+    )
+    labels = [m.label for m in night.metric]
+    assert "Medspil" not in labels and "Svarprocent" not in labels
+
+
+def test_the_sibling_is_told_it_is_hidden_to_protect_a_neighbour(app_env: Path) -> None:
+    sibling = run_page("overview", role="leder", unit="NORD-HJEM")
+    assert not sibling.exception
+    infos = "\n".join(i.value for i in sibling.info)
+    assert "Hjemmeplejen Nord har svar nok" in infos
+    assert "Hjemmeplejen Nord har færre end" not in infos
