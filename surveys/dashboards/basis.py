@@ -106,7 +106,7 @@ class ProjectBasis:
 _cache: dict[tuple, tuple[tuple, object, ProjectBasis]] = {}
 _cache_lock = threading.Lock()
 # Bump when ProjectBasis or how it is computed changes: saved bases of older code are ignored.
-BASIS_FORMAT = 1
+BASIS_FORMAT = 2  # 2: small_groups
 
 
 def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBasis:
