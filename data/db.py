@@ -11,8 +11,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from medspil.errors import DatabaseCorrupt, DatabaseLocked, MedspilError
-
 CHECKPOINT_RETRY_SECONDS = 0.02
 
 
@@ -95,43 +93,3 @@ def nulls_as_none(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
-
-
-def _connect(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnection:
-    target = ":memory:" if path is None else str(path)
-    try:
-        return duckdb.connect(target, read_only=read_only)
-    except duckdb.IOException as e:
-        text = str(e)
-        if "lock" in text.lower():
-            raise DatabaseLocked(path=str(path)) from e
-        raise DatabaseCorrupt(path=str(path), detail=text.splitlines()[0]) from e
-    except duckdb.Error as e:
-        raise DatabaseCorrupt(path=str(path), detail=str(e).splitlines()[0]) from e
-
-
-def open_database(path: Path | str | None, *, migrate: bool = True) -> Database:
-    """Open (creating when missing) the database at ``path``, or in memory for ``None``.
-
-    Raises ``DatabaseLocked`` when another process holds the file, ``DatabaseCorrupt`` when it is
-    not a DuckDB file, and ``SchemaTooNew`` when a newer Medspil wrote it.
-    """
-    from data.migrations import apply_migrations
-
-    resolved = None if path is None else Path(path)
-    if resolved is not None:
-        resolved.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(_connect(resolved, read_only=False), resolved)
-    if migrate:
-        try:
-            apply_migrations(db)
-        except MedspilError:
-            db.close()
-            raise
-        except duckdb.Error as e:
-            db.close()
-            raise DatabaseCorrupt(path=str(resolved), detail=str(e).splitlines()[0]) from e
-        from data.submissions import seal_closed_waves
-
-        seal_closed_waves(db)
-    return db

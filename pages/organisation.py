@@ -4,7 +4,8 @@ import streamlit as st
 
 from medspil.errors import MedspilError
 from pages.common.auth import admin_access
-from pages.common.frame import invalidate_results, page_setup
+from pages.common.dashboard import invalidate_results
+from pages.common.frame import page_setup
 from surveys.administration.organisation import apply_import, preview_import, unit_tree
 
 FILE_KEY = "units_file"

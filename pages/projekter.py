@@ -6,7 +6,8 @@ import streamlit as st
 
 from medspil.errors import MedspilError
 from pages.common.auth import admin_access
-from pages.common.frame import invalidate_results, page_setup
+from pages.common.dashboard import invalidate_results
+from pages.common.frame import page_setup
 from pages.common.project_form import project_form
 from surveys.administration.organisation import open_unit_choices
 from surveys.administration.projects import (

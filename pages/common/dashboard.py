@@ -71,6 +71,15 @@ def clear_dashboard_reads() -> None:
         cached_read.clear()
 
 
+def invalidate_results() -> None:
+    """The organisation or a project changed: drop the dashboards' bases and cached reads.
+
+    Only those: other caches stay. Answers arriving in an open wave need nothing of this (the
+    dashboards show closed waves only), so the answer page never calls it.
+    """
+    clear_dashboard_reads()
+
+
 def options(ctx: PageContext, project_id: str) -> dict:
     return choices(ctx.db, str(ctx.db.path), ctx.scope, project_id, today())
 

@@ -20,8 +20,7 @@ from medspil.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from medspil.scope import Scope
 from medspil.vocabulary import Role
 from pages.common.auth import page_scope
-from surveys.installation.demo import is_demo
-from surveys.installation.setup import fill_with_demo_if_new
+from surveys.installation.demo import fill_with_demo_if_new, is_demo
 
 LANG_KEY = "ui_lang"
 ROLE_KEY = "demo_role"
@@ -134,14 +133,3 @@ def page_setup(title_key: str, *, public: bool = False) -> PageContext:
 
 def k_min() -> int:
     return settings().k_min
-
-
-def invalidate_results() -> None:
-    """The organisation or a project changed: drop the dashboards' bases and cached reads.
-
-    Only those: other caches stay. Answers arriving in an open wave need nothing of this (the
-    dashboards show closed waves only), so the answer page never calls it.
-    """
-    from pages.common.dashboard import clear_dashboard_reads  # it imports this module
-
-    clear_dashboard_reads()

@@ -17,8 +17,8 @@ from surveys.cli.admin import register as register_admin
 from surveys.cli.import_responses import register as register_import
 from surveys.cli.invite import register as register_invite
 from surveys.cli.snapshot import register as register_snapshot
-from surveys.installation.demo import build_demo
-from surveys.installation.setup import fill_with_demo_if_new, mark_initialised, register_instrument
+from surveys.installation.demo import build_demo, fill_with_demo_if_new
+from surveys.installation.setup import mark_initialised, register_instrument
 from surveys.instruments.instrument import load_instrument
 
 EXIT_ERROR = 2

@@ -23,7 +23,7 @@ from data import org, projects
 from data.answers import bulk_insert
 from data.db import Database
 from medspil.vocabulary import Involvement, PhaseKind
-from surveys.installation.setup import register_instrument
+from surveys.installation.setup import is_initialised, register_instrument
 from surveys.instruments.instrument import Instrument, load_instrument
 
 DEMO_ROOT = "K"
@@ -367,3 +367,15 @@ def _answer_wave(
         )
     if texts:
         frames["comments"].append(pd.DataFrame(texts, columns=["id", "response_id", "text"]))
+
+
+def fill_with_demo_if_new(db: Database) -> bool:
+    """Build the demo kommune in a database that is empty and was never initialised.
+
+    A file made by ``medspil init`` stays empty (a real installation starts with its own
+    organisation); a missing or blank file becomes the demo. Returns whether the demo was built.
+    """
+    if not projects.is_empty(db) or is_initialised(db):
+        return False
+    build_demo(db, seed=1)
+    return True

@@ -1,4 +1,4 @@
-"""Setting up a database: store instruments, create the empty file, or the demo kommune."""
+"""Setting up a real installation: store instruments and mark the file as initialised."""
 
 from __future__ import annotations
 
@@ -31,17 +31,3 @@ def mark_initialised(db: Database) -> None:
 def is_initialised(db: Database) -> bool:
     """True for a real installation (made with ``medspil init``): never demo mode."""
     return projects.installation_flag(db, "initialised") == "true"
-
-
-def fill_with_demo_if_new(db: Database) -> bool:
-    """Build the demo kommune in a database that is empty and was never initialised.
-
-    A file made by ``medspil init`` stays empty (a real installation starts with its own
-    organisation); a missing or blank file becomes the demo. Returns whether the demo was built.
-    """
-    from surveys.installation.demo import build_demo
-
-    if not projects.is_empty(db) or projects.installation_flag(db, "initialised") == "true":
-        return False
-    build_demo(db, seed=1)
-    return True
