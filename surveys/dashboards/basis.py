@@ -29,6 +29,7 @@ from analytics import (
     summarise_waves,
     visible_units,
 )
+from data import imports as import_queries
 from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
@@ -83,6 +84,8 @@ class ProjectBasis:
     # (unit_id, wave_id) whose own subtree had answers but fewer than k: only to choose the
     # words for a hidden cell ("færre end k svar" or hidden to protect a small neighbour).
     small_groups: frozenset[tuple[str, int]] = frozenset()
+    # Waves brought in by an import (issue 18): wave id -> source, file name, date of import.
+    imported: dict[int, dict[str, str]] = field(default_factory=dict)
 
     def subtree(self, root: str) -> list[str]:
         """``root`` and every unit below it, in tree order."""
@@ -99,6 +102,8 @@ class ProjectBasis:
 
     def wave_label(self, wave_id: int, lang: str) -> str:
         number, opens = self.wave_dates[int(wave_id)]
+        if int(wave_id) in self.imported:
+            return t("import.wave_label_dashboard", lang, number=number, date=opens)
         return t("dash.wave_label", lang, number=number, date=opens)
 
 
@@ -106,7 +111,7 @@ class ProjectBasis:
 _cache: dict[tuple, tuple[tuple, object, ProjectBasis]] = {}
 _cache_lock = threading.Lock()
 # Bump when ProjectBasis or how it is computed changes: saved bases of older code are ignored.
-BASIS_FORMAT = 2  # 2: small_groups
+BASIS_FORMAT = 3  # 2: small_groups; 3: imported
 
 
 def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBasis:
@@ -197,6 +202,7 @@ def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
             for w, n, o in zip(waves["id"], waves["number"], waves["opens"], strict=True)
         },
         small_groups=_small_groups(counts, parent, k),
+        imported=_imported_waves(db, project_id),
     )
 
 
@@ -212,6 +218,22 @@ def _small_groups(counts: pd.DataFrame, parent: dict, k: int) -> frozenset[tuple
             totals[key] = totals.get(key, 0) + int(responses)
             unit = parent.get(unit)
     return frozenset(key for key, n in totals.items() if 0 < n < k)
+
+
+def _imported_waves(db: Database, project_id: str) -> dict[int, dict[str, str]]:
+    found = import_queries.imported_waves(db, project_id)
+    return {
+        int(row.wave_id): {
+            "source": str(row.source),
+            "file": str(row.file_name),
+            "imported_on": _iso_day(row.imported_on),
+        }
+        for row in found.itertuples()
+    }
+
+
+def _iso_day(value: object) -> str:
+    return pd.Timestamp(value).date().isoformat()
 
 
 def _ordered_constructs(project: dict, protected: ProtectedScores | None) -> tuple[str, ...]:

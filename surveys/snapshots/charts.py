@@ -146,7 +146,15 @@ class _Labels:
         return self.view.constructs.get(construct, construct)
 
     def wave(self, number: int) -> str:
-        return self.t("lbl_wave", number=number, date=date_text(self.waves[number]["opens"]))
+        wave = self.waves[number]
+        if wave.get("imported"):
+            return t(
+                "import.wave_label_snapshot",
+                self.lang,
+                number=number,
+                date=date_text(wave["opens"]),
+            )
+        return self.t("lbl_wave", number=number, date=date_text(wave["opens"]))
 
     def opens(self, number: int) -> dt.date:
         return dt.date.fromisoformat(self.waves[number]["opens"])

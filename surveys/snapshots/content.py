@@ -130,6 +130,7 @@ def build_content(
                 "opens": _iso(w.opens),
                 "closes": _iso(w.closes),
                 "phase": int(w.phase_id),
+                **({"imported": basis.imported[int(w.id)]} if int(w.id) in basis.imported else {}),
             }
             for w in basis.waves.itertuples()
         ],
