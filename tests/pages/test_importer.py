@@ -134,8 +134,9 @@ def test_the_trend_on_udvikling_starts_with_the_imported_waves(app_env: Path) ->
     assert not trend.exception
     [table] = tables(trend)
     shown = table.drop_duplicates("Måling")
-    assert [label.split(" · ")[1] for label in shown["Måling"][:2]] == [
-        day.strftime("%d.%m.%Y") for day in imported
+    assert [label.split(" · ")[1] for label in shown["Måling"].iloc[:2]] == [
+        day.strftime("%d.%m.%Y") + " (importeret)" for day in imported
     ]
+    assert "importeret" not in shown["Måling"].iloc[2]
     # Solhøj and Egely answered 6 each per round: 12 in Ældreområde Nord
-    assert [str(n) for n in shown["Svar (n)"][:2]] == ["12", "12"]
+    assert [str(n) for n in shown["Svar (n)"].iloc[:2]] == ["12", "12"]
