@@ -15,6 +15,7 @@ INVOLVEMENT_COLOURS = {
     "medindflydelse": "#56B4E9",
     "medbestemmelse": "#009E73",
 }
+MIXED_COLOUR = "#999999"  # a unit whose parts were involved differently
 
 
 def phase_timeline_figure(
@@ -28,23 +29,34 @@ def phase_timeline_figure(
     """A horizontal timeline of a project's phases, coloured by involvement level.
 
     ``phases`` has columns ``kind``, ``starts``, ``ends``, ``involvement``; labels come from the
-    caller's text catalogue so the chart speaks the user's language.
+    caller's text catalogue so the chart speaks the user's language. An optional
+    ``involvement_label`` column gives the level of the unit shown in words (a unit's own level,
+    or "Blandet: ..." with ``involvement`` None when its parts were involved differently). The
+    phase name is the axis label; the bar carries the level, inside when it fits and beside the
+    bar when the bar is short.
     """
     figure = go.Figure()
+    own_labels = "involvement_label" in phases.columns
     for row in phases.itertuples():
         starts, ends = pd.Timestamp(row.starts), pd.Timestamp(row.ends)
-        label = f"{phase_labels[row.kind]} · {involvement_labels[row.involvement]}"
+        level = row.involvement if isinstance(row.involvement, str) else None
+        if own_labels:
+            level_label = str(row.involvement_label)
+        else:
+            level_label = involvement_labels[level] if level else ""
+        label = f"{phase_labels[row.kind]} · {level_label}"
         figure.add_trace(
             go.Bar(
                 y=[phase_labels[row.kind]],
                 x=[((ends - starts).days + 1) * 86_400_000],
                 base=[starts],
                 orientation="h",
-                marker_color=INVOLVEMENT_COLOURS[row.involvement],
-                name=involvement_labels[row.involvement],
-                text=[label],
-                textposition="inside",
+                marker_color=INVOLVEMENT_COLOURS.get(level or "", MIXED_COLOUR),
+                name=level_label,
+                text=[level_label],
+                textposition="auto",
                 insidetextanchor="middle",
+                cliponaxis=False,
                 hovertemplate=f"{label}<br>{date_text(starts)} – {date_text(ends)}<extra></extra>",
                 showlegend=False,
             )
@@ -57,6 +69,7 @@ def phase_timeline_figure(
         barmode="overlay",
         height=80 + 36 * max(len(phases), 1),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        uniformtext={"minsize": 11, "mode": "show"},
         xaxis={"type": "date", "tickformat": CHART_DATE_FORMAT},
         yaxis={"autorange": "reversed"},
         separators=chart_separators(),

@@ -18,8 +18,9 @@ from medspil.formatting import date_text, integer
 from medspil.i18n import t
 from medspil.scope import Scope
 from medspil.vocabulary import Involvement, PhaseKind
-from surveys.dashboards.basis import visible_projects
+from surveys.dashboards.basis import headline_units, project_basis, visible_projects
 from surveys.dashboards.changes import ChangeList, LatestScores, latest_scores, recent_changes
+from surveys.dashboards.involvement import unit_phases
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def project_overviews(
                 responses=total if shown else None,
                 responses_label=(integer(total) if shown else t("ui.fewer_than_k", lang)),
                 timeline=phase_timeline_figure(
-                    phases,
+                    _scoped_phases(db, scope, project.id, phases, lang, today),
                     phase_labels=phases_by,
                     involvement_labels=levels_by,
                     today=today,
@@ -91,6 +92,17 @@ def project_overviews(
             )
         )
     return overviews
+
+
+def _scoped_phases(
+    db: Database, scope: Scope, project_id: str, phases: pd.DataFrame, lang: str, today: dt.date
+) -> pd.DataFrame:
+    """The phases with the involvement of the unit the user looks at (not the project's)."""
+    basis = project_basis(db, project_id, today=today)
+    heads = headline_units(basis, scope)
+    if not heads:
+        return phases
+    return unit_phases(basis, heads[0], lang)
 
 
 def _phase_table(db: Database, project_id: str, phases: pd.DataFrame, lang: str) -> pd.DataFrame:

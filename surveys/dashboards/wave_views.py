@@ -13,6 +13,7 @@ from data.db import Database
 from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.dashboards.basis import ProjectBasis, involvement_of
+from surveys.dashboards.involvement import unit_level_label
 from surveys.dashboards.view_basis import (
     COMPARISON_COLUMNS,
     _basis,
@@ -209,9 +210,7 @@ def _phase_bands(basis: ProjectBasis, unit_id: str, waves: pd.DataFrame, lang: s
                 "phase_id": int(phase.id),
                 "phase_label": t(f"phase.{phase.kind}", lang),
                 "involvement": level,
-                "involvement_label": t(f"involvement.{level}", lang)
-                if level
-                else t("dash.mixed", lang),
+                "involvement_label": unit_level_label(basis, unit_id, int(phase.id), lang),
                 "starts": pd.Timestamp(phase.starts).date(),
                 "ends": pd.Timestamp(phase.ends).date(),
             }

@@ -168,14 +168,42 @@ class _Labels:
 
 def _timeline(view: SnapshotView) -> go.Figure:
     c = view.snapshot.content
+    phases = pd.DataFrame(c["phases"])
+    # The area's own level per phase (not the project's); a mixed level names its units.
+    phases["involvement"] = [area_level(c, p) for p in c["phases"]]
+    phases["involvement_label"] = [
+        _level_words(p, view.lang, area_level(c, p)) for p in c["phases"]
+    ]
     return phase_timeline_figure(
-        pd.DataFrame(c["phases"]),
+        phases,
         phase_labels={p["kind"]: t(f"phase.{p['kind']}", view.lang) for p in c["phases"]},
         involvement_labels={
             level: t(f"involvement.{level}", view.lang) for level in INVOLVEMENT_COLOURS
         },
         today=view.snapshot.created_on,
         today_label=t("snapshot.fig_snapshot_day", view.lang),
+    )
+
+
+def _level_words(phase: dict[str, Any], lang: str, level: str | None) -> str:
+    if level is not None:
+        return t(f"involvement.{level}", lang)
+    by_level: dict[str, list[str]] = {}
+    for unit in phase["unit_levels"]:
+        by_level.setdefault(unit["involvement"], []).append(unit["unit_name"])
+    parts = [
+        t(
+            "involvement_words.part",
+            lang,
+            units=", ".join(names),
+            level=t(f"involvement.{lvl}", lang),
+        )
+        for lvl, names in sorted(by_level.items())
+    ]
+    return (
+        t("involvement_words.mixed", lang, parts="; ".join(parts))
+        if parts
+        else t("dash.mixed", lang)
     )
 
 
