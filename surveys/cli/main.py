@@ -1,150 +1,80 @@
-"""The ``medspil`` command line: create, fill and inspect a database; every error is one plain
-message on standard error and a non-zero exit, never a traceback."""
+"""The ``medspil`` command line: one module per sub-command, imported only when it runs.
+
+``medspil --help`` lists the commands from the table below without importing any of them, so it
+does not load WeasyPrint, scipy or plotly; ``medspil snapshot ...`` imports the snapshot module
+(and what it needs) and nothing else. Every error is one plain message on standard error and exit
+code 2, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Callable
-from pathlib import Path
 
-from data import open_database, projects
-from data import org as org_queries
-from data.db import Database
-from medspil.config import database_path, settings
-from medspil.errors import DatabaseExists, MedspilError
-from surveys.cli.admin import register as register_admin
-from surveys.cli.import_responses import register as register_import
-from surveys.cli.invite import register as register_invite
-from surveys.cli.snapshot import register as register_snapshot
-from surveys.installation.demo import build_demo, fill_with_demo_if_new
-from surveys.installation.setup import mark_initialised, register_instrument
-from surveys.instruments.instrument import load_instrument
+from medspil.errors import MedspilError
 
 EXIT_ERROR = 2
 
-
-def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db) if getattr(args, "db", None) else database_path()
-
-
-def _fresh_database(path: Path, force: bool) -> Database:
-    """Open ``path`` for a new database: refuse an existing one with data unless ``force``."""
-    if path.exists():
-        if not force:
-            db = open_database(path)
-            empty = projects.is_empty(db)
-            db.close()
-            if not empty:
-                raise DatabaseExists(path=str(path))
-        path.unlink()
-        wal = path.with_name(path.name + ".wal")
-        if wal.exists():
-            wal.unlink()
-    return open_database(path)
-
-
-def cmd_init(args: argparse.Namespace) -> int:
-    """Create an empty database with the schema and the bundled instrument."""
-    path = _db_path(args)
-    db = _fresh_database(path, args.force)
-    register_instrument(db, load_instrument())
-    mark_initialised(db)
-    db.close()
-    print(f"Tom database oprettet: {path}", file=sys.stderr)
-    return 0
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Create the demo kommune (deterministic for a seed and a day)."""
-    path = _db_path(args)
-    db = _fresh_database(path, args.force)
-    build_demo(db, seed=args.seed)
-    db.close()
-    print(f"Demokommunen er bygget i {path} (seed {args.seed}).", file=sys.stderr)
-    return 0
+# command -> (module that registers and runs it, the one-line help of the command list).
+# A new sub-command: its own module with ``register(sub)``, and one line here.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("surveys.cli.init", "opret en tom database / create an empty database"),
+    "demo": ("surveys.cli.demo", "byg demokommunen / build the demo kommune"),
+    "prepare": (
+        "surveys.cli.prepare",
+        "opret databasen med demodata, hvis den mangler / used by make run",
+    ),
+    "list": ("surveys.cli.listing", "vis projekter og enheder / list projects and units"),
+    "import-units": (
+        "surveys.cli.import_units",
+        "importér organisationen fra CSV / import the unit tree from CSV",
+    ),
+    "check-access": (
+        "surveys.cli.check_access",
+        "tjek rollefilen / check the role file ([[access]] in medspil.toml)",
+    ),
+    "snapshot": (
+        "surveys.cli.snapshot",
+        "MED-øjebliksbilleder: lav, kontrollér, vis, eksportér / MED snapshots",
+    ),
+    "invite": (
+        "surveys.cli.invite",
+        "udsted svarkoder til en enhed / issue answer codes for a unit",
+    ),
+    "import-responses": (
+        "surveys.cli.import_responses",
+        "importér tidligere svar (SurveyXact, lang CSV) / import earlier responses",
+    ),
+    "imports": ("surveys.cli.import_responses", "vis importer / list imports"),
+    "remove-import": ("surveys.cli.import_responses", "fjern en import / remove an import"),
+}
 
 
-def cmd_prepare(args: argparse.Namespace) -> int:
-    """Make sure the database exists and is migrated; fill a missing or empty one with the demo."""
-    settings()  # make run stops here on an invalid medspil.toml, naming key and line
-    path = _db_path(args)
-    db = open_database(path)
-    if fill_with_demo_if_new(db):
-        print(f"Ingen data fundet: demokommunen er bygget i {path}.", file=sys.stderr)
-    db.close()
-    return 0
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    """One tab-separated line per project and per unit."""
-    db = open_database(_db_path(args))
-    out = []
-    for row in projects.projects(db).itertuples():
-        open_wave = (
-            "-"
-            if row.open_wave_id is None or row.open_wave_id != row.open_wave_id
-            else (str(int(row.open_wave_id)))
-        )
-        out.append(f"project\t{row.id}\t{row.name}\t{open_wave}")
-    for row in org_queries.units(db).itertuples():
-        out.append(f"unit\t{row.id}\t{row.name}\t{row.parent_id or '-'}")
-    db.close()
-    for line in out:
-        print(line)
-    return 0
-
-
-def _add_db_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--db", help="databasefil (standard: MEDSPIL_DB eller data/medspil.duckdb)"
-    )
-
-
-def register_core(sub: argparse._SubParsersAction) -> None:
-    """The database commands: init, demo, prepare, list."""
-    init = sub.add_parser("init", help="opret en tom database / create an empty database")
-    init.add_argument("--force", action="store_true", help="overskriv en eksisterende database")
-    init.set_defaults(func=cmd_init)
-    demo = sub.add_parser("demo", help="byg demokommunen / build the demo kommune")
-    demo.add_argument("--force", action="store_true", help="overskriv en eksisterende database")
-    demo.add_argument("--seed", type=int, default=1, help="tilfældighedsfrø (standard 1)")
-    demo.set_defaults(func=cmd_demo)
-    prepare = sub.add_parser(
-        "prepare", help="opret databasen med demodata, hvis den mangler / used by make run"
-    )
-    prepare.set_defaults(func=cmd_prepare)
-    listing = sub.add_parser("list", help="vis projekter og enheder / list projects and units")
-    listing.set_defaults(func=cmd_list)
-    for command in (init, demo, prepare, listing):
-        _add_db_option(command)
-
-
-# Each capability registers its own sub-commands; add yours here (one line).
-REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
-    register_core,
-    register_admin,
-    register_snapshot,
-    register_invite,
-    register_import,
-]
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser: ``command``'s module registers its full sub-parser; every other command is
+    listed by name and help only (its module is not imported)."""
     parser = argparse.ArgumentParser(
         prog="medspil", description="Medspil: pulsmålinger om mening, motivation og medspil."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for register in REGISTRARS:
-        register(sub)
+    chosen = COMMANDS[command][0] if command in COMMANDS else None
+    for name, (module, summary) in COMMANDS.items():
+        if name in sub.choices:
+            continue  # registered with a sibling command of the same module
+        if module == chosen:
+            importlib.import_module(module).register(sub)
+        else:
+            sub.add_parser(name, help=summary)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    command = next((word for word in arguments if word in COMMANDS), None)
+    args = build_parser(command).parse_args(arguments)
     try:
-        return args.func(args)
+        return int(args.func(args))
     except MedspilError as e:
         print(f"Fejl: {e.message('da')}\nError: {e.message('en')}", file=sys.stderr)
         return EXIT_ERROR

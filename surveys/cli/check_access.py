@@ -1,0 +1,45 @@
+"""``medspil check-access``: check the role file and print the scope each entry gives."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from data import open_database
+from medspil.config import config_file, load_settings
+from medspil.i18n import t
+from surveys.administration.access import Identity, load_access_rules, scope_for
+from surveys.cli.common import add_db_option, db_path
+
+
+def cmd_check_access(args: argparse.Namespace) -> int:
+    """Check the role file and print each entry with the scope it gives (tab-separated)."""
+    config = Path(args.config) if args.config else config_file()
+    load_settings(config)  # the [medspil] and [login] settings: every problem with its line
+    rules = load_access_rules(config)
+    db = open_database(db_path(args))
+    try:
+        for entry in rules.entries:
+            identity = Identity(
+                email=entry.email, groups=frozenset({entry.group} if entry.group else ())
+            )
+            scope = scope_for(db, identity, rules)
+            if scope is None:  # cannot happen: the entry names the identity
+                continue
+            roots = "*" if scope.unit_roots is None else ",".join(sorted(scope.unit_roots))
+            who = f"email:{entry.email}" if entry.email else f"group:{entry.group}"
+            print(f"{entry.number}\t{who}\t{scope.role}\t{roots}")
+    finally:
+        db.close()
+    print(t("access.cli_ok", "da", count=len(rules.entries), path=rules.source), file=sys.stderr)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    access = sub.add_parser(
+        "check-access", help="tjek rollefilen / check the role file ([[access]] in medspil.toml)"
+    )
+    access.add_argument("--config", help="rollefil (standard: MEDSPIL_CONFIG eller medspil.toml)")
+    add_db_option(access)
+    access.set_defaults(func=cmd_check_access)

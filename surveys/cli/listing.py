@@ -1,0 +1,34 @@
+"""``medspil list``: one tab-separated line per project and per unit."""
+
+from __future__ import annotations
+
+import argparse
+
+from data import open_database, projects
+from data import org as org_queries
+from surveys.cli.common import add_db_option, db_path
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """One tab-separated line per project and per unit."""
+    db = open_database(db_path(args))
+    out = []
+    for row in projects.projects(db).itertuples():
+        open_wave = (
+            "-"
+            if row.open_wave_id is None or row.open_wave_id != row.open_wave_id
+            else (str(int(row.open_wave_id)))
+        )
+        out.append(f"project\t{row.id}\t{row.name}\t{open_wave}")
+    for row in org_queries.units(db).itertuples():
+        out.append(f"unit\t{row.id}\t{row.name}\t{row.parent_id or '-'}")
+    db.close()
+    for line in out:
+        print(line)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    listing = sub.add_parser("list", help="vis projekter og enheder / list projects and units")
+    add_db_option(listing)
+    listing.set_defaults(func=cmd_list)
