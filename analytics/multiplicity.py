@@ -1,10 +1,12 @@
-"""Benjamini-Hochberg adjustment of p-values for the false discovery rate."""
+"""Benjamini-Hochberg adjustment of p-values for the false discovery rate (scipy's
+``false_discovery_control``), with missing values kept outside the family."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import stats
 
 from analytics._arrays import as_float_array
 from analytics.exceptions import InvalidInput
@@ -47,7 +49,6 @@ def bh_adjust_array(p_values: np.ndarray) -> np.ndarray:
     if present.size and (p[present].min() < 0 or p[present].max() > 1):
         raise InvalidInput("p-values must lie between 0 and 1")
     adjusted = np.full(p.shape, np.nan)
-    order = present[np.argsort(p[present], kind="stable")]
-    scaled = p[order] * order.size / np.arange(1, order.size + 1)
-    adjusted[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    if present.size:
+        adjusted[present] = stats.false_discovery_control(p[present], method="bh")
     return adjusted
