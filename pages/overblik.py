@@ -9,12 +9,35 @@ from surveys.dashboards.tables import latest_metrics, latest_rows
 SHOWN_CHANGES = 5
 
 
-def show_change(change, project_id: str) -> None:
+def show_card(card, project_id: str) -> None:
     with st.container(border=True):
-        st.markdown(f"**{change.construct_label} · {change.unit_label}**")
-        st.markdown("\n".join(f"- {sentence}" for sentence in change.sentences))
-        params = {"projekt": project_id, "enhed": change.unit_id, "omraade": change.construct}
+        st.markdown(f"**{card.title}**")
+        st.markdown(card.sentence)
+        if card.member_lines:
+            heading = ctx.tr("findings.members_heading")
+            st.caption(f"{heading}: " + " · ".join(card.member_lines))
+        lead = card.lead
+        params = {"projekt": project_id, "enhed": lead.unit_id, "omraade": lead.construct}
         dash.link(ctx, "pages/udvikling.py", ctx.tr("dash.see_trend"), params)
+        with st.expander(ctx.tr("findings.about")):
+            st.markdown("\n".join(f"- {line}" for line in card.details))
+
+
+def show_findings(item) -> None:
+    st.markdown(f"#### {ctx.tr('dash.changed')}")
+    cards = item.findings.cards
+    if item.findings.nothing_yet:
+        st.info(item.findings.nothing_yet)
+        return
+    if not cards:
+        st.caption(ctx.tr("dash.nothing_changed"))
+        return
+    for card in cards[:SHOWN_CHANGES]:
+        show_card(card, item.project_id)
+    if len(cards) > SHOWN_CHANGES:
+        with st.expander(ctx.tr("dash.more_changes", n=len(cards) - SHOWN_CHANGES)):
+            for card in cards[SHOWN_CHANGES:]:
+                show_card(card, item.project_id)
 
 
 ctx = page_setup("page.overview")
@@ -29,6 +52,7 @@ for item in items:
         left.metric(ctx.tr("overview.phase_now"), item.current_phase_label)
         middle.metric(ctx.tr("overview.waves"), item.waves_started)
         right.metric(ctx.tr("overview.responses"), item.responses_label)
+        show_findings(item)
         st.plotly_chart(item.timeline, width="stretch", key=f"timeline-{item.project_id}")
         st.dataframe(item.phase_table, hide_index=True, width="stretch")
         for latest in item.latest:
@@ -48,16 +72,3 @@ for item in items:
             rows = latest_rows(latest, ctx.lang)
             name = f"seneste-{item.project_id}-{latest.unit_id}"
             dash.table_with_download(ctx, rows, name, name)
-        st.markdown(f"#### {ctx.tr('dash.changed')}")
-        changes = item.changes.changes
-        if not changes:
-            st.caption(ctx.tr("dash.nothing_changed"))
-            continue
-        family = {"waves": item.changes.wave_family, "phases": item.changes.phase_family}
-        st.caption(ctx.tr("dash.changed_family", **family))
-        for change in changes[:SHOWN_CHANGES]:
-            show_change(change, item.project_id)
-        if len(changes) > SHOWN_CHANGES:
-            with st.expander(ctx.tr("dash.more_changes", n=len(changes) - SHOWN_CHANGES)):
-                for change in changes[SHOWN_CHANGES:]:
-                    show_change(change, item.project_id)

@@ -20,6 +20,7 @@ from medspil.scope import Scope
 from medspil.vocabulary import Involvement, PhaseKind
 from surveys.dashboards.basis import headline_units, project_basis, visible_projects
 from surveys.dashboards.changes import ChangeList, LatestScores, latest_scores, recent_changes
+from surveys.dashboards.finding_list import FindingList, finding_list
 from surveys.dashboards.involvement import unit_phases
 
 
@@ -36,6 +37,7 @@ class ProjectOverview:
     phase_table: pd.DataFrame
     latest: list[LatestScores]
     changes: ChangeList
+    findings: FindingList
 
 
 def phase_labels(lang: str) -> dict[str, str]:
@@ -89,6 +91,7 @@ def project_overviews(
                 phase_table=_phase_table(db, project.id, phases, lang),
                 latest=latest_scores(db, scope, project.id, lang=lang, today=today),
                 changes=recent_changes(db, scope, project.id, lang=lang, today=today),
+                findings=finding_list(db, scope, project.id, lang=lang, today=today),
             )
         )
     return overviews

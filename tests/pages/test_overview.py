@@ -108,10 +108,10 @@ def test_the_medspil_drop_in_syd_leads_det_har_aendret_sig_with_a_link(app_env: 
     assert not at.exception
     markdown = [m.value for m in at.markdown]
     start = markdown.index("#### Det har ændret sig")
-    heading, sentences, link = markdown[start + 1 : start + 4]
-    assert heading.startswith("**Medspil · ") and ("Syd" in heading or "Åbo" in heading)
-    assert "Faldt" in sentences and "til Udvikling (signifikant" in sentences
-    assert "Steg" in sentences and "til Implementering (signifikant" in sentences
+    heading, sentence, link = markdown[start + 1 : start + 4]
+    assert heading == "**Medspil · Ældreområde Syd og 5 af 5 enheder**"
+    assert "faldt" in sentence and "fra konsekvensvurdering til udvikling" in sentence
+    assert "d =" not in sentence and "signifikant" not in sentence
     assert link.startswith("[Se udviklingen](/udvikling?projekt=medicin&enhed=")
     assert link.endswith("&omraade=medspil)")
     assert "Benjamini-Hochberg" not in heading
@@ -183,3 +183,35 @@ def test_the_sibling_is_told_it_is_hidden_to_protect_a_neighbour(app_env: Path) 
     infos = "\n".join(i.value for i in sibling.info)
     assert "Hjemmeplejen Nord har svar nok" in infos
     assert "Hjemmeplejen Nord har færre end" not in infos
+
+
+def test_the_first_finding_says_the_syd_drop_in_one_sentence(app_env: Path) -> None:
+    at = run_page("overview", role="leder", unit="AELDRE-SYD")
+    assert not at.exception
+    markdown = [m.value for m in at.markdown]
+    titles = [m for m in markdown if m.startswith("**Medspil · ")]
+    assert titles[0] == "**Medspil · Ældreområde Syd og 5 af 5 enheder**"
+    sentence = markdown[markdown.index(titles[0]) + 1]
+    assert sentence.startswith("Medspil faldt ")
+    assert "i Ældreområde Syd fra konsekvensvurdering til udvikling" in sentence
+    assert "Enhederne blev kun informeret i udviklingsfasen." in sentence
+    assert "Om beregningen" in [e.label for e in at.expander]
+    text = "\n".join(markdown)
+    assert "Medspil steg " in text and "fra udvikling til implementering" in text
+    assert text.index("Medspil faldt ") < text.index("Medspil steg ")
+
+
+def test_the_findings_speak_english_too(app_env: Path) -> None:
+    at = run_page("overview", role="leder", unit="AELDRE-SYD", lang="en")
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Participation fell " in text
+    assert "The units were only informed in the development phase." in text
+
+
+def test_a_project_with_one_wave_says_there_is_nothing_to_compare_yet(app_env: Path) -> None:
+    at = run_page("overview", role="leder", unit="BYGPLAN")
+    assert not at.exception
+    infos = "\n".join(i.value for i in at.info)
+    assert "Der er endnu ikke to målinger med tal for Byg og Plan" in infos
+    assert "Ingen signifikante" not in "\n".join(c.value for c in at.caption)

@@ -1,0 +1,60 @@
+"""The finding cards of one project for the scope's units: what Overblik's "Det har ændret sig"
+shows, in plain sentences (see :mod:`surveys.dashboards.findings`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from analytics import wave_shifts
+from analytics.aggregate_shifts import waves_per_year
+from data.db import Database
+from medspil.i18n import t
+from medspil.scope import Scope
+from surveys.dashboards.basis import headline_units, project_basis, unit_choices
+from surveys.dashboards.findings import (
+    FindingCard,
+    card_children,
+    group_findings,
+    project_findings,
+)
+from surveys.dashboards.hidden import hidden_sentence, shown_waves
+
+# As Overblik's list of changes: the headline unit and two levels below it.
+MAX_DEPTH = 2
+UNIT_BUDGET = 0.5  # chance flags per unit-year, shared between the constructs (issue 13)
+DEFAULT_WAVES_PER_YEAR = 26.0
+
+
+@dataclass(frozen=True)
+class FindingList:
+    """The cards, drops first; ``nothing_yet`` is the sentence to show when nothing could be
+    compared (not the same as "no change")."""
+
+    cards: tuple[FindingCard, ...]
+    nothing_yet: str | None
+
+
+def finding_list(
+    db: Database, scope: Scope, project_id: str, *, lang: str, today: dt.date
+) -> FindingList:
+    """The finding cards of the scope's units in one project."""
+    basis = project_basis(db, project_id, today=today)
+    units = [u for u, depth in unit_choices(basis, scope) if depth <= MAX_DEPTH]
+    heads = headline_units(basis, scope)
+    if heads and len(basis.waves) < 2:
+        sentence = hidden_sentence("nothing_yet", lang, unit=basis.names[heads[0]], k=basis.k_min)
+        return FindingList((), sentence)
+    if heads and all(shown_waves(basis, h) < 2 for h in heads):
+        return FindingList((), t("hidden.changes_hidden", lang, unit=basis.names[heads[0]]))
+    if basis.protected is None or not units:
+        return FindingList((), None)
+    cadence = waves_per_year(list(basis.waves["opens"])) or DEFAULT_WAVES_PER_YEAR
+    alarms = wave_shifts(
+        basis.protected,
+        waves_per_year=cadence,
+        false_alarms_per_year=UNIT_BUDGET / max(len(basis.constructs), 1),
+    )
+    findings = project_findings(basis, units, alarms, lang)
+    return FindingList(tuple(group_findings(findings, card_children(basis, units), lang)), None)
