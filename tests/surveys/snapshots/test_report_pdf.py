@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import io
 import os
 import subprocess
@@ -17,7 +19,7 @@ from medspil.formatting import date_text
 from medspil.scope import Scope
 from surveys.snapshots.chart_svg import figure_svg
 from surveys.snapshots.freeze import Snapshot, open_snapshot
-from surveys.snapshots.pdf import render_pdf
+from surveys.snapshots.pdf import render_pdf, report_html
 from surveys.snapshots.view import snapshot_view
 from tests.surveys.snapshots.snapshot_support import (
     DIGIT,
@@ -165,3 +167,14 @@ except SnapshotRenderFailed as e:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Rapporten kunne ikke laves")
     assert "Tjek, at Chromium er installeret" in done.stdout
+
+
+def test_the_report_html_escapes_frozen_text(snapshot: Snapshot) -> None:
+    content = copy.deepcopy(snapshot.content)
+    content["project"]["name"] = "<script>alert('x')</script> & Co"
+    content["comments"]["items"][0]["text"] = '<img src=x onerror="alert(1)">'
+    hostile = dataclasses.replace(snapshot, content=content)
+    page = report_html(snapshot_view(hostile, "da"))
+    assert "<script>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co" in page
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
