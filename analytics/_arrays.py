@@ -38,11 +38,6 @@ def optional_float(value: Any) -> float | None:
     return result if math.isfinite(result) else None
 
 
-def optional_int(value: Any) -> int | None:
-    """A plain ``int``, or ``None`` when ``value`` is missing."""
-    return None if is_missing(value) else int(value)
-
-
 def object_column(values: np.ndarray, hide: np.ndarray | None = None) -> np.ndarray:
     """Numbers as an object array of plain Python scalars, ``None`` where NaN or ``hide``.
 

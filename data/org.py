@@ -25,11 +25,6 @@ def units(db: Database) -> pd.DataFrame:
     return nulls_as_none(frame, "parent_id")
 
 
-def unit_exists(db: Database, unit_id: str) -> bool:
-    with db.cursor() as cur:
-        return cur.execute("SELECT count(*) FROM units WHERE id = ?", [unit_id]).fetchone()[0] > 0
-
-
 def subtree_ids(db: Database, roots: list[str]) -> list[str]:
     """The ids of ``roots`` and every unit below them."""
     with db.cursor() as cur:

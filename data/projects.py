@@ -184,21 +184,6 @@ def waves(db: Database, project_id: str) -> pd.DataFrame:
         ).df()
 
 
-def project_totals(db: Database) -> pd.DataFrame:
-    """Per project: number of waves, of waves with answers, and of responses so far."""
-    with db.cursor() as cur:
-        return cur.execute("""
-            SELECT p.id AS project_id,
-                   count(DISTINCT w.id) AS waves,
-                   count(DISTINCT w.id) FILTER (WHERE w.opens <= current_date) AS waves_started,
-                   count(r.id) AS responses
-            FROM projects p
-            LEFT JOIN waves w ON w.project_id = p.id
-            LEFT JOIN responses r ON r.wave_id = w.id
-            GROUP BY p.id ORDER BY p.id
-        """).df()
-
-
 def is_empty(db: Database) -> bool:
     """True when the database holds no project and no unit (a fresh file)."""
     with db.cursor() as cur:

@@ -98,11 +98,6 @@ def date_text(value: dt.date | str, lang: str = DEFAULT_LANG) -> str:
     return _date_text(_as_date(value), lang)
 
 
-def long_date(value: dt.date | str, lang: str = DEFAULT_LANG) -> str:
-    """A day written out, for running text: ``"3. december 2026"``, ``"December 3, 2026"``."""
-    return format_date(_as_date(value), "long", locale=lang)
-
-
 def time_text(moment: dt.datetime, lang: str = DEFAULT_LANG) -> str:
     """A moment to the minute: the day as :func:`date_text`, then the 24-hour time."""
     return f"{date_text(moment, lang)} {moment:%H:%M}"

@@ -156,17 +156,3 @@ def submit_form(
     store_response(
         db, code_hash=code_hash(form.code, secret), answers=answers, comment=text or None
     )
-
-
-def submit_answers(
-    db: Database,
-    code_text: str,
-    values: Mapping[str, int | None],
-    comment: str | None,
-    *,
-    today: dt.date,
-    secret: bytes,
-) -> None:
-    """Open the code's form and store one response to it (:func:`submit_form`), exactly once."""
-    form = open_form(db, code_text, lang="da", today=today, secret=secret)
-    submit_form(db, form, values, comment, today=today, secret=secret)

@@ -7,7 +7,6 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
 from medspil.errors import InstrumentInvalid
 
@@ -187,11 +186,6 @@ def _nth_line(text: str, pattern: str, n: int) -> int:
     if len(matches) < n:
         return 0
     return text.count("\n", 0, matches[n - 1].start()) + 1
-
-
-def load_instrument_file(path: Path) -> Instrument:
-    """Load and validate an instrument file from disk."""
-    return parse_instrument(path.read_text(encoding="utf-8"), source=str(path))
 
 
 def load_instrument(instrument_id: str = DEFAULT_INSTRUMENT) -> Instrument:

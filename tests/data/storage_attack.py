@@ -33,7 +33,8 @@ from data import open_database
 from data.db import Database
 from data.submissions import seal_closed_waves
 from surveys.answering.codes import code_hash, issue_codes, normalise_code
-from surveys.answering.form import open_form, submit_answers
+from surveys.answering.form import open_form
+from tests.surveys.answering.answer_support import submit_answers
 
 SECRET = b"attack-secret-of-32-bytes......."
 PROJECT = "medicin"

@@ -12,8 +12,7 @@ from data import open_database
 from data.db import Database
 from data.migrations import MIGRATIONS, current_version
 from data.submissions import seal_closed_waves
-from surveys.answering.form import submit_answers
-from tests.surveys.answering.answer_support import SECRET, TODAY, open_codes
+from tests.surveys.answering.answer_support import SECRET, TODAY, open_codes, submit_answers
 
 
 def _rows(db: Database, sql: str) -> list[tuple]:

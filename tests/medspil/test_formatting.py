@@ -12,7 +12,6 @@ from medspil.formatting import (
     chart_separators,
     date_text,
     integer,
-    long_date,
     number,
     p_value,
     percent,
@@ -56,8 +55,6 @@ def test_dates() -> None:
     assert date_text(DAY) == "03.12.2026"
     assert date_text("2026-12-03") == "03.12.2026"
     assert date_text(DAY, "en") == "Dec 3, 2026"
-    assert long_date(DAY) == "3. december 2026"
-    assert long_date(DAY, "en") == "December 3, 2026"
     assert time_text(dt.datetime(2026, 12, 3, 9, 5)) == "03.12.2026 09:05"
 
 

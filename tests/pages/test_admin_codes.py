@@ -14,9 +14,8 @@ from streamlit.testing.v1 import AppTest
 from data import open_database
 from data.db import Database
 from surveys.answering.codes import code_hash, installation_secret, normalise_code
-from surveys.answering.form import submit_answers
 from tests.conftest import app_file
-from tests.surveys.answering.answer_support import TODAY, open_codes
+from tests.surveys.answering.answer_support import TODAY, open_codes, submit_answers
 
 TIMEOUT = 60
 CODE = re.compile(r"^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$")

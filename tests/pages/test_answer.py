@@ -13,10 +13,16 @@ from data import open_database
 from data.answers import table_counts
 from data.db import Database
 from surveys.answering.codes import code_hash, installation_secret, normalise_code
-from surveys.answering.form import COMMENT_MAX_CHARS, DONT_KNOW, submit_answers
+from surveys.answering.form import COMMENT_MAX_CHARS, DONT_KNOW
 from surveys.instruments.instrument import load_instrument
 from tests.conftest import app_file
-from tests.surveys.answering.answer_support import TODAY, code_for_wave, open_codes, wave_where
+from tests.surveys.answering.answer_support import (
+    TODAY,
+    code_for_wave,
+    open_codes,
+    submit_answers,
+    wave_where,
+)
 
 TIMEOUT = 60
 MEDICIN_ITEMS = [item.id for item in load_instrument().items_for(["information"])]

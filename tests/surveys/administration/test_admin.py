@@ -34,8 +34,7 @@ from surveys.administration.waves import (
     plan_waves,
     wave_table,
 )
-from surveys.answering.form import submit_answers
-from tests.surveys.answering.answer_support import SECRET, open_codes
+from tests.surveys.answering.answer_support import SECRET, open_codes, submit_answers
 
 TODAY = dt.date.today()
 D = dt.timedelta

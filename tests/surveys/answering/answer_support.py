@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -10,6 +11,7 @@ from data import projects as project_queries
 from data.db import Database
 from data.invitations import insert_invitations
 from surveys.answering.codes import code_hash, format_code, issue_codes, new_code
+from surveys.answering.form import open_form, submit_form
 
 TODAY = dt.date.today()
 SECRET = b"s" * 32
@@ -47,3 +49,17 @@ def code_for_wave(db: Database, wave: pd.Series, unit: str, *, secret: bytes = S
         detail="test",
     )
     return format_code(code)
+
+
+def submit_answers(
+    db: Database,
+    code_text: str,
+    values: Mapping[str, int | None],
+    comment: str | None,
+    *,
+    today: dt.date,
+    secret: bytes,
+) -> None:
+    """Open the code's form and store one response to it, as the answer page does in two steps."""
+    form = open_form(db, code_text, lang="da", today=today, secret=secret)
+    submit_form(db, form, values, comment, today=today, secret=secret)

@@ -26,7 +26,6 @@ from surveys.answering.form import (
     COMMENT_MAX_CHARS,
     DONT_KNOW,
     open_form,
-    submit_answers,
     submit_form,
 )
 from surveys.instruments.instrument import load_instrument
@@ -35,6 +34,7 @@ from tests.surveys.answering.answer_support import (
     TODAY,
     code_for_wave,
     open_codes,
+    submit_answers,
     wave_where,
 )
 

@@ -18,8 +18,8 @@ from data import open_database
 from data.answers import table_counts
 from data.db import Database
 from medspil.errors import CodeUsed
-from surveys.answering.form import open_form, submit_answers
-from tests.surveys.answering.answer_support import SECRET, TODAY, open_codes
+from surveys.answering.form import open_form
+from tests.surveys.answering.answer_support import SECRET, TODAY, open_codes, submit_answers
 
 DISTINCT = 40
 RACES = 10

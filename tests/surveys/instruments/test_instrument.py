@@ -11,12 +11,17 @@ from medspil.errors import InstrumentInvalid
 from surveys.instruments.instrument import (
     CORE_CONSTRUCTS,
     OPTIONAL_MODULES,
+    Instrument,
     load_instrument,
-    load_instrument_file,
     parse_instrument,
 )
 
 BUNDLED = resources.files("surveys").joinpath("instruments/medspil-1.toml").read_text("utf-8")
+
+
+def load_instrument_file(path: Path) -> Instrument:
+    """An instrument file from disk, read as the bundled ones are."""
+    return parse_instrument(path.read_text(encoding="utf-8"), source=str(path))
 
 
 def test_the_bundled_instrument_has_the_core_and_every_module() -> None:
