@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +21,9 @@ class Database:
         self.path = path
         self._checkpoint_lock = threading.Lock()
         self._retrying = False
-        self._closed = False
+        self._checkpoint_owed = False
+        self._retry_thread: threading.Thread | None = None
+        self._closing = threading.Event()
         # How many times a checkpoint had to wait for another transaction (the benchmark
         # reports it: meanwhile the log holds the last answers).
         self.deferred_checkpoints = 0
@@ -63,28 +64,47 @@ class Database:
 
     def checkpoint_soon(self) -> None:
         """Checkpoint now, or, when a running transaction prevents it, keep trying in the
-        background every ``CHECKPOINT_RETRY_SECONDS`` until it succeeds or the file closes."""
+        background (first after ``CHECKPOINT_RETRY_SECONDS``, then less and less often, at
+        least once a second) until it succeeds or the file closes."""
         if self.checkpoint():
             return
         with self._checkpoint_lock:
+            self._checkpoint_owed = True
             if self._retrying:
                 return
             self._retrying = True
-        threading.Thread(target=self._retry_checkpoint, daemon=True).start()
+            self._retry_thread = threading.Thread(target=self._retry_checkpoint, daemon=True)
+            self._retry_thread.start()
 
     def _retry_checkpoint(self) -> None:
+        wait = CHECKPOINT_RETRY_SECONDS
         try:
-            while not self._closed:
-                time.sleep(CHECKPOINT_RETRY_SECONDS)
+            while not self._closing.wait(wait):
                 self.deferred_checkpoints += 1
-                if self.checkpoint():
-                    return
+                with self._checkpoint_lock:
+                    self._checkpoint_owed = False
+                done = self.checkpoint()
+                with self._checkpoint_lock:
+                    # A commit whose own checkpoint failed meanwhile is owed one more.
+                    if done and not self._checkpoint_owed:
+                        self._retrying = False  # inside the lock: no owed commit is missed
+                        return
+                    self._checkpoint_owed = True
+                # A long read: keep trying, less often (a failing disk should not spin a core).
+                wait = min(1.0, wait * 1.5)
         finally:
-            with self._checkpoint_lock:
-                self._retrying = False
+            if self._closing.is_set():
+                with self._checkpoint_lock:
+                    self._retrying = False
 
     def close(self) -> None:
-        self._closed = True
+        """Close the file (after a checkpoint still waiting in the background has stopped:
+        DuckDB refuses to close a connection another thread is using)."""
+        self._closing.set()
+        with self._checkpoint_lock:
+            retrying = self._retry_thread
+        if retrying is not None:
+            retrying.join()
         self._connection.close()
 
 

@@ -258,7 +258,17 @@ def seal_closed_waves(db: Database) -> list[int]:
     drawn from a fresh secret that is thrown away; the blank rows of the wave are deleted.
     Returns the waves sealed. Nothing changes for a reader: the views show the same rows.
     """
-    salt = secrets.token_hex(16)
+    try:
+        waves = _seal(db, secrets.token_hex(16))
+    except duckdb.TransactionException:
+        # A submitter wrote to a row of the same table at the same moment: seal next time.
+        return []
+    if waves:
+        db.checkpoint_soon()
+    return waves
+
+
+def _seal(db: Database, salt: str) -> list[int]:
     with db.transaction() as cur:
         waves = [
             int(row[0])
@@ -296,7 +306,6 @@ def seal_closed_waves(db: Database) -> list[int]:
             "DELETE FROM pending_responses WHERE wave_id IN (SELECT unnest($waves::INTEGER[]))",
             {"waves": waves},
         )
-    db.checkpoint_soon()
     return waves
 
 

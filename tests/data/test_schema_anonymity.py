@@ -68,3 +68,22 @@ def test_responses_reference_no_invitation_and_invitations_no_response(db: Datab
     for answer_table in ANONYMOUS_TABLES[1:]:
         assert (answer_table, "invitations") not in pairs
         assert ("invitations", answer_table) not in pairs
+
+
+def test_no_anonymous_table_numbers_its_rows(db: Database) -> None:
+    # A sequence default would number rows in the order they were written (rule 8).
+    with db.cursor() as cur:
+        defaults = cur.execute(
+            "SELECT table_name, column_name, column_default FROM duckdb_columns() "
+            "WHERE table_name IN (SELECT unnest(?::VARCHAR[])) AND column_default IS NOT NULL",
+            [list(ANONYMOUS_TABLES)],
+        ).fetchall()
+    assert [d for d in defaults if "nextval" in str(d[2]).lower()] == []
+    with db.transaction() as cur:
+        cur.execute("CREATE SEQUENCE answered")
+        cur.execute("ALTER TABLE stored_responses ADD COLUMN n INTEGER DEFAULT nextval('answered')")
+        numbered = cur.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'stored_responses' "
+            "AND column_default ILIKE '%nextval%'"
+        ).fetchall()
+    assert numbered == [("n",)]

@@ -4,6 +4,7 @@ after each answer, sealing that changes no reader's view, and migration 4 on an 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 from scipy import stats
@@ -114,4 +115,22 @@ def test_migration_4_keeps_every_row_and_drops_the_order_of_an_older_file(tmp_pa
         order = [r for (r,) in _rows(db, f"SELECT {column} FROM {table} ORDER BY rowid")]
         rho, p_value = stats.spearmanr(range(300), [responses.index(r) for r in order])
         assert p_value > 1e-6, (table, rho)
+    db.close()
+
+
+def test_a_checkpoint_held_up_by_a_read_happens_when_the_read_ends(demo_copy: Path) -> None:
+    db = open_database(demo_copy)
+    wal = demo_copy.with_name(demo_copy.name + ".wal")
+    (code,) = open_codes(db, 1)
+    with db.cursor() as reader:
+        reader.execute("BEGIN TRANSACTION")
+        reader.execute("SELECT count(*) FROM answers").fetchall()  # a dashboard read, running
+        submit_answers(db, code, {}, None, today=TODAY, secret=SECRET)
+        assert wal.exists() and wal.stat().st_size > 0  # DuckDB refused: the log holds it
+        reader.execute("COMMIT")
+    deadline = time.monotonic() + 10
+    while wal.exists() and wal.stat().st_size > 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert db.deferred_checkpoints >= 1
     db.close()
