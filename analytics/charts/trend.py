@@ -1,4 +1,4 @@
-"""Scores over time: per construct with CI bands, phases, significant changes and change points."""
+"""Scores over time: per construct with CI bands, phases, flagged shifts and change points."""
 
 from __future__ import annotations
 
@@ -29,7 +29,12 @@ def trend_figure(
     changepoints: pd.DataFrame,
     labels: Labels,
 ) -> go.Figure:
-    """Score per wave with its 95% CI band, phases as shaded bands, changes and change points.
+    """Score per wave with its 95% CI band, phases as shaded bands, flags and change points.
+
+    The flags (large triangles) are the shift monitor's alarms when ``trend`` has a ``shift``
+    column (+1/-1 at the wave that raised an alarm, with ``shift_size`` and
+    ``shift_start_label``); frames without it (snapshots frozen before the monitor) flag the
+    significant wave-to-wave changes as they did then.
 
     Parameters
     ----------
@@ -37,7 +42,7 @@ def trend_figure(
         One row per construct and wave: ``construct``, ``construct_label``, ``opens`` (date),
         ``wave_label``, ``n``, ``mean``, ``ci_low``, ``ci_high``, ``hidden`` (bool),
         ``difference`` (to the previous shown wave or None), ``p_adjusted``, ``cohens_d``,
-        ``significant`` (bool).
+        ``significant`` (bool); optionally ``shift``, ``shift_size``, ``shift_start_label``.
     phases : DataFrame
         ``phase_label``, ``involvement`` (a level, or None when the unit's parts differ),
         ``involvement_label``, ``starts``, ``ends``.
@@ -45,7 +50,7 @@ def trend_figure(
         ``construct``, ``construct_label``, ``opens``: the first wave of each new level.
     labels : mapping
         ``y_axis``, ``x_axis``, ``ci``, ``n``, ``hidden``, ``significant``, ``change_point``,
-        ``p_adjusted``, ``effect``, ``points``.
+        ``p_adjusted``, ``effect``, ``points``, ``shift``, ``shift_from``.
     """
     figure = go.Figure()
     _phase_bands(figure, phases)
@@ -68,9 +73,14 @@ def trend_figure(
             )
         )
         _hidden_markers(figure, rows[rows["hidden"].astype(bool)], labels)
-        changed = shown[shown["significant"].astype(bool)]
-        if not changed.empty:
-            figure.add_trace(_change_markers(changed, colour, name, labels))
+        if "shift" in rows:
+            flagged = shown[shown["shift"].fillna(0).astype(int) != 0]
+            if not flagged.empty:
+                figure.add_trace(_shift_markers(flagged, colour, name, labels))
+        else:
+            changed = shown[shown["significant"].astype(bool)]
+            if not changed.empty:
+                figure.add_trace(_change_markers(changed, colour, name, labels))
     _changepoint_lines(figure, changepoints, labels)
     _layout(figure, labels["x_axis"], labels["y_axis"], height=460)
     return figure
@@ -124,6 +134,29 @@ def _change_markers(changed: pd.DataFrame, colour: str, name: str, labels: Label
             "line": {"color": "#000000", "width": 2},
         },
         customdata=list(zip(changed["wave_label"], texts, strict=True)),
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
+    )
+
+
+def _shift_markers(flagged: pd.DataFrame, colour: str, name: str, labels: Labels) -> go.Scatter:
+    symbols = ["triangle-up" if d > 0 else "triangle-down" for d in flagged["shift"]]
+    texts = [
+        f"{labels['shift']}: {number(size)} {labels['points']}<br>{labels['shift_from']} {start}"
+        for size, start in zip(flagged["shift_size"], flagged["shift_start_label"], strict=True)
+    ]
+    return go.Scatter(
+        x=flagged["opens"],
+        y=_clean(flagged["mean"]),
+        mode="markers",
+        name=f"{name}: {labels['shift']}",
+        legendgroup="shift",
+        marker={
+            "symbol": symbols,
+            "size": 15,
+            "color": colour,
+            "line": {"color": "#000000", "width": 2},
+        },
+        customdata=list(zip(flagged["wave_label"], texts, strict=True)),
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
     )
 

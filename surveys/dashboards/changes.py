@@ -1,8 +1,9 @@
 """What has changed ("Det har ændret sig"), and the latest wave at a glance, for the Overblik page.
 
-Both look at the units the scope may see in one project. A change is listed when it is
-significant (Benjamini-Hochberg adjusted p < 0.05 and |d| >= 0.2) or when a run chart of at
-least 10 useful points shows an Anhøj signal; change points are added as detail.
+Both look at the units the scope may see in one project. A change is listed when the shift
+monitor (:mod:`surveys.dashboards.shifts`, calibrated to a budget of chance flags per unit-year)
+has raised an alarm; the wave and phase comparisons, run charts and change points are views on
+the other pages and raise no flag here.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics import compare_phases, compare_waves, run_charts, wave_changepoints
+from analytics import compare_waves
 from analytics.selection import select_scores
 from data.db import Database
 from medspil.formatting import number
@@ -20,7 +21,7 @@ from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.dashboards.basis import ProjectBasis, headline_units, project_basis, unit_choices
 from surveys.dashboards.hidden import hidden_reason, hidden_sentence
-from surveys.dashboards.views import MIN_RUNCHART_POINTS
+from surveys.dashboards.shifts import budget_sentence, project_shifts
 
 # The list covers the headline unit and two levels below it (areas and their units for a
 # forvaltning): deeper units are one click away on Enheder, and a kommune-wide list of 500
@@ -30,7 +31,10 @@ MAX_DEPTH = 2
 
 @dataclass(frozen=True)
 class Change:
-    """One unit and construct with what changed, in plain sentences, strongest first."""
+    """One unit and construct with its alarms in plain sentences (latest first).
+
+    ``strength`` is the size in points of its largest alarm; the list is sorted on it.
+    """
 
     unit_id: str
     unit_label: str
@@ -42,11 +46,11 @@ class Change:
 
 @dataclass(frozen=True)
 class ChangeList:
-    """The changes, and the two families the Benjamini-Hochberg adjustment covered."""
+    """The changes, how many units the list watches, and what its budget means for them."""
 
     changes: tuple[Change, ...]
-    wave_family: int
-    phase_family: int
+    units: int
+    budget_note: str
     latest_wave_label: str | None
 
 
@@ -75,66 +79,29 @@ class LatestScores:
 def recent_changes(
     db: Database, scope: Scope, project_id: str, *, lang: str, today: dt.date
 ) -> ChangeList:
-    """The significant changes and run-chart signals in the scope's units of one project."""
+    """The alarms of the shift monitor in the scope's units of one project, largest first."""
     basis = project_basis(db, project_id, today=today)
     units = [u for u, depth in unit_choices(basis, scope) if depth <= MAX_DEPTH]
+    note = budget_sentence(len(units), basis.names[units[0]] if units else "", lang)
     if basis.protected is None or not units or basis.waves.empty:
-        return ChangeList((), 0, 0, None)
-    selected = select_scores(basis.protected, units=units)
-    latest = int(basis.waves["id"].iloc[-1])
-    waves = compare_waves(selected, waves=[latest])
-    phases = compare_phases(selected)
-    charts = run_charts(selected)
-    points = wave_changepoints(selected)
-    numbers = dict(zip(basis.waves["id"], basis.waves["number"], strict=True))
+        return ChangeList((), len(units), note, None)
+    shifts = project_shifts(basis)
+    shifts = shifts[shifts["unit_id"].isin(units)].sort_values("wave_number", ascending=False)
+    phase_of = dict(zip(basis.waves["number"], basis.waves["phase_id"], strict=True))
     kinds = dict(zip(basis.phases["id"], basis.phases["kind"], strict=True))
     found: dict[tuple[str, str], tuple[float, list[str]]] = {}
-
-    def add(unit: str, construct: str, strength: float, sentence: str) -> None:
-        best, sentences = found.get((unit, construct), (0.0, []))
-        found[(unit, construct)] = (max(best, strength), [*sentences, sentence])
-
-    for row in phases[phases["significant"]].itertuples():
-        add(
-            row.unit_id,
-            row.construct,
-            abs(row.cohens_d),
-            t(
-                "dash.change_phase",
-                lang,
-                direction=_direction(row.difference, lang),
-                points=number(abs(row.difference)),
-                before=t(f"phase.{kinds[row.previous_phase_id]}", lang),
-                after=t(f"phase.{kinds[row.phase_id]}", lang),
-                d=number(row.cohens_d, 2),
-            ),
+    for row in shifts.itertuples():
+        best, sentences = found.get((row.unit_id, row.construct), (0.0, []))
+        sentence = t(
+            "dash.change_shift",
+            lang,
+            direction=t("dash.rose" if row.direction > 0 else "dash.fell", lang),
+            points=number(abs(row.size)),
+            start=row.start_wave_number,
+            phase=t(f"phase.{kinds[phase_of[row.start_wave_number]]}", lang).lower(),
+            wave=row.wave_number,
         )
-    for row in waves[waves["significant"]].itertuples():
-        add(
-            row.unit_id,
-            row.construct,
-            abs(row.cohens_d),
-            t(
-                "dash.change_wave",
-                lang,
-                direction=_direction(row.difference, lang),
-                points=number(abs(row.difference)),
-                wave=numbers[row.wave_id],
-                d=number(row.cohens_d, 2),
-            ),
-        )
-    readable = charts[(charts["n_useful"] >= MIN_RUNCHART_POINTS) & charts["runs_signal"]]
-    for row in readable.itertuples():
-        kind = "long_run" if row.long_run_signal else "few_crossings"
-        add(row.unit_id, row.construct, 0.0, t(f"dash.change_runchart_{kind}", lang))
-    shifts: dict[tuple[str, str], list[str]] = {}
-    for unit, construct, wave in zip(
-        points["unit_id"], points["construct"], points["wave_id"], strict=True
-    ):
-        shifts.setdefault((unit, construct), []).append(str(numbers[wave]))
-    for (unit, construct), listed in shifts.items():
-        if (unit, construct) in found:
-            add(unit, construct, 0.0, t("dash.change_points", lang, waves=", ".join(listed)))
+        found[(row.unit_id, row.construct)] = (max(best, abs(row.size)), [*sentences, sentence])
     changes = [
         Change(
             unit,
@@ -147,10 +114,11 @@ def recent_changes(
         for (unit, construct), (strength, sentences) in found.items()
     ]
     order = {u: i for i, u in enumerate(units)}
-    # Strongest first; equally strong changes (to one decimal of d) in tree order, so an area
-    # comes before its own units.
-    changes.sort(key=lambda c: (-round(c.strength, 1), order[c.unit_id], c.construct))
-    return ChangeList(tuple(changes), len(waves), len(phases), basis.wave_label(latest, lang))
+    # Largest first; sizes within about 5 points count as equal and go in tree order, so an
+    # area comes before its own units (whose smaller groups scatter more around the same drop).
+    changes.sort(key=lambda c: (-round(c.strength / 5), order[c.unit_id], c.construct))
+    latest = int(basis.waves["id"].iloc[-1])
+    return ChangeList(tuple(changes), len(units), note, basis.wave_label(latest, lang))
 
 
 def latest_scores(
@@ -216,7 +184,3 @@ def _latest_for(basis: ProjectBasis, unit: str, lang: str) -> LatestScores:
         reason,
         sentence,
     )
-
-
-def _direction(difference: float, lang: str) -> str:
-    return t("dash.rose" if difference > 0 else "dash.fell", lang)

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from analytics import wave_shifts
-from analytics.aggregate_shifts import waves_per_year
 from data.db import Database
 from medspil.i18n import t
 from medspil.scope import Scope
@@ -20,11 +18,10 @@ from surveys.dashboards.findings import (
     project_findings,
 )
 from surveys.dashboards.hidden import hidden_sentence, shown_waves
+from surveys.dashboards.shifts import project_shifts
 
 # As Overblik's list of changes: the headline unit and two levels below it.
 MAX_DEPTH = 2
-UNIT_BUDGET = 0.5  # chance flags per unit-year, shared between the constructs (issue 13)
-DEFAULT_WAVES_PER_YEAR = 26.0
 
 
 @dataclass(frozen=True)
@@ -50,11 +47,6 @@ def finding_list(
         return FindingList((), t("hidden.changes_hidden", lang, unit=basis.names[heads[0]]))
     if basis.protected is None or not units:
         return FindingList((), None)
-    cadence = waves_per_year(list(basis.waves["opens"])) or DEFAULT_WAVES_PER_YEAR
-    alarms = wave_shifts(
-        basis.protected,
-        waves_per_year=cadence,
-        false_alarms_per_year=UNIT_BUDGET / max(len(basis.constructs), 1),
-    )
-    findings = project_findings(basis, units, alarms, lang)
+    # The monitor with the dashboards' one budget (surveys/dashboards/shifts.py, issue 13).
+    findings = project_findings(basis, units, project_shifts(basis), lang)
     return FindingList(tuple(group_findings(findings, card_children(basis, units), lang)), None)

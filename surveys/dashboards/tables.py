@@ -40,6 +40,8 @@ def chart_labels(lang: str, *, series: str = "", axes: str = "time") -> dict[str
         "colour_bar",
         "change",
         "mean",
+        "shift",
+        "shift_from",
     ]
     labels = {key: t(f"dash.chart_{key}", lang) for key in keys}
     labels["x_axis"] = t(f"dash.chart_x_{axes}", lang)
@@ -76,6 +78,7 @@ def trend_rows(view: TrendView, lang: str) -> pd.DataFrame:
             **_summary(r, lang),
             **_comparison(r, lang),
             _col("change_point", lang): _yes_no(bool(r.change_point), lang),
+            _col("shift", lang): _signed(r.shift_size) if r.shift else DASH,
         }
         for r in view.table.itertuples()
     ]
@@ -247,6 +250,11 @@ def _comparison(r: Any, lang: str) -> dict[str, str]:
         _col("change", lang): change_text(difference, significant, lang),
         _col("p", lang): DASH if difference is None else p_value(r.p_adjusted),
     }
+
+
+def _signed(points: float) -> str:
+    """+3,5 or −3,5 (a true minus sign, as the snapshots write it)."""
+    return ("+" if points > 0 else "") + number(points).replace("-", "\u2212")
 
 
 def _yes_no(value: bool, lang: str) -> str:

@@ -14,6 +14,7 @@ from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.dashboards.basis import ProjectBasis, involvement_of
 from surveys.dashboards.involvement import unit_level_label
+from surveys.dashboards.shifts import project_shifts
 from surveys.dashboards.view_basis import (
     COMPARISON_COLUMNS,
     _basis,
@@ -34,9 +35,10 @@ class TrendView:
     ``table``: ``construct``, ``construct_label``, ``wave_id``, ``wave_number``, ``wave_label``,
     ``opens``, ``phase_id``, ``phase_label``, ``n``, ``mean``, ``ci_low``, ``ci_high``,
     ``hidden``, ``difference``, ``p_adjusted``, ``cohens_d``, ``cliffs_delta``, ``significant``,
-    ``change_point``. ``phases``: bands for the chart. ``family_size``: how many wave-to-wave
-    comparisons the Benjamini-Hochberg adjustment covered (every construct of the unit in the
-    period). ``empty_reason``: None, ``"no_waves"`` or ``"hidden"``.
+    ``change_point``, ``shift`` (+1/-1 where the shift monitor raised an alarm, else 0),
+    ``shift_size``, ``shift_start_label``. ``phases``: bands for the chart. ``family_size``:
+    how many wave-to-wave comparisons the Benjamini-Hochberg adjustment covered (every
+    construct of the unit in the period). ``empty_reason``: None, ``"no_waves"`` or ``"hidden"``.
     """
 
     unit_id: str
@@ -113,6 +115,7 @@ def trend_table(
     table["change_point"] = [
         (c, w) in keyed for c, w in zip(table["construct"], table["wave_id"], strict=True)
     ]
+    table = _with_shifts(table, basis, unit_id, lang)
     table["construct_label"] = [basis.construct_label(c, lang) for c in table["construct"]]
     order = {c: i for i, c in enumerate(constructs)}
     table = table.sort_values(
@@ -129,6 +132,24 @@ def trend_table(
         family_size=len(comparisons),
         empty_reason=empty,
     )
+
+
+def _with_shifts(table: pd.DataFrame, basis: ProjectBasis, unit_id: str, lang: str) -> pd.DataFrame:
+    """The monitor's alarms on the unit's whole series (not the period shown: it is online)."""
+    shifts = project_shifts(basis)
+    shifts = shifts[shifts["unit_id"] == unit_id]
+    alarms = pd.DataFrame(
+        {
+            "construct": shifts["construct"],
+            "wave_id": shifts["wave_id"],
+            "shift": shifts["direction"],
+            "shift_size": shifts["size"],
+            "shift_start_label": [basis.wave_label(w, lang) for w in shifts["start_wave_id"]],
+        }
+    )
+    table = table.merge(alarms, on=["construct", "wave_id"], how="left")
+    table["shift"] = table["shift"].fillna(0).astype(int)
+    return table
 
 
 def runchart_table(
@@ -225,5 +246,8 @@ def _empty_trend() -> pd.DataFrame:
         *("phase_id", "phase_label", "n", "mean", "ci_low", "ci_high", "hidden"),
         *COMPARISON_COLUMNS,
         "change_point",
+        "shift",
+        "shift_size",
+        "shift_start_label",
     ]
     return pd.DataFrame(columns=columns)

@@ -236,7 +236,22 @@ def _trend_rows(c: dict[str, Any], root: str, construct: str, tr: _Labels) -> pd
         )
     columns = ["construct", "construct_label", "opens", "wave_label", "n", "mean", "ci_low"]
     columns += ["ci_high", "hidden", "difference", "p_adjusted", "cohens_d", "significant"]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    if "shifts" in c:  # flags from the shift monitor; older snapshots flag significant changes
+        alarms = {
+            a["wave"]: a
+            for a in c["shifts"]["alarms"]
+            if a["unit"] == root and a["construct"] == construct
+        }
+        waves = sorted(
+            r["wave"] for r in c["scores"] if r["unit"] == root and r["construct"] == construct
+        )
+        frame["shift"] = [alarms[w]["direction"] if w in alarms else 0 for w in waves]
+        frame["shift_size"] = [alarms[w]["size"] if w in alarms else None for w in waves]
+        frame["shift_start_label"] = [
+            tr.wave(alarms[w]["start"]) if w in alarms else None for w in waves
+        ]
+    return frame
 
 
 def _bands(view: SnapshotView, root: str, tr: _Labels) -> pd.DataFrame:

@@ -39,9 +39,9 @@ from medspil.errors import (
 )
 from medspil.vocabulary import AreaKind
 from surveys.dashboards.basis import ProjectBasis, project_basis
+from surveys.dashboards.shifts import project_shifts, shift_budget
 from surveys.instruments.instrument import load_instrument
 
-SIGNIFICANT_LIST_LENGTH = 10
 COMMENT_WAVES = 3  # comments come from the latest waves whose area group is large enough
 NUMBERS = ("n", "mean", "sd", "ci_low", "ci_high", "favourable_share", "mdd")
 QUANTILES = ("q10", "q25", "median", "q75", "q90")
@@ -160,7 +160,9 @@ def build_content(
     content["trends"] = _records(trends[trends["n_waves"] >= 3], number)
     content["response_rates"] = _response_rates(basis, roots, number)
     content["heatmap"] = _heatmap(basis, heat_rows, number)
-    content["significant"] = _significant(content["phase_changes"], content["wave_changes"])
+    # What is flagged as changed comes from the shift monitor alone (older snapshots froze a
+    # "significant" list of comparisons instead; the renderers read whichever they hold).
+    content["shifts"] = _shifts(basis, roots)
     content["comments"] = _comments(basis, db, roots, include_comments)
     return content
 
@@ -357,29 +359,32 @@ def _heatmap(basis: ProjectBasis, rows: list[str], number: dict[int, int]) -> di
     return {"wave": number[wave_id], "cells": _records(cells[keep], number)}
 
 
-def _significant(phase_changes: list[dict], wave_changes: list[dict]) -> list[dict[str, Any]]:
-    """The significant changes, largest effect first: phase-to-phase, then wave-to-wave."""
-    found = []
-    for kind, rows, before, after in (
-        ("phase", phase_changes, "previous_phase", "phase"),
-        ("wave", wave_changes, "previous_wave", "wave"),
-    ):
-        for row in rows:
-            if row["significant"]:
-                found.append(
-                    {
-                        "kind": kind,
-                        "unit": row["unit"],
-                        "construct": row["construct"],
-                        "from": row[before],
-                        "to": row[after],
-                        "difference": row["difference"],
-                        "cohens_d": row["cohens_d"],
-                        "p_adjusted": row["p_adjusted"],
-                    }
-                )
-    found.sort(key=lambda r: (r["kind"] != "phase", -abs(r["cohens_d"] or 0.0)))
-    return found[:SIGNIFICANT_LIST_LENGTH]
+def _shifts(basis: ProjectBasis, roots: list[str]) -> dict[str, Any]:
+    """The monitor's alarms for the area's roots, latest first, and the budget they meet."""
+    found = project_shifts(basis)
+    found = _of_roots(found, roots).sort_values("wave_number", ascending=False, kind="stable")
+    budget = shift_budget(basis)
+    phase_of = dict(zip(basis.waves["number"], basis.waves["phase_id"], strict=True))
+    alarms = [
+        {
+            "unit": str(row.unit_id),
+            "construct": str(row.construct),
+            "wave": int(row.wave_number),
+            "start": int(row.start_wave_number),
+            "phase": int(phase_of[row.start_wave_number]),
+            "direction": int(row.direction),
+            "size": float(row.size),
+            "level_before": float(row.level_before),
+            "level_after": float(row.level_after),
+        }
+        for row in found.itertuples()
+    ]
+    return {
+        "per_unit_year": budget.per_unit_year,
+        "per_construct_year": budget.per_construct_year,
+        "waves_per_year": budget.waves_per_year,
+        "alarms": alarms,
+    }
 
 
 def _comments(basis: ProjectBasis, db: Database, roots: list[str], include: bool) -> dict:

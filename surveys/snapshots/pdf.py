@@ -155,6 +155,8 @@ def report_html(view: SnapshotView) -> str:
                 "title": tr("s_method"),
                 "paragraphs": [
                     tr("method_scores", k=s.k_min),
+                    # Snapshots frozen before the shift monitor flag significant changes only.
+                    *([tr("method_shifts")] if "shifts" in s.content else []),
                     tr("method_changes"),
                     tr("method_hash"),
                 ],

@@ -130,6 +130,21 @@ def _signed(value: float | None) -> str:
 
 
 def _significant_lines(c: dict[str, Any], tr: SnapshotTexts) -> list[str]:
+    """What changed: the shift monitor's alarms (snapshots frozen before it: their list of
+    significant comparisons)."""
+    if "shifts" in c:
+        return [
+            tr(
+                "shift_line",
+                construct=tr.constructs.get(row["construct"], row["construct"]),
+                unit=tr.unit(row["unit"]),
+                diff=_signed(row["size"]),
+                start=row["start"],
+                phase=tr.phase(row["phase"]).lower(),
+                wave=row["wave"],
+            )
+            for row in c["shifts"]["alarms"]
+        ]
     lines = []
     for row in c["significant"]:
         if row["kind"] == "phase":

@@ -125,4 +125,4 @@ def test_the_overview_link_opens_udvikling_on_the_syd_medspil_drop(
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "Ældreområde Syd" in body and "Medspil" in body
     legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
-    assert "Medspil: Signifikant ændring" in legend and "Niveauskift: Medspil" in legend
+    assert "Medspil: Ændring fanget" in legend and "Niveauskift: Medspil" in legend

@@ -112,6 +112,8 @@ def test_the_medspil_drop_in_syd_leads_det_har_aendret_sig_with_a_link(app_env: 
     assert heading == "**Medspil · Ældreområde Syd og 5 af 5 enheder**"
     assert "faldt" in sentence and "fra konsekvensvurdering til udvikling" in sentence
     assert "d =" not in sentence and "signifikant" not in sentence
+    budget = [c.value for c in at.caption if "tilfældige flag om året" in c.value]
+    assert budget and "se på størrelsen og enheden, ikke kun på flaget" in budget[0]
     assert link.startswith("[Se udviklingen](/udvikling?projekt=medicin&enhed=")
     assert link.endswith("&omraade=medspil)")
     assert "Benjamini-Hochberg" not in heading

@@ -38,11 +38,16 @@ def test_a_link_from_overblik_shows_the_syd_drop_as_significant_with_change_poin
     assert flagged["Fase"].tolist() == ["Udvikling", "Implementering"]
     assert flagged["Ændring fra før"].iloc[0].startswith("▼")
     assert flagged["Niveauskift"].tolist() == ["ja", "ja"]
+    caught = table[table["Ændring fanget (point)"] != "–"]
+    assert caught["Fase"].tolist() == ["Udvikling", "Implementering"]
+    assert caught["Ændring fanget (point)"].iloc[0].startswith("−")
+    assert caught["Ændring fanget (point)"].iloc[1].startswith("+")
     assert "Benjamini-Hochberg" in texts(at) and "Ældreområde Syd" in texts(at)
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert figure["layout"]["separators"] == ",."
     names = {trace.get("name") for trace in figure["data"]}
-    assert {"Niveauskift: Medspil", "Medspil: Signifikant ændring"} <= names
+    assert {"Niveauskift: Medspil", "Medspil: Ændring fanget"} <= names
+    assert "Medspil: Signifikant ændring" not in names  # the monitor is the only flag
     [csv] = downloads.csv_frames(at)
     assert csv.equals(table.astype(str))
 

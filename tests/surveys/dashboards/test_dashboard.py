@@ -149,13 +149,21 @@ def test_changes_list_the_syd_medspil_drop_first_and_nothing_for_nord_medspil(
 ) -> None:
     changes = recent_changes(demo_db, ADMIN, "medicin", lang="da", today=TODAY)
     first = changes.changes[0]
-    assert first.construct == "medspil"
-    assert first.unit_id in ["AELDRE-SYD", *SYD_UNITS]
-    assert any("Faldt" in s and "til Udvikling" in s for s in first.sentences)
+    assert (first.construct, first.unit_id) == ("medspil", "AELDRE-SYD")
+    start = _first_wave_of(demo_db, "udvikling")
+    back = _first_wave_of(demo_db, "implementering")
+    # Latest alarm first: the recovery, then the drop, each caught at its first wave.
+    assert first.sentences[0].startswith("Steg ")
+    assert f"fra måling {back} i implementering (fanget ved måling {back})" in first.sentences[0]
+    assert first.sentences[1].startswith("Faldt ")
+    assert f"fra måling {start} i udvikling (fanget ved måling {start})" in first.sentences[1]
+    assert 15 < first.strength < 30
     medspil_units = {c.unit_id for c in changes.changes if c.construct == "medspil"}
     assert {"AELDRE-SYD", *SYD_UNITS} <= medspil_units
     assert not medspil_units & {"AELDRE-NORD", *NORD_UNITS, SMALL_TEAM}
-    assert changes.wave_family > 0 and changes.phase_family > 0
+    # The budget, said for the units the list watches: 0.5 chance flags per unit and year.
+    assert changes.units == 13
+    assert "dine 13 enheder tilsammen få cirka 6 tilfældige flag om året" in changes.budget_note
     nord = recent_changes(
         demo_db,
         Scope(role="leder", unit_roots=frozenset({"AELDRE-NORD"})),
@@ -164,6 +172,39 @@ def test_changes_list_the_syd_medspil_drop_first_and_nothing_for_nord_medspil(
         today=TODAY,
     )
     assert all(c.unit_id in {"AELDRE-NORD", *NORD_UNITS} for c in nord.changes)
+    one = recent_changes(
+        demo_db,
+        Scope(role="leder", unit_roots=frozenset({"SYD-SKOV"})),
+        "medicin",
+        lang="en",
+        today=TODAY,
+    )
+    assert one.units == 1
+    assert one.budget_note == (
+        "Even with no real change, Plejecenter Skovbrynet will on average get about one chance"
+        " flag every two years."
+    )
+
+
+def test_udvikling_marks_the_monitors_alarms_on_the_whole_series(demo_db: Database) -> None:
+    start = _first_wave_of(demo_db, "udvikling")
+    back = _first_wave_of(demo_db, "implementering")
+    view = trend_table(demo_db, ADMIN, "medicin", "AELDRE-SYD", ["medspil"], lang="da", today=TODAY)
+    flagged = view.table[view.table["shift"] != 0]
+    assert flagged["wave_number"].tolist() == [start, back]
+    assert flagged["shift"].tolist() == [-1, 1]
+    assert flagged["shift_size"].iloc[0] < -15 and flagged["shift_size"].iloc[1] > 15
+    assert flagged["shift_start_label"].iloc[0].startswith(f"Måling {start} ")
+    # A period starting after the drop still marks the recovery: the monitor sees every wave.
+    later = trend_table(
+        demo_db, ADMIN, "medicin", "AELDRE-SYD", ["medspil"], lang="da", today=TODAY,
+        first_wave=start + 2,
+    )  # fmt: skip
+    assert later.table.loc[later.table["shift"] != 0, "wave_number"].tolist() == [back]
+    nord = trend_table(
+        demo_db, ADMIN, "medicin", "AELDRE-NORD", ["medspil"], lang="da", today=TODAY
+    )
+    assert (nord.table["shift"] == 0).all()
 
 
 def test_the_small_team_never_has_a_number(demo_db: Database) -> None:

@@ -42,9 +42,11 @@ def test_trend_rows_use_decimal_commas_arrows_and_significance(demo_db: Database
         "Ændring fra før",
         "Justeret p",
         "Niveauskift",
+        "Ændring fanget (point)",
     ]
     drop = rows[rows["Ændring fra før"].str.contains("(signifikant)", regex=False)].iloc[0]
     assert drop["Ændring fra før"].startswith("▼ ") and drop["Niveauskift"] == "ja"
+    assert drop["Ændring fanget (point)"].startswith("−") and "," in drop["Ændring fanget (point)"]
     assert drop["Justeret p"] == "< 0,001" and drop["Fase"] == "Udvikling"
     assert "," in drop["Score (0-100)"] and "." not in drop["Score (0-100)"]
 

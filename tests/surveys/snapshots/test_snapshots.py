@@ -315,7 +315,7 @@ def test_the_small_team_never_stands_next_to_a_number(db: Database) -> None:
         assert [r for r in records if numbers_in(r)] == []
     alone = open_snapshot(db, Scope.admin(), make_snapshot(db, kind="unit", area="NORD-NAT"))
     assert all(r["hidden"] and r["n"] is None for r in alone.content["scores"])
-    assert alone.content["phase_changes"] == [] and alone.content["significant"] == []
+    assert alone.content["phase_changes"] == [] and alone.content["shifts"]["alarms"] == []
 
 
 def test_comments_only_when_chosen_and_the_group_is_large_enough(db: Database) -> None:
@@ -354,12 +354,17 @@ def test_the_content_is_what_the_committee_needs(db: Database) -> None:
             "root": "AELDRE-SYD",
         }
     ]
+    # What changed is the shift monitor's list: the drop at the first wave of udvikling.
+    first_of_udvikling = min(w["number"] for w in content["waves"] if w["phase"] == udvikling["id"])
     drop = [
-        s
-        for s in content["significant"]
-        if s["kind"] == "phase" and s["construct"] == "medspil" and s["to"] == udvikling["id"]
+        a
+        for a in content["shifts"]["alarms"]
+        if a["construct"] == "medspil" and a["phase"] == udvikling["id"] and a["direction"] == -1
     ]
-    assert len(drop) == 1 and drop[0]["difference"] < -15
+    assert len(drop) == 1 and drop[0]["size"] < -15 and drop[0]["unit"] == "AELDRE-SYD"
+    assert drop[0]["start"] == drop[0]["wave"] == first_of_udvikling
+    assert content["shifts"]["per_unit_year"] == 0.5
+    assert "significant" not in content
     assert any(r["rate"] is not None for r in content["response_rates"])
     assert content["heatmap"]["wave"] == len(content["waves"])
     for key in ("scores", "phase_scores", "phase_changes", "runcharts", "trends"):
@@ -379,3 +384,47 @@ def test_unknown_areas_and_areas_without_answers_are_refused(db: Database) -> No
             today=TODAY.replace(year=TODAY.year - 5),
             include_comments=False,
         )
+
+
+def _trend_markers(view, key: str) -> set[str]:
+    [figure] = [f.figure for f in snapshot_figures(view) if f.key == key]
+    return {trace.name for trace in figure.data if trace.name}
+
+
+def test_what_changed_is_the_shift_monitor_and_older_snapshots_render_as_frozen(
+    db: Database,
+) -> None:
+    import dataclasses
+
+    snapshot = open_snapshot(db, Scope.admin(), make_snapshot(db, area="LMED-SYD"))
+    view = snapshot_view(snapshot, "da")
+    udvikling = next(p for p in snapshot.content["phases"] if p["kind"] == "udvikling")
+    start = min(w["number"] for w in snapshot.content["waves"] if w["phase"] == udvikling["id"])
+    drop = next(line for line in view.significant if line.startswith("Medspil, Ældreområde Syd: −"))
+    assert drop.endswith(f"point fra måling {start} i udvikling (fanget ved måling {start})")
+    markers = _trend_markers(view, "trend_AELDRE-SYD_medspil")
+    assert "Medspil: Ændring fanget" in markers and "Medspil: Signifikant ændring" not in markers
+    # A snapshot frozen before the monitor holds a list of significant comparisons instead.
+    old = {k: v for k, v in snapshot.content.items() if k != "shifts"}
+    old["significant"] = [
+        {
+            "kind": "phase",
+            "unit": "AELDRE-SYD",
+            "construct": "medspil",
+            "from": next(p["id"] for p in old["phases"] if p["kind"] == "konsekvensvurdering"),
+            "to": udvikling["id"],
+            "difference": -22.5,
+            "cohens_d": -1.4,
+            "p_adjusted": 0.0001,
+        }
+    ]
+    legacy = snapshot_view(dataclasses.replace(snapshot, content=old), "da")
+    assert legacy.significant[0] == (
+        "Medspil, Ældreområde Syd, fra Konsekvensvurdering til Udvikling: −22,5 point"
+        " (Cohens d -1,40, justeret p < 0,001)"
+    )
+    # ... and, as then, its run-chart signals; the monitor's list has none of those.
+    assert any("run chart" in line for line in legacy.significant)
+    assert not any("run chart" in line for line in view.significant)
+    markers = _trend_markers(legacy, "trend_AELDRE-SYD_medspil")
+    assert "Medspil: Ændring fanget" not in markers

@@ -1,0 +1,77 @@
+"""The shift monitor on a project: the only source of "changed" flags on the dashboards.
+
+Overblik's "Det har ændret sig", the markers on Udvikling and the snapshots' list of changes all
+read :func:`project_shifts`. The wave-to-wave and phase comparisons, run charts and change points
+stay as views for the analyst and raise no flag of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics import wave_shifts
+from analytics.aggregate_shifts import waves_per_year
+from medspil.formatting import number
+from medspil.i18n import t
+from surveys.dashboards.basis import ProjectBasis
+
+# Chance flags per unit and year on a unit whose level never changes, shared between the
+# constructs monitored: a leder of one unit sees about one chance flag every two years.
+UNIT_BUDGET = 0.5
+DEFAULT_WAVES_PER_YEAR = 26.0  # fortnightly pulses, when too few waves have closed to tell
+
+
+@dataclass(frozen=True)
+class ShiftBudget:
+    """The false-alarm budget the flags are calibrated to, for one project."""
+
+    per_unit_year: float
+    per_construct_year: float
+    constructs: int
+    waves_per_year: float
+
+
+def shift_budget(basis: ProjectBasis) -> ShiftBudget:
+    """The budget of :data:`UNIT_BUDGET` per unit-year split evenly over the constructs."""
+    cadence = waves_per_year(list(basis.waves["opens"])) if not basis.waves.empty else None
+    constructs = max(len(basis.constructs), 1)
+    return ShiftBudget(
+        per_unit_year=UNIT_BUDGET,
+        per_construct_year=UNIT_BUDGET / constructs,
+        constructs=constructs,
+        waves_per_year=cadence or DEFAULT_WAVES_PER_YEAR,
+    )
+
+
+def project_shifts(basis: ProjectBasis) -> pd.DataFrame:
+    """Every alarm of the monitor in the project's closed waves, for every unit and construct.
+
+    Columns of :func:`analytics.wave_shifts` plus ``wave_number`` and ``start_wave_number``.
+    """
+    columns = ["unit_id", "construct", "wave_id", "phase_id", "start_wave_id", "direction"]
+    columns += ["size", "level_before", "level_after", "wave_number", "start_wave_number"]
+    if basis.protected is None:
+        return pd.DataFrame(columns=columns)
+    budget = shift_budget(basis)
+    found = wave_shifts(
+        basis.protected,
+        waves_per_year=budget.waves_per_year,
+        false_alarms_per_year=budget.per_construct_year,
+    )
+    numbers = dict(zip(basis.waves["id"], basis.waves["number"], strict=True))
+    found["wave_number"] = [int(numbers[w]) for w in found["wave_id"]]
+    found["start_wave_number"] = [int(numbers[w]) for w in found["start_wave_id"]]
+    return found[columns]
+
+
+def budget_sentence(units: int, unit_label: str, lang: str) -> str:
+    """One plain sentence on how many chance flags to expect in the units shown."""
+    per_year = UNIT_BUDGET * units
+    if units <= 1:
+        return t("dash.budget_one", lang, unit=unit_label)
+    if per_year == 1:
+        return t("dash.budget_two", lang, units=units)
+    whole = per_year == round(per_year) or per_year >= 5
+    return t("dash.budget_many", lang, units=units, flags=number(per_year, 0 if whole else 1))
