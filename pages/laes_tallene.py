@@ -1,11 +1,21 @@
-"""Sådan læser du tallene: the scores, CI, significance, run charts, change points, anonymity."""
+"""Sådan læser du tallene: scores, CI, the flags, significance, run charts, anonymity."""
 
 import streamlit as st
 
 from medspil.config import settings
 from pages.common.frame import page_setup
 
-SECTIONS = ("scores", "ci", "significant", "runchart", "changepoints", "hidden", "mdd", "phases")
+SECTIONS = (
+    "scores",
+    "ci",
+    "shifts",
+    "significant",
+    "runchart",
+    "changepoints",
+    "hidden",
+    "mdd",
+    "phases",
+)
 
 ctx = page_setup("dash_page.howto")
 st.markdown(ctx.tr("dash_howto.intro"))

@@ -23,6 +23,8 @@ def test_the_page_explains_every_method(app_env: Path) -> None:
         "mindst 5 personer",
         "færre end k svar",
         "Små grupper kan kun vise store ændringer",
+        "ét tilfældigt flag hvert andet år",
+        "40 enheder giver omkring 20 om året",
     ):
         assert needle in text
 
@@ -32,3 +34,4 @@ def test_the_page_speaks_english(app_env: Path) -> None:
     assert not at.exception
     assert at.title[0].value == "How to read the numbers"
     assert "Small groups can only show large changes" in texts(at)
+    assert "one chance flag every two years" in texts(at)
