@@ -5,11 +5,10 @@ import datetime as dt
 
 import streamlit as st
 
-from medspil.config import settings
 from medspil.errors import MedspilError
 from medspil.formatting import date_text
-from medspil.vocabulary import Role
 from pages.common.frame import page_setup
+from surveys.administration.access import administration_rights
 from surveys.administration.codes import (
     issuable_wave_choices,
     project_choices,
@@ -17,13 +16,13 @@ from surveys.administration.codes import (
     started_wave_choices,
     unit_choices,
 )
-from surveys.answering.codes import installation_secret, issue_codes
-from surveys.answering.slips import slips_pdf
+from surveys.answering.codes import issue_installation_codes
+from surveys.answering.slips import slips_for
 
 ISSUED_KEY = "codes_issued"
 
 ctx = page_setup("codes.title")
-if ctx.scope is None or ctx.scope.role != Role.ADMIN:
+if administration_rights(ctx.scope) != "edit":
     st.error(ctx.tr("codes.admin_only"))
     st.stop()
 
@@ -52,7 +51,7 @@ else:
         issue = st.form_submit_button(ctx.tr("codes.issue"), type="primary")
     if issue:
         try:
-            issued = issue_codes(
+            issued = issue_installation_codes(
                 ctx.db,
                 project_id=project_id,
                 unit_id=unit_id,
@@ -60,15 +59,8 @@ else:
                 wave=wave_id,
                 actor=ctx.scope.actor,
                 today=today,
-                secret=installation_secret(ctx.db.path),
             )
-            pdf = slips_pdf(
-                issued.codes,
-                project_name=issued.project_name,
-                closes=issued.closes,
-                base_url=settings().base_url,
-                lang=ctx.lang,
-            )
+            pdf = slips_for(issued, lang=ctx.lang)
             st.session_state[ISSUED_KEY] = (issued, pdf)
         except MedspilError as e:
             st.error(e.message(ctx.lang))

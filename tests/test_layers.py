@@ -16,8 +16,9 @@ ALLOWED = {
     "analytics": {"analytics", "medspil"},
     "data": {"data", "medspil"},
     "surveys": {"surveys", "analytics", "data", "medspil"},
-    "pages": {"pages", "surveys", "analytics", "data", "medspil"},
-    "app": {"pages", "surveys", "analytics", "data", "medspil"},
+    # Pages reach storage only through the domain (surveys/), never data/ directly.
+    "pages": {"pages", "surveys", "analytics", "medspil"},
+    "app": {"pages", "surveys", "analytics", "medspil"},
 }
 
 

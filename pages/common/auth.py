@@ -14,19 +14,20 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
-from data.db import Database
 from medspil.config import settings
 from medspil.errors import MedspilError
 from medspil.i18n import t
 from medspil.scope import Scope
 from medspil.vocabulary import Role
 from surveys.administration.access import (
+    administration_rights,
     check_demo_mode_allowed,
     identity_from_claims,
     load_access_rules,
     role_for,
     scope_for,
 )
+from surveys.installation.app import Database
 from surveys.installation.setup import is_initialised
 
 AUTH_SECTION = "auth"
@@ -136,9 +137,10 @@ def _logout_button(lang: str) -> None:
 def admin_access(scope: Scope | None, lang: str) -> bool:
     """Guard of the administration pages: ``True`` for an administrator, ``False`` (read-only,
     with a note) for an analytiker; everyone else is stopped with "access denied"."""
-    if scope is not None and scope.role == Role.ADMIN:
+    rights = administration_rights(scope)
+    if rights == "edit":
         return True
-    if scope is not None and scope.role == Role.ANALYTIKER:
+    if rights == "read":
         st.caption(t("admin.read_only", lang))
         return False
     st.error(t("admin.access_denied", lang), icon=":material/block:")

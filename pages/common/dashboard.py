@@ -41,22 +41,8 @@ def projects(_db, db_key: str, scope) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def choices(_db, db_key: str, scope, project_id: str, day: dt.date) -> dict:
-    """What the scope may pick in a project: units (id -> indented name), constructs, closed
-    wave numbers, and the phases that have closed waves (id -> kind)."""
-    basis = dashboard.project_basis(_db, project_id, today=day)
-    units = dashboard.unit_choices(basis, scope)
-    with_waves = set(basis.waves["phase_id"])
-    return {
-        "units": {u: "\u2003" * depth + basis.names[u] for u, depth in units},
-        "constructs": basis.constructs,
-        "construct_names": basis.construct_names,
-        "waves": [int(n) for n in basis.waves["number"]],
-        "phases": {
-            int(p): kind
-            for p, kind in zip(basis.phases["id"], basis.phases["kind"], strict=True)
-            if p in with_waves
-        },
-    }
+    """The pickers' options (``surveys.dashboards.basis.picker_options``), cached."""
+    return dashboard.picker_options(_db, scope, project_id, today=day)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -11,16 +11,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from data import open_database
-from data import org as org_queries
-from data.db import Database
 from medspil.config import database_path, settings
 from medspil.errors import MedspilError
 from medspil.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from medspil.scope import Scope
 from medspil.vocabulary import Role
 from pages.common.auth import page_scope
-from surveys.installation.demo import fill_with_demo_if_new, is_demo
+from surveys.administration.access import DEMO_ROLES, demo_role_areas, demo_scope
+from surveys.installation.app import Database, open_app_database
+from surveys.installation.demo import is_demo
 
 LANG_KEY = "ui_lang"
 ROLE_KEY = "demo_role"
@@ -41,9 +40,7 @@ class PageContext:
 @st.cache_resource(show_spinner=False)
 def _open_database(path: str) -> Database:
     """One connection per database file and process; pages take cursors from it."""
-    db = open_database(Path(path))
-    fill_with_demo_if_new(db)
-    return db
+    return open_app_database(Path(path))
 
 
 def database() -> Database:
@@ -79,34 +76,22 @@ def _demo_scope(db: Database, lang: str) -> Scope:
     for key in (ROLE_KEY, ROLE_UNIT_KEY, ROLE_COMMITTEE_KEY):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
-    roles = [Role.ADMIN, Role.LEDER, Role.MED]
     role = st.sidebar.selectbox(
         t("ui.role", lang),
-        roles,
+        DEMO_ROLES,
         format_func=lambda r: t(f"role.{r}", lang),
         key=ROLE_KEY,
     )
-    if role == Role.LEDER:
-        units = org_queries.units(db)
-        names = dict(zip(units["id"], units["name"], strict=True))
-        unit = st.sidebar.selectbox(
-            t("ui.role_unit", lang), list(names), format_func=names.get, key=ROLE_UNIT_KEY
-        )
-        return Scope(role=Role.LEDER, unit_roots=frozenset({unit}))
-    if role == Role.MED:
-        committees = org_queries.committees(db)
-        names = dict(zip(committees["id"], committees["name"], strict=True))
-        committee = st.sidebar.selectbox(
-            t("ui.role_committee", lang),
-            list(names),
-            format_func=names.get,
-            key=ROLE_COMMITTEE_KEY,
-        )
-        roots = org_queries.committee_roots(db, committee)
-        return Scope(
-            role=Role.MED, unit_roots=frozenset(roots), committee_ids=frozenset({committee})
-        )
-    return Scope.admin()
+    names = demo_role_areas(db, role)
+    if not names:
+        return demo_scope(db, role)
+    label, key = (
+        ("ui.role_unit", ROLE_UNIT_KEY)
+        if role == Role.LEDER
+        else ("ui.role_committee", ROLE_COMMITTEE_KEY)
+    )
+    area = st.sidebar.selectbox(t(label, lang), list(names), format_func=names.get, key=key)
+    return demo_scope(db, role, area)
 
 
 def page_setup(title_key: str, *, public: bool = False) -> PageContext:

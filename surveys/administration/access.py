@@ -357,3 +357,40 @@ def check_demo_mode_allowed(
     remote = [origin for origin in request_origins(headers or {}) if not is_loopback(origin)]
     if remote:
         raise DemoModeRefused("access.error_demo_via_proxy", source=", ".join(remote))
+
+
+# --- demo mode and the administration pages: the rules the page frame applies -------------
+
+DEMO_ROLES = (Role.ADMIN, Role.LEDER, Role.MED)
+
+
+def demo_role_areas(db: Database, role: Role) -> dict[str, str]:
+    """What a demo role picks its scope from: ``{unit id: name}`` for a leder, ``{committee id:
+    name}`` for a MED member, nothing for the administrator."""
+    if role == Role.LEDER:
+        units = org_queries.units(db)
+        return dict(zip(units["id"], units["name"], strict=True))
+    if role == Role.MED:
+        committees = org_queries.committees(db)
+        return dict(zip(committees["id"], committees["name"], strict=True))
+    return {}
+
+
+def demo_scope(db: Database, role: Role, area: str | None = None) -> Scope:
+    """The scope of a demo role: a leder's unit subtree, a MED member's committee, else all."""
+    if role == Role.LEDER and area is not None:
+        return Scope(role=Role.LEDER, unit_roots=frozenset({area}))
+    if role == Role.MED and area is not None:
+        roots = org_queries.committee_roots(db, area)
+        return Scope(role=Role.MED, unit_roots=frozenset(roots), committee_ids=frozenset({area}))
+    return Scope.admin()
+
+
+def administration_rights(scope: Scope | None) -> str:
+    """What a scope may do on the administration pages: ``"edit"`` (administrator), ``"read"``
+    (analytiker) or ``"none"`` (everyone else, and nobody signed in)."""
+    if scope is None:
+        return "none"
+    if scope.role == Role.ADMIN:
+        return "edit"
+    return "read" if scope.role == Role.ANALYTIKER else "none"

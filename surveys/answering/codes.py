@@ -219,3 +219,27 @@ def _distinct_codes(count: int, avoid: set[str] | None = None) -> list[str]:
             seen.add(code)
             codes.append(code)
     return codes
+
+
+def issue_installation_codes(
+    db: Database,
+    *,
+    project_id: str,
+    unit_id: str,
+    count: int,
+    wave: int | None,
+    actor: str,
+    today: dt.date,
+) -> IssuedCodes:
+    """:func:`issue_codes` under this installation's secret (kept beside the database file):
+    the first step of the Svarkoder page and of ``medspil invite``; the slips are the second."""
+    return issue_codes(
+        db,
+        project_id=project_id,
+        unit_id=unit_id,
+        count=count,
+        wave=wave,
+        actor=actor,
+        today=today,
+        secret=installation_secret(db.path),
+    )

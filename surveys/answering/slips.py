@@ -15,9 +15,10 @@ import segno
 from weasyprint import HTML
 
 from medspil.assets import font_path
+from medspil.config import settings
 from medspil.formatting import date_text
 from medspil.i18n import t
-from surveys.answering.codes import answer_url, normalise_code, short_url
+from surveys.answering.codes import IssuedCodes, answer_url, normalise_code, short_url
 
 SLIPS_PER_PAGE = 8
 
@@ -105,3 +106,14 @@ def slips_pdf(
         codes, project_name=project_name, closes=closes, base_url=base_url, lang=lang
     )
     return HTML(string=document).write_pdf()
+
+
+def slips_for(issued: IssuedCodes, *, lang: str = "da") -> bytes:
+    """The cut-out slips of freshly issued codes, with this installation's answer address."""
+    return slips_pdf(
+        issued.codes,
+        project_name=issued.project_name,
+        closes=issued.closes,
+        base_url=settings().base_url,
+        lang=lang,
+    )

@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 from data import open_database
-from medspil.config import database_path, settings
+from medspil.config import database_path
 from medspil.errors import SlipsNotWritten
 from medspil.formatting import date_text
 from medspil.i18n import t
-from surveys.answering.codes import installation_secret, issue_codes
-from surveys.answering.slips import slips_pdf
+from surveys.answering.codes import issue_installation_codes
+from surveys.answering.slips import slips_for
 
 
 def _actor() -> str:
@@ -37,7 +37,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     try:
         if pdf_path is not None:
             _check_writable(pdf_path)
-        issued = issue_codes(
+        issued = issue_installation_codes(
             db,
             project_id=args.project,
             unit_id=args.unit,
@@ -45,7 +45,6 @@ def cmd_invite(args: argparse.Namespace) -> int:
             wave=args.wave,
             actor=_actor(),
             today=dt.date.today(),
-            secret=installation_secret(path),
         )
     except BaseException:
         if created_pdf and pdf_path is not None:
@@ -65,13 +64,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     )
     print(message, file=sys.stderr)
     if pdf_path is not None:
-        document = slips_pdf(
-            issued.codes,
-            project_name=issued.project_name,
-            closes=issued.closes,
-            base_url=settings().base_url,
-        )
-        pdf_path.write_bytes(document)
+        pdf_path.write_bytes(slips_for(issued))
         print(t("codes.cli_slips", "da", path=str(pdf_path)), file=sys.stderr)
     return 0
 

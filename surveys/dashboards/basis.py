@@ -432,3 +432,22 @@ def _common_ancestor(basis: ProjectBasis, units: Iterable[Hashable]) -> str:
 
 def _date(value: object) -> str:
     return date_text(pd.Timestamp(value).date())
+
+
+def picker_options(db: Database, scope: Scope, project_id: str, *, today: dt.date) -> dict:
+    """What the scope may pick in a project: units (id -> name indented by depth), constructs
+    and their names, closed wave numbers, and the phases that have closed waves (id -> kind)."""
+    basis = project_basis(db, project_id, today=today)
+    units = unit_choices(basis, scope)
+    with_waves = set(basis.waves["phase_id"])
+    return {
+        "units": {u: "\u2003" * depth + basis.names[u] for u, depth in units},
+        "constructs": basis.constructs,
+        "construct_names": basis.construct_names,
+        "waves": [int(n) for n in basis.waves["number"]],
+        "phases": {
+            int(p): kind
+            for p, kind in zip(basis.phases["id"], basis.phases["kind"], strict=True)
+            if p in with_waves
+        },
+    }

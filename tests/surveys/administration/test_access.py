@@ -10,13 +10,18 @@ from pathlib import Path
 import pytest
 
 from data import org as org_queries
+from data.db import Database
 from data.results import response_counts, score_histograms
 from medspil.config import Settings
 from medspil.errors import AccessFileInvalid, DemoModeRefused
 from medspil.scope import Scope
+from medspil.vocabulary import Role
 from surveys.administration.access import (
     Identity,
+    administration_rights,
     check_demo_mode_allowed,
+    demo_role_areas,
+    demo_scope,
     identity_from_claims,
     is_loopback,
     load_access_rules,
@@ -314,3 +319,21 @@ def test_a_real_installation_never_falls_back_to_demo_mode() -> None:
         with pytest.raises(LoginNotConfigured) as caught:
             check_demo_mode_allowed("127.0.0.1", settings, headers={}, initialised=True)
         assert "[auth]" in caught.value.message("da")
+
+
+def test_demo_scope_follows_the_picked_role_and_area(demo_db: Database) -> None:
+    assert demo_role_areas(demo_db, Role.ADMIN) == {}
+    assert demo_role_areas(demo_db, Role.LEDER)["AELDRE-SYD"] == "Ældreområde Syd"
+    leder = demo_scope(demo_db, Role.LEDER, "AELDRE-SYD")
+    assert leder.role is Role.LEDER and leder.unit_roots == frozenset({"AELDRE-SYD"})
+    committee = next(iter(demo_role_areas(demo_db, Role.MED)))
+    med = demo_scope(demo_db, Role.MED, committee)
+    assert med.committee_ids == frozenset({committee}) and med.unit_roots
+    assert demo_scope(demo_db, Role.ADMIN).sees_everything
+
+
+def test_administration_rights_by_role() -> None:
+    assert administration_rights(Scope.admin()) == "edit"
+    assert administration_rights(Scope(role=Role.ANALYTIKER)) == "read"
+    assert administration_rights(Scope(role=Role.LEDER, unit_roots=frozenset({"A"}))) == "none"
+    assert administration_rights(None) == "none"

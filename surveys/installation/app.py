@@ -1,0 +1,19 @@
+"""The app's database: the file opened (and migrated) once per process, a new one filled with the
+demo kommune. Pages get the database handle from here, never from ``data/`` directly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from data import open_database
+from data.db import Database
+from surveys.installation.demo import fill_with_demo_if_new
+
+__all__ = ["Database", "open_app_database"]
+
+
+def open_app_database(path: Path) -> Database:
+    """Open the database at ``path`` for the app; a missing or blank file becomes the demo."""
+    db = open_database(path)
+    fill_with_demo_if_new(db)
+    return db
