@@ -5,7 +5,9 @@ its ``.wal`` and a backup copied mid-wave, and who knows which code went to whom
 order the codes were used (she watched the team answer, or the codes were mailed to named people
 and answered one by one). Everything the storage keeps in an order (the rows of every table by
 row id, the byte offsets of ids and comments in the log and in the file) is read as a guess of
-the order people answered in, and compared with the true order. Success is measured against
+the order people answered in, and compared with the true order; and with the order the codes
+were issued (printed) in and the order of their invitation rows, in case the storage ties an
+answer to its code's place rather than to its time. Success is measured against
 chance within the unit: a random guess links one of the unit's responses to its code on average.
 
 Run ``.venv/bin/python -m tests.data.storage_attack [--answers 30]`` to build the demo kommune in
@@ -53,6 +55,8 @@ class Copy:
     database: Path
     wal: Path | None
     markers: tuple[str, ...]  # the comment markers of the codes answered before the copy, in order
+    codes: tuple[str, ...]  # their codes, in the same order
+    issued: tuple[int, ...]  # each code's place in the order the codes were issued (printed)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ def answer_one_by_one(
             secret=SECRET,
         ).codes
     )
+    place = {code: position for position, code in enumerate(codes)}
     random.Random(seed).shuffle(codes)  # the order of use differs from the order of issue
     items = open_form(db, codes[0], lang="da", today=today, secret=SECRET).items
     markers: list[str] = []
@@ -102,8 +107,8 @@ def answer_one_by_one(
         submit_answers(db, code, values, marker, today=today, secret=SECRET)
         markers.append(marker)
         if number == answers // 2:
-            copies.append(_copy(db, folder / "backup", "backup mid-wave", markers))
-    copies.append(_copy(db, folder / "live", "file and log at the end", markers))
+            copies.append(_copy(db, folder / "backup", "backup mid-wave", markers, codes, place))
+    copies.append(_copy(db, folder / "live", "file and log at the end", markers, codes, place))
     # The wave closes (moved to yesterday here) and its rows are sealed into the stored tables.
     with db.cursor() as cur:
         wave = cur.execute(
@@ -112,11 +117,18 @@ def answer_one_by_one(
         ).fetchone()[0]
         cur.execute("UPDATE waves SET closes = ? WHERE id = ?", [today - dt.timedelta(1), wave])
     assert wave in seal_closed_waves(db)
-    copies.append(_copy(db, folder / "sealed", "after the wave closed", markers))
+    copies.append(_copy(db, folder / "sealed", "after the wave closed", markers, codes, place))
     return copies
 
 
-def _copy(db: Database, folder: Path, label: str, markers: list[str]) -> Copy:
+def _copy(
+    db: Database,
+    folder: Path,
+    label: str,
+    markers: list[str],
+    codes: list[str],
+    place: dict[str, int],
+) -> Copy:
     assert db.path is not None
     folder.mkdir(parents=True)
     database = folder / db.path.name
@@ -126,11 +138,13 @@ def _copy(db: Database, folder: Path, label: str, markers: list[str]) -> Copy:
     if wal_source.exists():
         wal = folder / wal_source.name
         shutil.copyfile(wal_source, wal)
-    return Copy(label, database, wal, tuple(markers))
+    used = codes[: len(markers)]
+    return Copy(label, database, wal, tuple(markers), tuple(used), tuple(place[c] for c in used))
 
 
 def attack(copy: Copy, scratch: Path) -> list[Guess]:
-    """Every order the copy keeps, read as a guess of the order the unit's people answered in."""
+    """Every order the copy keeps, read as a guess of the order the unit's people answered in,
+    of the order their codes were issued in, and of the order of their invitation rows."""
     raw_wal = copy.wal.read_bytes() if copy.wal else b""
     raw_file = copy.database.read_bytes()
     # Open a private copy of the copy: opening replays the log into the file.
@@ -142,8 +156,17 @@ def attack(copy: Copy, scratch: Path) -> list[Guess]:
     con = duckdb.connect(str(opened), read_only=True)
     try:
         truth = _true_order(con, copy.markers)
-        guesses = [
-            _score(copy.label, f"rows of {table}.{column}", order, truth)
+        # Besides the order of answering: the order the slips were printed in, and the order of
+        # the codes' invitation rows (found by their hash: this attacker has the secret too).
+        rows = dict(con.execute("SELECT code_hash, rowid FROM invitations").fetchall())
+        invitation_row = [rows[code_hash(normalise_code(c), SECRET)] for c in copy.codes]
+        against = {
+            "answering": truth,
+            "issue": [rid for _, rid in sorted(zip(copy.issued, truth, strict=True))],
+            "invitation rows": [rid for _, rid in sorted(zip(invitation_row, truth, strict=True))],
+        }
+        orders = [
+            (f"rows of {table}.{column}", order)
             for table, column, order in _row_orders(con, set(truth))
         ]
         texts = dict(
@@ -158,13 +181,13 @@ def attack(copy: Copy, scratch: Path) -> list[Guess]:
     for name, raw in (("log (.wal)", raw_wal), ("file (.duckdb)", raw_file)):
         by_id = _byte_order(raw, {rid: rid.encode() for rid in truth})
         by_text = _byte_order(raw, {rid: texts[rid].encode() for rid in truth})
-        guesses.append(
-            _score(copy.label, f"byte offsets of response ids in the {name}", by_id, truth)
-        )
-        guesses.append(
-            _score(copy.label, f"byte offsets of comments in the {name}", by_text, truth)
-        )
-    return guesses
+        orders.append((f"byte offsets of response ids in the {name}", by_id))
+        orders.append((f"byte offsets of comments in the {name}", by_text))
+    return [
+        _score(copy.label, f"{source} vs order of {kind}", order, true_order)
+        for source, order in orders
+        for kind, true_order in against.items()
+    ]
 
 
 def _true_order(con: duckdb.DuckDBPyConnection, markers: tuple[str, ...]) -> list[str]:
@@ -209,6 +232,7 @@ def _byte_order(raw: bytes, needles: dict[str, bytes]) -> list[str]:
 
 
 def _score(label: str, source: str, order: list[str], truth: list[str]) -> Guess:
+    """How well ``order`` (a guess) matches ``truth`` (the true order of the same responses)."""
     rank = {rid: position for position, rid in enumerate(truth)}
     present = [rid for rid in order if rid in rank]
     true_ranks = sorted(rank[rid] for rid in present)
@@ -228,7 +252,7 @@ def format_guesses(guesses: list[Guess], answers: int) -> str:
         p = "   -   " if g.p_value is None else f"{g.p_value:.1e}"
         verdict = "LEAKS" if g.leaks else "chance"
         lines.append(
-            f"{g.copy:24} {g.source:55} found {g.found:3} linked {g.linked:3} "
+            f"{g.copy:24} {g.source:80} found {g.found:3} linked {g.linked:3} "
             f"rho {rho} p {p} {verdict}"
         )
     return "\n".join(lines)

@@ -1,8 +1,9 @@
 """Anonymity rule 8: the file, its log and a mid-wave backup link no answer to its code.
 
 Thirty people of one unit answer one by one (the worst case: no group commit mixes them); the
-attacker knows the order they answered in and reads every order the storage keeps
-(``tests/data/storage_attack.py``). No guess may beat chance.
+attacker knows the order they answered in, the order their slips were printed in and (holding
+the installation secret) each code's invitation row, and reads every order the storage keeps
+(``tests/data/storage_attack.py``). No guess may beat chance against any of the three orders.
 
 Before the storage change (main at ad1f1a5) this test failed on every source: the rows of
 ``responses``, ``answers`` and ``comments`` in row-id order, and the byte offsets of the response
