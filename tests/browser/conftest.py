@@ -20,6 +20,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The one wait of the browser tests (a page to render, Streamlit to finish a run); a busy machine
+# may raise it: MEDSPIL_BROWSER_TIMEOUT=60 make test. A server gets twice as long to start.
+TIMEOUT_S = float(os.environ.get("MEDSPIL_BROWSER_TIMEOUT", "30"))
+TIMEOUT_MS = int(TIMEOUT_S * 1000)
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -75,7 +79,7 @@ def start_server(db_path: Path, tmp_dir: Path, extra_env: dict[str, str] | None 
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 2 * TIMEOUT_S
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -134,7 +138,7 @@ def browser() -> Iterator[object]:
 def page(browser) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1280, "height": 4000}, locale="da-DK")
     new_page = context.new_page()
-    new_page.set_default_timeout(30_000)
+    new_page.set_default_timeout(TIMEOUT_MS)
     yield new_page
     context.close()
 
@@ -143,7 +147,7 @@ def wait_for_app(page, text: str) -> None:
     """Wait until Streamlit has rendered ``text`` and stopped running."""
     page.get_by_text(text, exact=False).first.wait_for(state="visible")
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
     )
 
 

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 
 from data import open_database
 from tests.browser.conftest import (
+    TIMEOUT_MS,
     Server,
     assert_no_exception,
     start_server,
@@ -91,7 +92,7 @@ def phone(browser) -> Iterator[object]:
         viewport={"width": 390, "height": 3000}, locale="da-DK", is_mobile=True, has_touch=True
     )
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(TIMEOUT_MS)
     yield page
     context.close()
 

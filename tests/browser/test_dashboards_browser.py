@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import (
+    TIMEOUT_MS,
     Server,
     assert_no_exception,
     start_server,
@@ -54,7 +55,7 @@ def _choose(page, label: str, option: str) -> None:
     box.press_sequentially(option[:4])  # long lists render only what matches what is typed
     page.get_by_role("option", name=option, exact=True).click()
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
     )
 
 
@@ -67,7 +68,7 @@ def _open(page, path: str, title: str) -> None:
         page.wait_for_url(f"**/{path}*")
     page.locator("h1").filter(has_text=title).first.wait_for(state="visible")
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
     )
     assert_no_exception(page)
 
@@ -78,7 +79,7 @@ def test_every_dashboard_page_renders_for_the_role(
 ) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 2400}, locale="da-DK")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(TIMEOUT_MS)
     try:
         page.goto(dashboard_server.url)
         wait_for_app(page, "Overblik")

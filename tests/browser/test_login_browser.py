@@ -21,6 +21,7 @@ from oidc_provider_mock import User, run_server_in_thread
 
 from tests.browser.conftest import (
     ROOT,
+    TIMEOUT_MS,
     Server,
     assert_no_exception,
     free_port,
@@ -128,7 +129,7 @@ def test_people_sign_in_at_the_identity_provider_and_see_the_pages_of_their_role
     # Nobody signed in: only the login button; no menu, no data, no demo role picker.
     context = browser.new_context(viewport={"width": 1280, "height": 2000}, locale="da-DK")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(TIMEOUT_MS)
     page.goto(login_server.url)
     wait_for_app(page, LOGIN_TEXT)
     body = page.inner_text("body")
@@ -171,7 +172,7 @@ def test_people_sign_in_at_the_identity_provider_and_see_the_pages_of_their_role
     # Someone the role file does not name sees the polite no-access page and nothing else.
     context = browser.new_context(viewport={"width": 1280, "height": 2000}, locale="da-DK")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(TIMEOUT_MS)
     _sign_in(page, login_server, subject="stranger@fjordby.dk")
     wait_for_app(page, "men du har ikke adgang til Medspil")
     body = page.inner_text("body")
