@@ -7,6 +7,8 @@ stay as views for the analyst and raise no flag of their own.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 
 import pandas as pd
@@ -45,11 +47,28 @@ def shift_budget(basis: ProjectBasis) -> ShiftBudget:
     )
 
 
+_computed: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
+_computed_lock = threading.Lock()
+
+
 def project_shifts(basis: ProjectBasis) -> pd.DataFrame:
     """Every alarm of the monitor in the project's closed waves, for every unit and construct.
 
     Columns of :func:`analytics.wave_shifts` plus ``wave_number`` and ``start_wave_number``.
+    Computed once per basis (Overblik, its finding cards and Udvikling all ask for it).
     """
+    with _computed_lock:
+        ref, found = _computed.get(id(basis), (None, None))
+    if ref is None or ref() is not basis:
+        found = _project_shifts(basis)
+        with _computed_lock:
+            for key in [k for k, (r, _) in _computed.items() if r() is None]:
+                del _computed[key]
+            _computed[id(basis)] = (weakref.ref(basis), found)
+    return found.copy()
+
+
+def _project_shifts(basis: ProjectBasis) -> pd.DataFrame:
     columns = ["unit_id", "construct", "wave_id", "phase_id", "start_wave_id", "direction"]
     columns += ["size", "level_before", "level_after", "wave_number", "start_wave_number"]
     if basis.protected is None:

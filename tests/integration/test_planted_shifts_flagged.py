@@ -55,3 +55,14 @@ def test_the_slow_motivation_drift_is_flagged_as_a_rise(medicin) -> None:
     assert (kommune["direction"] == -1).sum() == 0
     everywhere = shifts[shifts["construct"] == "motivation"]
     assert (everywhere["direction"] == 1).sum() > (everywhere["direction"] == -1).sum()
+
+
+def test_the_alarms_are_computed_once_per_basis_and_handed_out_as_copies(
+    demo_db: Database,
+) -> None:
+    basis = project_basis(demo_db, "medicin", today=TODAY)
+    first = project_shifts(basis)
+    first["size"] = 0.0  # a caller changing its copy
+    again = project_shifts(basis)
+    assert (again["size"] != 0.0).all()
+    assert again.drop(columns="size").equals(first.drop(columns="size"))
