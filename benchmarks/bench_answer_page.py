@@ -1,7 +1,7 @@
 """The answer page under a staff meeting: many phones opening ``/besvar`` and answering at once.
 
 Run ``.venv/bin/python benchmarks/bench_answer_page.py [--burst 100] [--ramp 200 --ramp-seconds
-60] [--think 20]``. The demo kommune is built in a temporary folder, codes are
+60] [--think 20] [--proxy nginx]``. The demo kommune is built in a temporary folder, codes are
 issued for the open wave of ``medicin``, and the server is started as ``make run`` starts it
 (``serve.py``, loopback only). Each simulated phone then does what a browser does,
 at the protocol level (no browser per phone):
@@ -15,7 +15,8 @@ at the protocol level (no browser per phone):
    thank-you page: **submit** is that time.
 
 ``burst``: every phone starts at the same instant. ``ramp``: arrivals spread evenly at random
-over ``--ramp-seconds``. **lost** = phones whose answer is not stored afterwards (counted in the
+over ``--ramp-seconds``. ``--proxy nginx`` puts ``deploy/nginx.conf`` in front (static files
+from nginx, precompressed). **lost** = phones whose answer is not stored afterwards (counted in the
 database when the server has stopped). Client and server share this machine's cores, so the
 phones' own work (parsing, TLS-free HTTP) is charged to the same CPU. Targets (issue 17): burst
 of 100: render p95 ≤ 3 s, submit p95 ≤ 1 s, nothing lost; 200 within 60 s: render p95 ≤ 1 s.
@@ -41,12 +42,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import ROOT, percentile  # noqa: E402
+from benchmarks.common import ROOT, app_environment, percentile  # noqa: E402
 
 PROJECT = "medicin"
 UNIT = "NORD-SOLHOJ"
 CLIENT_TIMEOUT_S = 120.0
 CHROMIUM = "/usr/bin/chromium"
+CURL = shutil.which("curl") or "/usr/bin/curl"
 
 
 @dataclass
@@ -85,10 +87,10 @@ def prepare_database(folder: Path, n_codes: int) -> tuple[Path, list[str]]:
     from surveys.installation.demo import build_demo
 
     db_path = folder / "medspil.duckdb"
-    os.environ["MEDSPIL_SECRET_FILE"] = str(folder / "medspil.secret")
     db = open_database(db_path)
     build_demo(db, seed=1)
-    secret = installation_secret(db_path)
+    with app_environment(db_path, folder / "medspil.secret"):
+        secret = installation_secret(db_path)
     codes: list[str] = []
     today = dt.date.today()
     while len(codes) < n_codes:
@@ -116,7 +118,7 @@ def stored_responses(db_path: Path) -> int:
         db.close()
 
 
-def start_server(db_path: Path, folder: Path) -> Server:
+def start_server(db_path: Path, folder: Path, *, proxy: str | None = None) -> Server:
     """``serve.py`` as ``make run`` starts it; waits until it answers its health."""
     import httpx
 
@@ -155,6 +157,11 @@ def start_server(db_path: Path, folder: Path) -> Server:
             stop_server(server)
             raise RuntimeError(f"the server did not start: see {folder / 'streamlit.log'}")
         time.sleep(0.3)
+    if proxy == "nginx":
+        from deploy.nginx import start_nginx
+
+        nginx, server.base_url = start_nginx(folder, upstream_port=port)
+        server.extra.append(nginx)
     return server
 
 
@@ -200,20 +207,34 @@ def record_static(base_url: str, code: str) -> list[str]:
     return [f"{base_url}/besvar", *(f"{base_url}/{link.lstrip('./')}" for link in links)]
 
 
-async def _fetch_static(http, urls: list[str], phone: Phone) -> None:
-    """Six at a time, as a browser does per host."""
-    gate = asyncio.Semaphore(6)
+async def _fetch_static(urls: list[str], phone: Phone) -> None:
+    """All the files, six connections at a time with keep-alive, as a browser does per host.
 
-    async def one(url: str) -> None:
-        async with gate:
-            # A browser first probes ``/besvar/_stcore/...`` (404) to find the base path.
-            response = await http.get(url, headers={"Accept-Encoding": "gzip, br"})
-            if response.status_code >= 500:
-                raise RuntimeError(f"{url}: HTTP {response.status_code}")
-            phone.static_bytes += len(response.content)
-            phone.static_requests += 1
-
-    await asyncio.gather(*(one(url) for url in urls))
+    curl does the fetching: a Python HTTP client would spend more of the shared CPU on its own
+    bookkeeping than the server spends sending the files. The bytes are counted as sent
+    (compressed when the server compresses), not unpacked: a phone unpacks on its own CPU.
+    """
+    process = await asyncio.create_subprocess_exec(
+        CURL,
+        "--silent",
+        "--no-progress-meter",
+        "--parallel",
+        "--parallel-max",
+        "6",
+        "--header",
+        "Accept-Encoding: gzip",
+        "--write-out",
+        "%{http_code} %{size_download}\\n",
+        *[arg for url in urls for arg in ("--output", "/dev/null", url)],
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    out, _ = await process.communicate()
+    for code, size in (line.split() for line in out.decode().splitlines() if line.strip()):
+        if int(code) >= 500 or int(code) == 0:
+            raise RuntimeError(f"a static file: HTTP {code}")
+        phone.static_bytes += int(size)
+        phone.static_requests += 1
 
 
 def _back_msg(code: str, widgets: list | None = None) -> bytes:
@@ -256,7 +277,6 @@ async def _until_finished(ws, seen: dict) -> None:
 
 
 async def run_phone(base_url: str, static: list[str], phone: Phone, start: float) -> None:
-    import httpx
     import websockets
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -265,8 +285,7 @@ async def run_phone(base_url: str, static: list[str], phone: Phone, start: float
     ws_url = base_url.replace("http://", "ws://") + "/_stcore/stream"
     try:
         async with asyncio.timeout(CLIENT_TIMEOUT_S):
-            async with httpx.AsyncClient(timeout=CLIENT_TIMEOUT_S) as http:
-                await _fetch_static(http, static, phone)
+            await _fetch_static(static, phone)
             phone.static_s = time.perf_counter() - began
             async with websockets.connect(
                 ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=CLIENT_TIMEOUT_S
@@ -350,6 +369,7 @@ def measure(
     ramp: int = 200,
     ramp_seconds: float = 60.0,
     think_s: float = 20.0,
+    proxy: str | None = None,
     seed: int = 1,
 ) -> dict:
     """``{"burst_<n>": {...}, "ramp_<n>_in_<s>s": {...}}``; a fresh server per scenario."""
@@ -369,7 +389,7 @@ def measure(
         for name, arrivals in plans.items():
             mine, codes = codes[: len(arrivals)], codes[len(arrivals) :]
             before = stored_responses(db_path)
-            server = start_server(db_path, folder)
+            server = start_server(db_path, folder, proxy=proxy)
             try:
                 if static is None:
                     static = record_static(server.base_url, recorder_code)
@@ -391,12 +411,14 @@ def main() -> None:
     parser.add_argument("--ramp", type=int, default=200)
     parser.add_argument("--ramp-seconds", type=float, default=60.0)
     parser.add_argument("--think", type=float, default=20.0)
+    parser.add_argument("--proxy", choices=["nginx"], default=None, help="deploy/nginx.conf")
     args = parser.parse_args()
     measure(
         burst=args.burst,
         ramp=args.ramp,
         ramp_seconds=args.ramp_seconds,
         think_s=args.think,
+        proxy=args.proxy,
     )
 
 

@@ -17,7 +17,6 @@ Targets (issue 17): at most 300 ms warm per page on the large kommune.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
@@ -29,6 +28,7 @@ from benchmarks import large_kommune  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     ROOT,
     QueryTimes,
+    app_environment,
     ensure_large_kommune,
     percentile,
 )
@@ -72,9 +72,6 @@ def measure(
     """``{"pages": {page: {role: {p50_ms, p95_ms, cpu_s}}}, "queries": {...}, "fresh": ...}``."""
     import streamlit as st
 
-    os.environ["MEDSPIL_DB"] = str(db_path)
-    os.environ.setdefault("MEDSPIL_SECRET_FILE", str(db_path) + ".secret")
-    os.chdir(ROOT)
     st.cache_resource.clear()
     st.cache_data.clear()
     queries = QueryTimes()
@@ -85,7 +82,7 @@ def measure(
         f"{'page':<14}{'role':<8}{'first ms':>10}{'warm p50':>10}{'p95':>8}{'cpu s':>8}"
         f"{'fresh p50':>11}{'p95':>8}"
     )
-    with queries.install():
+    with app_environment(db_path), queries.install():
         for page in PAGES:
             for role, state in _roles(leder_unit).items():
                 at = _app(page, state)

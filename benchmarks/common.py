@@ -58,6 +58,26 @@ def ensure_large_kommune(path: Path = LARGE_DB, size=None) -> Path:
     return path
 
 
+@contextmanager
+def app_environment(db_path: Path, secret_file: Path | None = None) -> Iterator[None]:
+    """MEDSPIL_DB (and the secret file) pointed at ``db_path`` and the repository as working
+    folder, as the app runs; everything restored afterwards (the smoke tests run in-process)."""
+    saved = {key: os.environ.get(key) for key in ("MEDSPIL_DB", "MEDSPIL_SECRET_FILE")}
+    folder = os.getcwd()
+    os.environ["MEDSPIL_DB"] = str(db_path)
+    os.environ["MEDSPIL_SECRET_FILE"] = str(secret_file or f"{db_path}.secret")
+    os.chdir(ROOT)
+    try:
+        yield
+    finally:
+        os.chdir(folder)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 class QueryTimes:
     """Wall time of each DuckDB statement, labelled by the ``data/`` function that ran it.
 
