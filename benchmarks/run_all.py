@@ -101,7 +101,6 @@ def run(*, db_path: Path, tiny: bool, scale_db: Path | None, out: Path) -> dict:
             page: {"p95_ms": max(roles[r]["p95_ms"] for r in roles)}
             for page, roles in scaled["pages"].items()
         }
-    _side_benchmarks(tiny)
     results = {
         "date": today(),
         "machine": load,
@@ -115,6 +114,7 @@ def run(*, db_path: Path, tiny: bool, scale_db: Path | None, out: Path) -> dict:
     }
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {out} in {time.perf_counter() - started:.0f} s")
+    _side_benchmarks(tiny)  # after the file is written: they only print
     return results
 
 

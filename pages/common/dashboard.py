@@ -1,7 +1,10 @@
 """What the dashboard pages share: cached reads, the project/unit/construct pickers, downloads.
 
-Reads are cached with ``st.cache_data`` keyed by plain values (the database by its path; the
-Database object itself is not hashed, the day is part of the key) and cleared by
+Reads are cached with ``st.cache_resource`` keyed by plain values (the database by its path;
+the Database object itself is not hashed, the day is part of the key): one shared read-only
+copy per key, not ``st.cache_data``'s pickled copy per run, whose unpickling (plotly figures
+above all) cost a warm page hundreds of milliseconds. Nothing may change what they return (the
+tables and charts built from a view are always new objects). They are cleared by
 ``clear_dashboard_reads`` when the organisation or a project changes. New answers do not clear
 them: they arrive in an open wave, and the dashboards show closed waves only.
 Query parameters (``?projekt=…&enhed=…&omraade=…``, as the Overblik links set them) may only
@@ -24,6 +27,7 @@ from surveys.dashboards.overview import project_overviews
 from surveys.dashboards.tables import csv_bytes
 
 URL_PATHS = {"pages/udvikling.py": "udvikling"}  # as registered in app.py
+MAX_ENTRIES = 512  # per cached read: scopes x projects x units x pickers, bounded memory
 TTL = 600  # seconds; also how long Overblik's "responses so far" (open waves too) may lag
 PROJECT_KEY = "dash_project"
 UNIT_KEY = "dash_unit"
@@ -34,18 +38,18 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
 def projects(_db, db_key: str, scope) -> pd.DataFrame:
     return dashboard.visible_projects(_db, scope)[["id", "name"]]
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
 def choices(_db, db_key: str, scope, project_id: str, day: dt.date) -> dict:
     """The pickers' options (``surveys.dashboards.basis.picker_options``), cached."""
     return dashboard.picker_options(_db, scope, project_id, today=day)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
 def overviews(_db, db_key: str, scope, lang: str, day: dt.date):
     return project_overviews(_db, scope, lang=lang, today=day)
 
@@ -70,7 +74,7 @@ def options(ctx: PageContext, project_id: str) -> dict:
     return choices(ctx.db, str(ctx.db.path), ctx.scope, project_id, today())
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
 def cached(_db, db_key: str, name: str, scope, *args, **kwargs):
     """One cached call of a surveys function that takes ``(db, scope, *args, **kwargs)``."""
     function = {
