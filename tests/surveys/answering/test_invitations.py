@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
 import stat
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -42,8 +40,9 @@ from surveys.answering.codes import (
 )
 from surveys.answering.slips import SLIPS_PER_PAGE, slips_html, slips_pdf
 from tests.surveys.answering.answer_support import SECRET, TODAY, code_for_wave, wave_where
+from tests.surveys.cli.cli_support import medspil as run_medspil
+from tests.surveys.cli.cli_support import medspil_process
 
-ROOT = Path(__file__).resolve().parents[3]
 CODE_LINE = re.compile(r"^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$")
 
 
@@ -325,21 +324,14 @@ def test_the_slips_pdf_has_eight_slips_a_page_with_readable_text(tmp_path: Path)
 
 
 def medspil(*args: str, secret: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "surveys.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "MEDSPIL_SECRET_FILE": str(secret)},
-        timeout=120,
-    )
+    return run_medspil(*args, env={"MEDSPIL_SECRET_FILE": str(secret)})
 
 
 def test_invite_prints_the_codes_alone_and_writes_slips(demo_copy: Path, tmp_path: Path) -> None:
     secret, slips = tmp_path / "key.secret", tmp_path / "slips.pdf"
-    result = medspil(
+    result = medspil_process(  # a real process: the codes alone on its standard output
         "invite", "--project", "medicin", "--unit", "SYD-AABO", "--count", "9",
-        "--pdf", str(slips), "--db", str(demo_copy), secret=secret,
+        "--pdf", str(slips), "--db", str(demo_copy), env={"MEDSPIL_SECRET_FILE": str(secret)},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     codes = result.stdout.splitlines()

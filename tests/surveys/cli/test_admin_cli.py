@@ -1,10 +1,10 @@
-"""``medspil import-units`` and ``medspil check-access`` run as real processes."""
+"""``medspil import-units`` and ``medspil check-access`` (run in this process)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.surveys.cli.test_cli import medspil
+from tests.surveys.cli.cli_support import medspil
 
 UNIT_FILE = (
     "id;parent_id;name;type;headcount\nSOBY;;Søby Kommune;kommune;0\nPLEJE;SOBY;Plejen;enhed;40\n"

@@ -1,8 +1,8 @@
-"""The medspil command line, run as a real process: outputs, refusals and plain errors."""
+"""The medspil command line: outputs, refusals and plain errors (in this process; the lock and
+the listing also as a real process)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -10,22 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.surveys.cli.cli_support import medspil, medspil_process
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def medspil(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "surveys.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
-
-
 def test_list_prints_one_tab_separated_line_per_project_and_unit(demo_copy: Path) -> None:
-    result = medspil("list", "--db", str(demo_copy))
+    result = medspil_process("list", "--db", str(demo_copy))
     assert result.returncode == 0, result.stderr
     lines = [line.split("\t") for line in result.stdout.splitlines()]
     assert all(len(fields) == 4 for fields in lines)
@@ -76,7 +67,7 @@ def test_a_locked_database_gives_a_plain_message(demo_copy: Path) -> None:
     )  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
-        result = medspil("list", "--db", str(demo_copy))
+        result = medspil_process("list", "--db", str(demo_copy))
     finally:
         holder.kill()
         holder.wait()
