@@ -108,15 +108,10 @@ def test_the_overview_link_opens_udvikling_on_the_syd_medspil_drop(
 ) -> None:
     page.goto(dashboard_server.url)
     wait_for_app(page, "Det har ændret sig")
-    # The Syd medspil drop leads the list (its units' drops are about as strong, so the exact
-    # order among them may vary): follow the link of the area's own entry.
-    entry = (
-        page.locator('[data-testid="stVerticalBlock"]')
-        .filter(has_text="Medspil · Ældreområde Syd")
-        .filter(has=page.get_by_text("Se udviklingen"))
-        .last
-    )
-    link = entry.get_by_text("Se udviklingen").first
+    # The Syd medspil card (the area and its five units) leads the list: follow its link, the
+    # one to the area's own medspil trend.
+    link = page.locator('a[href*="enhed=AELDRE-SYD&"][href*="omraade=medspil"]').first
+    link.wait_for(state="attached")
     if not link.is_visible():  # listed after the first five: inside "Vis … flere"
         page.get_by_text(re.compile(r"^Vis \d+ flere$")).first.click()
     link.click()
