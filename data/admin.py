@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from data import audit
-from data.db import Database
+from data.db import Database, one_row
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def gap_reasons(db: Database, project_id: str) -> dict[int, str]:
     return {int(phase_id): reason for phase_id, reason in rows}
 
 
-def _insert_many(cur: duckdb.DuckDBPyConnection, sql: str, rows: list[tuple]) -> None:
+def _insert_many(cur: duckdb.DuckDBPyConnection, sql: str, rows: list[tuple[Any, ...]]) -> None:
     """``executemany`` that accepts no rows (DuckDB refuses an empty parameter list)."""
     if rows:
         cur.executemany(sql, rows)
@@ -131,11 +132,13 @@ def _write_project_units_and_modules(cur: duckdb.DuckDBPyConnection, project: Pr
 
 def _write_phase(cur: duckdb.DuckDBPyConnection, project_id: str, phase: PhaseRow) -> int:
     if phase.phase_id is None:
-        phase_id = cur.execute(
-            """INSERT INTO phases (project_id, kind, starts, ends, involvement)
+        phase_id = one_row(
+            cur.execute(
+                """INSERT INTO phases (project_id, kind, starts, ends, involvement)
                VALUES (?, ?, ?, ?, ?) RETURNING id""",
-            [project_id, phase.kind, phase.starts, phase.ends, phase.involvement],
-        ).fetchone()[0]
+                [project_id, phase.kind, phase.starts, phase.ends, phase.involvement],
+            )
+        )[0]
     else:
         phase_id = phase.phase_id
         cur.execute(
@@ -259,11 +262,12 @@ def insert_waves(
     ids = []
     with db.transaction() as cur:
         for number, opens, closes, instrument_id, phase_id in rows:
-            row = cur.execute(
+            inserted = cur.execute(
                 """INSERT INTO waves (project_id, number, opens, closes, instrument_id, phase_id)
                    VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
                 [project_id, number, opens, closes, instrument_id, phase_id],
-            ).fetchone()
+            )
+            row = one_row(inserted)
             ids.append(int(row[0]))
         audit.record(cur, actor=actor, action="waves.plan", detail=detail)
     return ids
@@ -274,11 +278,13 @@ def delete_unused_waves(
 ) -> bool:
     """Delete waves that have no codes and no answers, all or none; ``False`` when any has."""
     with db.transaction() as cur:
-        used = cur.execute(
-            """SELECT (SELECT count(*) FROM invitations WHERE wave_id IN (SELECT unnest($w)))
+        used = one_row(
+            cur.execute(
+                """SELECT (SELECT count(*) FROM invitations WHERE wave_id IN (SELECT unnest($w)))
                     + (SELECT count(*) FROM responses WHERE wave_id IN (SELECT unnest($w)))""",
-            {"w": wave_ids},
-        ).fetchone()[0]
+                {"w": wave_ids},
+            )
+        )[0]
         if used:
             return False
         cur.execute(

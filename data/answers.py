@@ -6,7 +6,7 @@ import secrets
 
 import pandas as pd
 
-from data.db import Database
+from data.db import Database, one_row
 
 # Where each kind of row goes, and the order of its columns. The names ``responses``,
 # ``answers`` and ``comments`` are views (migration 4); rows are written to the tables behind them.
@@ -62,6 +62,6 @@ def table_counts(db: Database) -> dict[str, int]:
     """Row counts of the anonymous tables (for tests, the CLI and the admin page)."""
     with db.cursor() as cur:
         return {
-            kind: int(cur.execute(f"SELECT count(*) FROM {kind}").fetchone()[0])
+            kind: int(one_row(cur.execute(f"SELECT count(*) FROM {kind}"))[0])
             for kind in _TABLE_COLUMNS
         }

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -113,3 +114,12 @@ def nulls_as_none(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
+
+
+def one_row(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The row of a query that always returns one (an aggregate such as ``count(*)``, or an
+    ``INSERT ... RETURNING`` of one row)."""
+    row = result.fetchone()
+    if row is None:
+        raise LookupError("the query returned no row")
+    return row

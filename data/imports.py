@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data import audit
-from data.db import Database
+from data.db import Database, one_row
 
 Answer = tuple[str, int | None]
 
@@ -115,17 +115,21 @@ def store_import(
     The waves are numbered just below the project's lowest number, so they sort first.
     """
     with db.transaction() as cur:
-        twice = cur.execute(
-            "SELECT count(*) FROM imports WHERE project_id = ? AND fingerprint = ?",
-            [project_id, fingerprint],
-        ).fetchone()[0]
+        twice = one_row(
+            cur.execute(
+                "SELECT count(*) FROM imports WHERE project_id = ? AND fingerprint = ?",
+                [project_id, fingerprint],
+            )
+        )[0]
         if twice:
             return None
-        lowest, instrument_id = cur.execute(
-            """SELECT (SELECT coalesce(min(number), 1) FROM waves WHERE project_id = $p),
+        lowest, instrument_id = one_row(
+            cur.execute(
+                """SELECT (SELECT coalesce(min(number), 1) FROM waves WHERE project_id = $p),
                       (SELECT instrument_id FROM projects WHERE id = $p)""",
-            {"p": project_id},
-        ).fetchone()
+                {"p": project_id},
+            )
+        )
         if first_phase_start is not None:
             cur.execute(
                 "UPDATE phases SET starts = ? WHERE id = ? AND starts > ?",
@@ -133,18 +137,21 @@ def store_import(
             )
         wave_ids = []
         for index, (day, phase_id) in enumerate(waves):
-            row = cur.execute(
+            inserted = cur.execute(
                 """INSERT INTO waves (project_id, number, opens, closes, instrument_id, phase_id)
                    VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
                 [project_id, lowest - len(waves) + index, day, day, instrument_id, phase_id],
-            ).fetchone()
+            )
+            row = one_row(inserted)
             wave_ids.append(int(row[0]))
-        import_id = cur.execute(
-            """INSERT INTO imports (project_id, source, file_name, fingerprint, imported_on,
+        import_id = one_row(
+            cur.execute(
+                """INSERT INTO imports (project_id, source, file_name, fingerprint, imported_on,
                                     imported_by, responses)
                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-            [project_id, source, file_name, fingerprint, imported_on, actor, len(responses)],
-        ).fetchone()[0]
+                [project_id, source, file_name, fingerprint, imported_on, actor, len(responses)],
+            )
+        )[0]
         cur.execute(
             "INSERT INTO import_waves SELECT ?, unnest(?::INTEGER[])", [import_id, wave_ids]
         )
@@ -188,7 +195,7 @@ def remove_import(db: Database, import_id: int, *, actor: str, detail: str) -> b
     waves_of = "SELECT wave_id FROM import_waves WHERE import_id = $i"
     responses_of = f"SELECT id FROM stored_responses WHERE wave_id IN ({waves_of})"
     with db.transaction() as cur:
-        if not cur.execute("SELECT count(*) FROM imports WHERE id = $i", params).fetchone()[0]:
+        if not one_row(cur.execute("SELECT count(*) FROM imports WHERE id = $i", params))[0]:
             return False
         cur.execute(f"DELETE FROM stored_answers WHERE response_id IN ({responses_of})", params)
         cur.execute(f"DELETE FROM stored_comments WHERE response_id IN ({responses_of})", params)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from data.db import Database
+from data.db import Database, one_row
 from medspil.errors import SchemaTooNew
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
@@ -340,7 +340,7 @@ def current_version(cur: duckdb.DuckDBPyConnection) -> int:
             version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL
         )
     """)
-    row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    row = one_row(cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations"))
     return int(row[0])
 
 

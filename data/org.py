@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from data.db import Database, nulls_as_none
@@ -58,7 +60,7 @@ def committee_roots(db: Database, committee_id: str) -> list[str]:
         return [row[0] for row in rows.fetchall()]
 
 
-def insert_units(db: Database, rows: list[tuple]) -> None:
+def insert_units(db: Database, rows: list[tuple[Any, ...]]) -> None:
     """Insert ``(id, parent_id, name, unit_type, headcount)`` rows."""
     with db.transaction() as cur:
         cur.executemany(
@@ -67,7 +69,9 @@ def insert_units(db: Database, rows: list[tuple]) -> None:
         )
 
 
-def insert_committee(db: Database, committee_id: str, name: str, level: str, roots: list[str]):
+def insert_committee(
+    db: Database, committee_id: str, name: str, level: str, roots: list[str]
+) -> None:
     with db.transaction() as cur:
         cur.execute("INSERT INTO committees VALUES (?, ?, ?)", [committee_id, name, level])
         cur.executemany(

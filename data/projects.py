@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
-from data.db import Database, nulls_as_none
+from data.db import Database, nulls_as_none, one_row
 
 
 def store_instrument(
@@ -25,7 +26,7 @@ def store_instrument(
     """
     with db.transaction() as cur:
         exists = cur.execute("SELECT count(*) FROM instruments WHERE id = ?", [instrument_id])
-        if exists.fetchone()[0]:
+        if one_row(exists)[0]:
             return
         cur.execute(
             "INSERT INTO instruments VALUES (?, ?, ?, ?, ?, ?)",
@@ -83,11 +84,13 @@ def insert_phase(
 ) -> int:
     """Insert a phase (and its per-unit involvement levels); return its id."""
     with db.transaction() as cur:
-        phase_id = cur.execute(
-            """INSERT INTO phases (project_id, kind, starts, ends, involvement)
+        phase_id = one_row(
+            cur.execute(
+                """INSERT INTO phases (project_id, kind, starts, ends, involvement)
                VALUES (?, ?, ?, ?, ?) RETURNING id""",
-            [project_id, kind, starts, ends, involvement],
-        ).fetchone()[0]
+                [project_id, kind, starts, ends, involvement],
+            )
+        )[0]
         rows = [(phase_id, unit, level) for unit, level in (unit_involvement or {}).items()]
         if rows:
             cur.executemany("INSERT INTO phase_unit_involvement VALUES (?, ?, ?)", rows)
@@ -105,11 +108,13 @@ def insert_wave(
     phase_id: int,
 ) -> int:
     with db.transaction() as cur:
-        row = cur.execute(
-            """INSERT INTO waves (project_id, number, opens, closes, instrument_id, phase_id)
+        row = one_row(
+            cur.execute(
+                """INSERT INTO waves (project_id, number, opens, closes, instrument_id, phase_id)
                VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
-            [project_id, number, opens, closes, instrument_id, phase_id],
-        ).fetchone()
+                [project_id, number, opens, closes, instrument_id, phase_id],
+            )
+        )
     return int(row[0])
 
 
@@ -126,10 +131,10 @@ def projects(db: Database) -> pd.DataFrame:
     return nulls_as_none(frame, "open_wave_id")
 
 
-def project(db: Database, project_id: str) -> dict | None:
+def project(db: Database, project_id: str) -> dict[str, Any] | None:
     frame = projects(db)
     match = frame[frame["id"] == project_id]
-    return None if match.empty else match.iloc[0].to_dict()
+    return None if match.empty else {str(key): value for key, value in match.iloc[0].items()}
 
 
 def project_units(db: Database, project_id: str) -> list[str]:
@@ -187,9 +192,9 @@ def waves(db: Database, project_id: str) -> pd.DataFrame:
 def is_empty(db: Database) -> bool:
     """True when the database holds no project and no unit (a fresh file)."""
     with db.cursor() as cur:
-        units = cur.execute("SELECT count(*) FROM units").fetchone()[0]
-        projects_ = cur.execute("SELECT count(*) FROM projects").fetchone()[0]
-    return units == 0 and projects_ == 0
+        units = one_row(cur.execute("SELECT count(*) FROM units"))[0]
+        projects_ = one_row(cur.execute("SELECT count(*) FROM projects"))[0]
+    return bool(units == 0 and projects_ == 0)
 
 
 def set_installation_flag(db: Database, key: str, value: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pandas as pd
 
@@ -87,7 +88,7 @@ def wave_response_counts(
     return tuple((int(w), int(n)) for w, n in rows)
 
 
-def closed_wave_state(db: Database, project_id: str, *, closed_before: dt.date) -> tuple:
+def closed_wave_state(db: Database, project_id: str, *, closed_before: dt.date) -> tuple[Any, ...]:
     """Everything a project's protected results over its closed waves depend on, as one value.
 
     The closed waves (id, number, dates, phase) with their responses' count and id hash and

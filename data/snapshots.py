@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data.db import Database
+from data.db import Database, one_row
 
 HEADER_COLUMNS = (
     "id",
@@ -65,24 +65,26 @@ def insert_snapshot(
     it is interpreted (an area id may contain braces).
     """
     with db.transaction() as cur:
-        snapshot_id = cur.execute(
-            """INSERT INTO snapshots (format_version, created_on, created_by, project_id,
+        snapshot_id = one_row(
+            cur.execute(
+                """INSERT INTO snapshots (format_version, created_on, created_by, project_id,
                    area_kind, area_id, instrument_id, k_min, replaces, content, sha256)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-            [
-                format_version,
-                created_on,
-                created_by,
-                project_id,
-                area_kind,
-                area_id,
-                instrument_id,
-                k_min,
-                replaces,
-                content,
-                sha256,
-            ],
-        ).fetchone()[0]
+                [
+                    format_version,
+                    created_on,
+                    created_by,
+                    project_id,
+                    area_kind,
+                    area_id,
+                    instrument_id,
+                    k_min,
+                    replaces,
+                    content,
+                    sha256,
+                ],
+            )
+        )[0]
         cur.execute(
             """INSERT INTO audit_log (happened_at, actor, action, detail)
                VALUES (current_timestamp, ?, 'snapshot.create', ?)""",

@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from medspil.errors import SettingsInvalid
 
@@ -100,7 +101,7 @@ def parse_settings(text: str, source: str = str(CONFIG_FILE)) -> Settings:
             where = "medspil" if key in SCHEMA else None
             problems.append(_unknown(text, None, key, TOP_LEVEL_KEYS, belongs=where))
     section = raw.get("medspil", {})
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # each checked against SCHEMA below
     if not isinstance(section, Mapping):
         problems.append(
             ("settings.problem_table", {"key": "medspil", "line": _line(text, None, "medspil")})

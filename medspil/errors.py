@@ -126,7 +126,7 @@ class ProblemsFound(MedspilError):
 
     def __init__(self, problems: list[tuple[str, dict[str, object]]], **params: object) -> None:
         self.problems = list(problems)
-        super().__init__(**params)
+        super().__init__(None, **params)
         self.args = (self.message("da"),)
 
     def message(self, lang: str = "da") -> str:

@@ -48,7 +48,8 @@ def number(value: object, decimals: int = 1, lang: str = DEFAULT_LANG) -> str:
     decimal, group, minus = _symbols(lang)
     digits = f"{abs(amount):,.{decimals}f}"
     sign = minus if amount < 0 and float(digits.replace(",", "")) != 0 else ""
-    return sign + digits.translate(str.maketrans({",": group, ".": decimal}))
+    symbols: dict[str, str | int | None] = {",": group, ".": decimal}
+    return sign + digits.translate(str.maketrans(symbols))
 
 
 def integer(value: object, lang: str = DEFAULT_LANG) -> str:

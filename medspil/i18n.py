@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
+from typing import Any
 
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
@@ -18,7 +19,7 @@ def catalogue(lang: str) -> dict[str, str]:
     raw = tomllib.loads(resources.files("medspil").joinpath(f"locales/{lang}.toml").read_text())
     flat: dict[str, str] = {}
 
-    def walk(prefix: str, node: dict) -> None:
+    def walk(prefix: str, node: dict[str, Any]) -> None:
         for key, value in node.items():
             name = f"{prefix}.{key}" if prefix else key
             if isinstance(value, dict):
