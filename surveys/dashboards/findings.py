@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
@@ -236,6 +236,28 @@ def p_text(p: float | None) -> str:
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return "–"
     return "< 0,001" if p < 0.001 else f"= {number(p, 3)}"
+
+
+# --- frozen in a snapshot --------------------------------------------------------------------
+
+
+def finding_record(finding: Finding) -> dict:
+    """The finding as plain JSON values, without words that depend on the language."""
+    record = asdict(finding)
+    del record["construct_label"]
+    record["mixed"] = [[level, list(units)] for level, units in finding.mixed]
+    record["statistics"]["change_points"] = list(finding.statistics.change_points)
+    return record
+
+
+def finding_from_record(record: dict, construct_label: str) -> Finding:
+    """A finding frozen with :func:`finding_record`, with its construct named in a language."""
+    values = dict(record)
+    values["mixed"] = tuple((level, tuple(units)) for level, units in record["mixed"])
+    stats = dict(record["statistics"])
+    stats["change_points"] = tuple(stats["change_points"])
+    values["statistics"] = Statistics(**stats)
+    return Finding(construct_label=construct_label, **values)
 
 
 # --- grouping --------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from medspil.errors import (
 from medspil.vocabulary import AreaKind
 from surveys.dashboards.basis import ProjectBasis, project_basis
 from surveys.dashboards.shifts import project_shifts, shift_budget
+from surveys.dashboards.findings import finding_record, project_findings
 from surveys.instruments.instrument import load_instrument
 
 COMMENT_WAVES = 3  # comments come from the latest waves whose area group is large enough
@@ -164,7 +165,15 @@ def build_content(
     # "significant" list of comparisons instead; the renderers read whichever they hold).
     content["shifts"] = _shifts(basis, roots)
     content["comments"] = _comments(basis, db, roots, include_comments)
+    content["findings"] = _findings(basis, heat_rows)
     return content
+
+
+def _findings(basis: ProjectBasis, units: list[str]) -> list[dict[str, Any]]:
+    """The area's finding sentences as numbers and words' keys (rendered in either language)."""
+    units = list(dict.fromkeys(units))
+    found = project_findings(basis, units, project_shifts(basis), "da")
+    return [finding_record(f) for f in found]
 
 
 def _wave_numbers(basis: ProjectBasis) -> dict[int, int]:

@@ -142,6 +142,7 @@ def report_html(view: SnapshotView) -> str:
                 "significant_title": tr("s_significant"),
                 "significant": view.significant or [tr("no_significant")],
             },
+            resume=_resume(view, tr, figures),
             sections=sections,
             comments=comments,
             discussion={
@@ -165,6 +166,30 @@ def report_html(view: SnapshotView) -> str:
             },
         )
     )
+
+
+RESUME_CARDS = 6  # what fits the résumé's first page beside the header
+
+
+def _resume(view: SnapshotView, tr, figures: list[SnapshotFigure]) -> dict[str, Any]:
+    """Two pages for the agenda: the findings (drops first), involvement against medspil, and
+    the four questions to discuss. Everything else follows as the appendix ("Bilag")."""
+    cards = view.findings[:RESUME_CARDS]
+    more = len(view.findings) - len(cards)
+    return {
+        "kicker": tr("resume_kicker"),
+        "project": view.snapshot.content["project"]["name"],
+        "subtitle": f"{view.header[1][1]} · {date_text(view.snapshot.created_on)}",
+        "findings_title": tr("resume_findings"),
+        "findings": [(card.title, card.sentence) for card in cards],
+        "none": tr("resume_no_findings"),
+        "more": tr("resume_more", n=more) if more > 0 else "",
+        "involvement_title": tr("resume_involvement"),
+        "figures": [_figure(f)["figure"] for f in figures if f.key.startswith("involvement_")],
+        "discussion_title": tr("s_discussion"),
+        "prompts": view.discussion,
+        "appendix": tr("s_appendix"),
+    }
 
 
 def _tr(lang: str):

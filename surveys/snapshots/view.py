@@ -13,6 +13,7 @@ from typing import Any
 
 from medspil.formatting import date_text, number, p_value
 from medspil.i18n import t
+from surveys.dashboards.findings import FindingCard, finding_from_record, group_findings
 from surveys.snapshots.freeze import Snapshot
 from surveys.snapshots.tables import SnapshotTable, snapshot_tables
 from surveys.snapshots.text import FEW_WAVES, SnapshotTexts, area_level
@@ -42,6 +43,8 @@ class SnapshotView:
     discussion: tuple[tuple[str, str], ...]
     tables: tuple[SnapshotTable, ...]
     comments_note: str
+    # The finding cards of the area (drops first); empty for snapshots frozen before findings.
+    findings: tuple[FindingCard, ...] = ()
 
     def table(self, key: str) -> SnapshotTable:
         return next(table for table in self.tables if table.key == key)
@@ -78,7 +81,18 @@ def snapshot_view(snapshot: Snapshot, lang: str = "da") -> SnapshotView:
         discussion=tuple(_discussion(c, status, tr)),
         tables=tuple(snapshot_tables(c, tr)),
         comments_note=tr.comments_note(),
+        findings=tuple(_findings(c, tr.constructs, lang)),
     )
+
+
+def _findings(c: dict[str, Any], constructs: dict[str, str], lang: str) -> list[FindingCard]:
+    records = c.get("findings", [])
+    found = [
+        finding_from_record(r, constructs.get(r["construct"], r["construct"])) for r in records
+    ]
+    shown = [u["id"] for u in c["units"]]
+    children = {u: [v["id"] for v in c["units"] if v["parent"] == u] for u in shown}
+    return group_findings(found, children, lang)
 
 
 def _phase_status(c: dict[str, Any], created_on: dt.date, tr: SnapshotTexts) -> PhaseStatus:

@@ -34,7 +34,10 @@ PROJECT = "Digital medicinhåndtering på plejecentre"
 COMMITTEE = "Lokal-MED Ældreområde Nord"
 # Every section starts a page; these are their first lines, in order.
 SECTION_HEADINGS = [
-    "MED-øjebliksbillede",
+    "Resumé til MED-udvalget",
+    "Til drøftelse i MED-udvalget",
+    "Bilag",
+    "Faser og inddragelse",
     "Faser og inddragelse",
     "Faserne: niveau og fordeling",
     "Udviklingen pr. måling",
@@ -79,11 +82,14 @@ def _body(page: str) -> list[str]:
 
 
 def test_the_pdf_has_the_expected_pages_in_order(pages: list[str]) -> None:
-    first_pages = []
+    first_pages = [0]
     for heading in SECTION_HEADINGS:
-        starts = [i for i, page in enumerate(pages) if _body(page)[0] == heading]
+        starts = [
+            i for i, page in enumerate(pages) if i >= first_pages[-1] and _body(page)[0] == heading
+        ]
         assert starts, f"no page starts with {heading!r}"
         first_pages.append(starts[0])
+    first_pages = first_pages[1:]
     assert first_pages == sorted(first_pages)
     assert first_pages[0] == 0
     assert first_pages[-1] == len(pages) - 1
@@ -102,7 +108,7 @@ def test_the_text_is_danish_and_holds_the_discussion_prompts(pages: list[str]) -
     text = "\n".join(pages)
     for word in ("æ", "ø", "å", "Ældreområde Nord", "Sammenfatning", "Signifikant"):
         assert word in text
-    discussion = next(page for page in pages if "Til drøftelse i MED-udvalget" in page)
+    discussion = next(page for page in pages[2:] if "Til drøftelse i MED-udvalget" in page)
     for prompt in ("Kerneopgaven", "Opgaveløsningen", "Kompetenceudvikling", "Inddragelse"):
         assert prompt in discussion
     assert "»Sammen om ny teknologi«" in discussion
@@ -178,3 +184,20 @@ def test_the_report_html_escapes_frozen_text(snapshot: Snapshot) -> None:
     assert "<script>" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co" in page
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
+
+
+def test_the_pdf_opens_with_a_two_page_resume_then_the_appendix(db: Database) -> None:
+    syd = open_snapshot(db, Scope.admin(), make_snapshot(db, area="LMED-SYD"))
+    reader = PdfReader(io.BytesIO(render_pdf(snapshot_view(syd, "da"))))
+    first, second, third = (reader.pages[i].extract_text() for i in range(3))
+    flat = " ".join(first.split())
+    assert "Resumé til MED-udvalget" in first and "Det har ændret sig" in first
+    assert "Medspil · Ældreområde Syd og 5 af 5 enheder." in flat
+    drop = flat.index("Medspil faldt ")
+    assert "fra konsekvensvurdering til udvikling" in flat[drop:]
+    assert "Enhederne blev kun informeret i udviklingsfasen." in flat
+    assert drop < flat.index("Medspil steg ")  # drops first
+    assert "Medspil og inddragelse pr. fase" in first
+    for prompt in ("Kerneopgaven", "Opgaveløsningen", "Kompetenceudvikling", "Inddragelse"):
+        assert prompt in second
+    assert _body(third)[0] == "Bilag"
