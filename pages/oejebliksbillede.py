@@ -23,7 +23,7 @@ from surveys.snapshots.pdf import render_pdf
 from surveys.snapshots.spreadsheet import render_csv_zip, render_xlsx
 from surveys.snapshots.tables import SECTIONS, snapshot_list_table
 from surveys.snapshots.text import display_frame
-from surveys.snapshots.view import snapshot_view
+from surveys.snapshots.view import file_stem, snapshot_view
 
 OPEN_KEY = "snapshot_open"
 
@@ -93,7 +93,7 @@ st.info(ctx.tr("snapshot.read_only", date=day), icon=":material/lock:")
 replaced_by = listing.loc[listing["id"] == chosen, "replaced_by"].iloc[0]
 if replaced_by is not None:
     st.warning(ctx.tr("snapshot.replaced_by", id=replaced_by))
-name = f"oejebliksbillede-{snapshot.id}"
+name = file_stem(view)
 pdf_key = f"snapshot_pdf_{snapshot.id}"  # UI state: the PDF made in this session, if any
 downloads = (
     (
@@ -125,6 +125,11 @@ for column, (key, data, file_name, mime) in zip(columns, downloads, strict=True)
     column.download_button(
         ctx.tr(f"snapshot.{key}"), data, file_name, mime, key=f"snapshot_{key}", on_click="ignore"
     )
+st.subheader(ctx.tr("snapshot.resume_findings"))
+for card in view.findings:
+    st.markdown(f"**{card.title}.** {card.sentence}")
+if not view.findings:
+    st.caption(ctx.tr("snapshot.resume_no_findings"))
 st.subheader(ctx.tr("snapshot.s_summary"))
 st.markdown(ctx.tr("snapshot.summary_intro") + "\n\n" + "\n".join(f"- {s}" for s in view.summary))
 st.markdown(f"**{ctx.tr('snapshot.s_significant')}**")

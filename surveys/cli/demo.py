@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from surveys.cli.common import add_db_option, db_path, fresh_database
-from surveys.installation.demo import build_demo
+from surveys.installation.demo import build_demo, freeze_demo_snapshot
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -14,6 +14,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = db_path(args)
     db = fresh_database(path, args.force)
     build_demo(db, seed=args.seed)
+    freeze_demo_snapshot(db)
     db.close()
     print(f"Demokommunen er bygget i {path} (seed {args.seed}).", file=sys.stderr)
     return 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import sys
 from pathlib import Path
 
@@ -51,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     command.add_argument("--csv", type=Path, metavar="FIL.zip", help="skriv CSV-filerne her")
     command.add_argument("--comments", action="store_true", help="tag kommentarer med")
     command.add_argument("--replaces", type=int, metavar="ID", help="retter øjebliksbillede ID")
-    command.add_argument("--by", help="hvem der laver det (standard: brugernavnet)")
+    command.add_argument("--by", help="hvem der laver det (navnet står i øjebliksbilledet)")
     command.add_argument(
         "--db", help="databasefil (standard: MEDSPIL_DB eller data/medspil.duckdb)"
     )
@@ -81,17 +80,19 @@ def _create(db: Database, args: argparse.Namespace) -> int:
     if not args.project or not (args.unit or args.committee):
         raise SnapshotUsage()
     _require_output(args)
-    actor = args.by or getpass.getuser()
+    # Who made it is the name given with --by; never the operating system's user name, which
+    # says nothing to the committee and may be a shared service account.
+    actor = (args.by or "").strip()
     snapshot_id = create_snapshot(
         db,
-        Scope.admin(actor=actor),
+        Scope.admin(actor=actor or "kommandolinje"),
         project_id=args.project,
         area_kind="unit" if args.unit else "committee",
         area_id=args.unit or args.committee,
         today=dt.date.today(),
         include_comments=args.comments,
         replaces=args.replaces,
-        created_by=f"{actor} (kommandolinje)",
+        created_by=f"{actor} (kommandolinje)" if actor else "(kommandolinje)",
     )
     snapshot = open_snapshot(db, Scope.admin(), snapshot_id)
     print(

@@ -22,9 +22,11 @@ import pandas as pd
 from data import org, projects
 from data.answers import bulk_insert
 from data.db import Database
+from medspil.scope import Scope
 from medspil.vocabulary import Involvement, PhaseKind
 from surveys.installation.setup import is_initialised, register_instrument
 from surveys.instruments.instrument import Instrument, load_instrument
+from surveys.snapshots.freeze import create_snapshot
 
 DEMO_ROOT = "K"
 SMALL_TEAM = "NORD-NAT"
@@ -378,4 +380,23 @@ def fill_with_demo_if_new(db: Database) -> bool:
     if not projects.is_empty(db) or is_initialised(db):
         return False
     build_demo(db, seed=1)
+    freeze_demo_snapshot(db)
     return True
+
+
+DEMO_SNAPSHOT_COMMITTEE = "LMED-SYD"
+
+
+def freeze_demo_snapshot(db: Database, *, today: dt.date | None = None) -> int:
+    """One frozen snapshot for the MED role to open: Lokal-MED Syd's area, with comments."""
+    return create_snapshot(
+        db,
+        Scope.admin(actor="demo"),
+        project_id=ADVANCED_PROJECT,
+        area_kind="committee",
+        area_id=DEMO_SNAPSHOT_COMMITTEE,
+        today=today or dt.date.today(),
+        include_comments=True,
+        replaces=None,
+        created_by="Demo (Lokal-MED Ældreområde Syd)",
+    )

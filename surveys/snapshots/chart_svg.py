@@ -8,6 +8,8 @@ rectangles so that every chart on paper is vector.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -40,11 +42,23 @@ def figure_svg(figure: go.Figure) -> bytes:
             except (OSError, RuntimeError, ValueError) as e:
                 raise _failed(e) from e
             kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+            # Stop chromium and remove its temporary profile before the interpreter tears
+            # down its threads (atexit runs this before kaleido's own handler, registered
+            # earlier), so the process ends without a traceback.
+            atexit.register(_stop_kaleido)
             _kaleido_started = True
         return _answer_within(
             lambda: kaleido.calc_fig_sync(figure, opts={"format": "svg", **size}),
             TIMEOUT_SECONDS,
         )
+
+
+def _stop_kaleido() -> None:
+    global _kaleido_started
+    # A browser that is already gone leaves nothing to clean up.
+    with contextlib.suppress(OSError, RuntimeError, ValueError):
+        kaleido.stop_sync_server(silence_warnings=True)
+    _kaleido_started = False
 
 
 def _answer_within(call: Callable[[], bytes], seconds: float) -> bytes:

@@ -8,6 +8,7 @@ instrument cannot change a snapshot once it is frozen.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +84,17 @@ def snapshot_view(snapshot: Snapshot, lang: str = "da") -> SnapshotView:
         comments_note=tr.comments_note(),
         findings=tuple(_findings(c, tr.constructs, lang)),
     )
+
+
+def file_stem(view: SnapshotView) -> str:
+    """The export's file name without extension: project, committee or unit, and date.
+
+    >>> # e.g. "medspil-medicin-LMED-SYD-2026-12-03"
+    """
+    c = view.snapshot.content
+    parts = [c["project"]["id"], c["area"]["id"], view.snapshot.created_on.isoformat()]
+    safe = [re.sub(r"[^A-Za-z0-9ÆØÅæøå_-]+", "-", str(p)).strip("-") for p in parts]
+    return "-".join(["medspil", *safe])
 
 
 def _findings(c: dict[str, Any], constructs: dict[str, str], lang: str) -> list[FindingCard]:

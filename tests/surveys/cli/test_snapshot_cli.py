@@ -109,3 +109,29 @@ def test_the_readme_documents_the_snapshot_command() -> None:
         assert flag in section
     for flag in ("--comments", "--replaces", "--verify", "--list", "--export"):
         assert flag in section
+
+
+def test_without_by_the_creator_is_never_the_operating_system_user_and_exit_is_clean(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    import getpass
+    import subprocess
+    import sys
+
+    pdf = tmp_path / "syd.pdf"
+    argv = ["snapshot", "--db", str(demo_copy), "--project", "medicin"]
+    argv += ["--committee", "LMED-SYD", "--out", str(pdf)]
+    code = f"from surveys.cli.main import main; raise SystemExit(main({argv!r}))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr
+    db = open_database(demo_copy)
+    with db.cursor() as cur:
+        created_by = cur.execute("SELECT created_by FROM snapshots").fetchone()[0]
+    db.close()
+    assert created_by == "(kommandolinje)"
+    assert getpass.getuser() not in created_by
+    assert PdfReader(pdf).pages[0].extract_text().count("Resumé til MED-udvalget") == 1
