@@ -39,8 +39,8 @@ from medspil.errors import (
 )
 from medspil.vocabulary import AreaKind
 from surveys.dashboards.basis import ProjectBasis, project_basis
-from surveys.dashboards.shifts import project_shifts, shift_budget
 from surveys.dashboards.findings import finding_record, project_findings
+from surveys.dashboards.shifts import project_shifts, shift_budget
 from surveys.instruments.instrument import load_instrument
 
 COMMENT_WAVES = 3  # comments come from the latest waves whose area group is large enough
