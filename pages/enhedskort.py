@@ -31,7 +31,14 @@ if view.empty_reason:
     st.info(ctx.tr(f"dash.empty_{view.empty_reason}"))
     st.stop()
 st.subheader(ctx.tr("dash.heatmap_title", period=view.period_label))
-figure = heatmap_figure(view.cells, labels=chart_labels(ctx.lang, axes="units"))
+mode = st.radio(
+    ctx.tr("dash.heatmap_mode"),
+    ["change", "level"],
+    format_func=lambda m: ctx.tr(f"dash.heatmap_mode_{m}"),
+    horizontal=True,
+    key="dash_heatmap_mode",
+)
+figure = heatmap_figure(view.cells, labels=chart_labels(ctx.lang, axes="units"), mode=mode)
 st.plotly_chart(figure, width="stretch", key="heatmap")
 key = "dash.heatmap_family_phase" if phase else "dash.heatmap_family_wave"
 st.caption(ctx.tr(key, n=view.family_size))

@@ -49,7 +49,7 @@ for item in items:
     with st.container(border=True):
         st.subheader(item.name)
         st.caption(item.description)
-        left, middle, right = st.columns(3)
+        left, middle, right = st.columns([2, 1, 1])  # the phase name must not be cut off
         left.metric(ctx.tr("overview.phase_now"), item.current_phase_label)
         middle.metric(ctx.tr("overview.waves"), item.waves_started)
         right.metric(ctx.tr("overview.responses"), item.responses_label)

@@ -17,9 +17,17 @@ from analytics.charts.style import (
 )
 from medspil.formatting import chart_separators
 
+# Diverging, colour-blind safe (Okabe-Ito vermillion to blue): red falls, blue rises.
+CHANGE_COLOURSCALE = [[0.0, "#D55E00"], [0.5, "#FFFFFF"], [1.0, "#0072B2"]]
+CHANGE_RANGE = 20.0
 
-def heatmap_figure(cells: pd.DataFrame, *, labels: Labels) -> go.Figure:
+
+def heatmap_figure(cells: pd.DataFrame, *, labels: Labels, mode: str = "level") -> go.Figure:
     """Units x constructs, colour = score; hidden cells grey, hatched and labelled, never coloured.
+
+    ``mode="change"`` colours the change from the previous wave or phase instead (red for a
+    drop, blue for a rise, white for none, ±``CHANGE_RANGE`` points at full colour) and writes
+    it in the cell: the view that tells something when all scores sit in one colour band.
 
     Parameters
     ----------
@@ -40,10 +48,14 @@ def heatmap_figure(cells: pd.DataFrame, *, labels: Labels) -> go.Figure:
         for column in columns:
             cell = grid.get((row, column))
             hidden = cell is None or bool(cell.hidden) or _missing(cell.mean)
-            z_row.append(None if hidden else float(cell.mean))
+            if mode == "change":
+                value = None if hidden or _missing(cell.difference) else float(cell.difference)
+                z_row.append(value)
+            else:
+                z_row.append(None if hidden else float(cell.mean))
             hz_row.append(1 if hidden else None)
             ht_row.append(labels["hidden"] if hidden else "")
-            text_row.append("" if hidden else _cell_text(cell))
+            text_row.append("" if hidden else _cell_text(cell, mode))
             hover_row.append(
                 f"{row} · {column}<br>{labels['hidden']}"
                 if hidden
@@ -64,13 +76,15 @@ def heatmap_figure(cells: pd.DataFrame, *, labels: Labels) -> go.Figure:
             customdata=hover,
             texttemplate="%{text}",
             hovertemplate="%{customdata}<extra></extra>",
-            colorscale=SCORE_COLOURSCALE,
-            zmin=0,
-            zmax=100,
+            colorscale=CHANGE_COLOURSCALE if mode == "change" else SCORE_COLOURSCALE,
+            zmin=-CHANGE_RANGE if mode == "change" else 0,
+            zmax=CHANGE_RANGE if mode == "change" else 100,
             xgap=3,
             ygap=3,
             hoverongaps=False,
-            colorbar={"title": {"text": labels["colour_bar"]}},
+            colorbar={
+                "title": {"text": labels["change"] if mode == "change" else labels["colour_bar"]}
+            },
         )
     )
     figure.add_trace(
@@ -105,7 +119,14 @@ def heatmap_figure(cells: pd.DataFrame, *, labels: Labels) -> go.Figure:
     return figure
 
 
-def _cell_text(cell: Any) -> str:
+def _cell_text(cell: Any, mode: str = "level") -> str:
+    if mode == "change":
+        if _missing(cell.difference):
+            return f"{number(cell.mean, 0)} (–)"
+        arrow = " ▲" if cell.difference > 0 else " ▼"
+        sign = "+" if cell.difference > 0 else "−"
+        text = f"{sign}{number(abs(cell.difference), 0)}"
+        return text + (arrow if bool(cell.significant) else "")
     text = number(cell.mean, 0)
     if bool(cell.significant) and not _missing(cell.difference):
         text += " ▲" if cell.difference > 0 else " ▼"

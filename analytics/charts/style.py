@@ -122,9 +122,11 @@ def _layout(
 ) -> None:
     figure.update_layout(
         height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        # The legend sits above the plot, so it can never cover the x-axis title or the tick
+        # labels below (checked on the rendered chart in tests/browser).
+        margin={"l": 10, "r": 10, "t": 90, "b": 10},
         separators=chart_separators(),
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hovermode="closest",
         plot_bgcolor="#FFFFFF",
         xaxis={"title": {"text": x_title}, "showgrid": False},

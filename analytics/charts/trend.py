@@ -81,8 +81,13 @@ def trend_figure(
             changed = shown[shown["significant"].astype(bool)]
             if not changed.empty:
                 figure.add_trace(_change_markers(changed, colour, name, labels))
-    _changepoint_lines(figure, changepoints, labels)
+    several = trend["construct"].nunique() > 1 if not trend.empty else False
+    _changepoint_lines(figure, changepoints, labels, hidden_by_default=several)
     _layout(figure, labels["x_axis"], labels["y_axis"], height=460)
+    if not trend.empty:
+        # The x-axis ends at the last wave (a phase may run on for weeks without one).
+        first, last = pd.Timestamp(trend["opens"].min()), pd.Timestamp(trend["opens"].max())
+        figure.update_xaxes(range=[first - pd.Timedelta(days=4), last + pd.Timedelta(days=4)])
     return figure
 
 
@@ -161,13 +166,21 @@ def _shift_markers(flagged: pd.DataFrame, colour: str, name: str, labels: Labels
     )
 
 
-def _changepoint_lines(figure: go.Figure, changepoints: pd.DataFrame, labels: Labels) -> None:
+# Change-point lines stop below the top strip of the plot, where the phase labels stand.
+CHANGEPOINT_TOP = 86
+
+
+def _changepoint_lines(
+    figure: go.Figure, changepoints: pd.DataFrame, labels: Labels, *, hidden_by_default: bool
+) -> None:
+    """One dashed line style per construct; with several constructs shown, the lines start
+    switched off (one click on the legend shows them), so the chart is not a thicket."""
     for position, (construct, rows) in enumerate(_groups(changepoints, "construct")):
         xs: list[object] = []
         ys: list[float | None] = []
         for opens in rows["opens"]:
             xs += [opens, opens, None]
-            ys += [0, 100, None]
+            ys += [0, CHANGEPOINT_TOP, None]
         name = f"{labels['change_point']}: {rows['construct_label'].iloc[0]}"
         figure.add_trace(
             go.Scatter(
@@ -177,6 +190,7 @@ def _changepoint_lines(figure: go.Figure, changepoints: pd.DataFrame, labels: La
                 name=name,
                 line={"color": construct_colour(construct, position), "width": 2, "dash": "dash"},
                 hovertemplate=name + "<br>%{x|" + DATE_FORMAT + "}<extra></extra>",
+                visible="legendonly" if hidden_by_default else True,
             )
         )
 

@@ -206,10 +206,13 @@ def latest_metrics(latest: LatestScores, lang: str) -> list[Metric]:
             metrics.append(Metric(r.construct_label, hidden, None, False, None))
             continue
         delta = None
-        if r.difference is not None:
-            verdict = t("dash.significant" if r.significant else "dash.not_significant", lang)
-            delta = f"{number(r.difference)} {t('dash.chart_points', lang)} · {verdict}"
         help_text = t("dash.metric_help", lang, n=r.n, low=number(r.ci_low), high=number(r.ci_high))
+        if r.difference is not None:
+            # Short enough never to be cut off ("ikke signifik…"): the verdict is the colour,
+            # and in words in the help text.
+            delta = f"{number(r.difference)} {t('dash.chart_points', lang)}"
+            verdict = t("dash.significant" if r.significant else "dash.not_significant", lang)
+            help_text += f" {t('dash.metric_verdict', lang, verdict=verdict)}"
         metrics.append(
             Metric(r.construct_label, number(r.mean), delta, bool(r.significant), help_text)
         )

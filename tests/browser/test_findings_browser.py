@@ -1,0 +1,138 @@
+"""What a leder and a MED-udvalg see, in a real browser: screenshots of Overblik, Udvikling (trend
+and run chart), Enheder and the snapshot, and a check on the rendered charts' geometry: no legend
+box may overlap an axis title.
+
+The screenshots are written to ``MEDSPIL_SCREENSHOTS`` (a folder) when set, else to the test's
+temporary folder; look at them, they are what the README shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from data import open_database
+from medspil.scope import Scope
+from surveys.snapshots.freeze import create_snapshot
+from tests.browser.conftest import (
+    Server,
+    assert_no_exception,
+    start_server,
+    stop_server,
+    wait_for_app,
+)
+
+pytestmark = pytest.mark.browser
+
+# Every legend box, axis title and annotation of every plotly chart on the page, as rectangles
+# of the rendered SVG; the pairs that overlap.
+OVERLAPS_JS = """
+() => {
+  const box = (el) => { const r = el.getBoundingClientRect();
+                        return {x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; };
+  const meets = (a, b) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+  const found = [];
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, index) => {
+    const legend = plot.querySelector('g.legend rect.bg');
+    if (!legend) return;
+    const titles = plot.querySelectorAll('.g-xtitle text, .g-ytitle text, .xtitle, .ytitle');
+    titles.forEach((title) => {
+      if (title.textContent && meets(box(legend), box(title))) {
+        found.push(`chart ${index}: legend over axis title "${title.textContent}"`);
+      }
+    });
+  });
+  return found;
+}
+"""
+
+
+def _shots() -> Path | None:
+    folder = os.environ.get("MEDSPIL_SCREENSHOTS")
+    return Path(folder) if folder else None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("findings-browser")
+    copy = folder / "demo.duckdb"
+    copy.write_bytes(demo_file.read_bytes())
+    db = open_database(copy)
+    create_snapshot(
+        db, Scope.admin(actor="test"), project_id="medicin", area_kind="committee",
+        area_id="LMED-SYD", today=dt.date.today(), include_comments=True, replaces=None,
+    )  # fmt: skip
+    db.close()
+    running = start_server(copy, folder)
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = _shots() or tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _settle(page) -> None:
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    page.wait_for_timeout(800)  # plotly draws after Streamlit has stopped running
+    assert_no_exception(page)
+
+
+def _no_overlap(page, where: str) -> None:
+    overlaps = page.evaluate(OVERLAPS_JS)
+    assert overlaps == [], f"{where}: {overlaps}"
+
+
+def _open(page, url: str, text: str) -> None:
+    page.goto(url)
+    wait_for_app(page, text)
+    _settle(page)
+
+
+def test_screens_read_at_a_glance_and_no_legend_covers_an_axis_title(
+    server: Server, browser, shots: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        _open(page, server.url, "Det har ændret sig")
+        first = page.locator("text=Medspil · Ældreområde Syd og 5 af 5 enheder").first
+        assert first.is_visible()
+        assert page.get_by_text("fra konsekvensvurdering til udvikling").first.is_visible()
+        page.screenshot(path=str(shots / "overblik.png"))
+        _no_overlap(page, "Overblik")
+
+        trend = f"{server.url}/udvikling?projekt=medicin&enhed=AELDRE-SYD&omraade=medspil"
+        _open(page, trend, "Udvikling")
+        page.locator(".js-plotly-plot").first.wait_for(state="visible")
+        _settle(page)
+        _no_overlap(page, "Udvikling")
+        page.screenshot(path=str(shots / "udvikling.png"), full_page=True)
+        page.get_by_text("Run chart", exact=True).first.click()
+        _settle(page)
+        _no_overlap(page, "Run chart")
+        page.screenshot(path=str(shots / "runchart.png"), full_page=True)
+
+        _open(page, f"{server.url}/enhedskort?projekt=medicin&enhed=AELDRE-SYD", "Enheder")
+        page.locator(".js-plotly-plot").first.wait_for(state="visible")
+        _settle(page)
+        assert page.get_by_text("Ændring siden før").first.is_visible()
+        _no_overlap(page, "Enheder")
+        page.screenshot(path=str(shots / "enheder.png"), full_page=True)
+
+        _open(page, f"{server.url}/oejebliksbillede", "Det har ændret sig")
+        assert page.get_by_text("Medspil · Ældreområde Syd og 5 af 5 enheder.").first.is_visible()
+        page.screenshot(path=str(shots / "oejebliksbillede.png"))
+        _no_overlap(page, "Øjebliksbillede")
+    finally:
+        context.close()
