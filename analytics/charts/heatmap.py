@@ -125,6 +125,8 @@ def _cell_text(cell: Any, mode: str = "level") -> str:
             return f"{number(cell.mean, 0)} (–)"
         arrow = " ▲" if cell.difference > 0 else " ▼"
         sign = "+" if cell.difference > 0 else "−"
+        if round(abs(cell.difference)) == 0:
+            sign = "±"
         text = f"{sign}{number(abs(cell.difference), 0)}"
         return text + (arrow if bool(cell.significant) else "")
     text = number(cell.mean, 0)

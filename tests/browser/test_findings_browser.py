@@ -17,7 +17,9 @@ import pytest
 
 from data import open_database
 from medspil.scope import Scope
-from surveys.snapshots.freeze import create_snapshot
+from surveys.snapshots.freeze import create_snapshot, open_snapshot
+from surveys.snapshots.pdf import _css, report_html
+from surveys.snapshots.view import snapshot_view
 from tests.browser.conftest import (
     Server,
     assert_no_exception,
@@ -27,6 +29,7 @@ from tests.browser.conftest import (
 )
 
 pytestmark = pytest.mark.browser
+REPORT: dict[str, str] = {}
 
 # Every legend box, axis title and annotation of every plotly chart on the page, as rectangles
 # of the rendered SVG; the pairs that overlap.
@@ -51,6 +54,15 @@ OVERLAPS_JS = """
 """
 
 
+def _print_css(view) -> str:
+    """The report's stylesheet without its @page and @font-face rules (WeasyPrint's only)."""
+    import re
+
+    css = _css(view)
+    css = re.sub(r"@font-face \{[^}]*\}", "", css)
+    return re.sub(r"@page \{.*?\n\}", "", css, flags=re.S)
+
+
 def _shots() -> Path | None:
     folder = os.environ.get("MEDSPIL_SCREENSHOTS")
     return Path(folder) if folder else None
@@ -62,10 +74,14 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterato
     copy = folder / "demo.duckdb"
     copy.write_bytes(demo_file.read_bytes())
     db = open_database(copy)
-    create_snapshot(
+    number = create_snapshot(
         db, Scope.admin(actor="test"), project_id="medicin", area_kind="committee",
         area_id="LMED-SYD", today=dt.date.today(), include_comments=True, replaces=None,
     )  # fmt: skip
+    # The PDF's pages as HTML with its print stylesheet (the server will hold the file).
+    view = snapshot_view(open_snapshot(db, Scope.admin(), number), "da")
+    style = f"<style>{_print_css(view)}</style></head>"
+    REPORT["html"] = report_html(view).replace("</head>", style)
     db.close()
     running = start_server(copy, folder)
     yield running
@@ -101,7 +117,7 @@ def _open(page, url: str, text: str) -> None:
 def test_screens_read_at_a_glance_and_no_legend_covers_an_axis_title(
     server: Server, browser, shots: Path
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="da-DK")
+    context = browser.new_context(viewport={"width": 1280, "height": 1500}, locale="da-DK")
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
@@ -134,5 +150,13 @@ def test_screens_read_at_a_glance_and_no_legend_covers_an_axis_title(
         assert page.get_by_text("Medspil · Ældreområde Syd og 5 af 5 enheder.").first.is_visible()
         page.screenshot(path=str(shots / "oejebliksbillede.png"))
         _no_overlap(page, "Øjebliksbillede")
+
+        # The PDF's first page: its HTML and print stylesheet in the browser, one A4 page tall.
+        page.set_viewport_size({"width": 794, "height": 1123})
+        page.set_content(REPORT["html"])
+        page.wait_for_timeout(500)
+        text = page.locator("section.resume").inner_text()
+        assert "Resumé til MED-udvalget" in text and "Medspil faldt " in text
+        page.screenshot(path=str(shots / "oejebliksbillede-side1.png"))
     finally:
         context.close()
