@@ -20,6 +20,11 @@ wave 1 is 10 - 8 = 2. Two safe rules are offered, chosen with ``prefer``:
   only where the unit shows all its answered waves of the phase (it is then just their sum).
   Only the per-wave organisation rule matters. Small teams keep most waves but lose phase totals.
 
+One mask for every number: the hidden cells are the same for every construct and for the
+respondent count (``respondents=``), because different hidden cells for two counts of the same
+people let one count be subtracted out with the other's help (construct n and answers differ
+only by the few who left a construct blank). See :func:`analytics.suppression.joint_visible_mask`.
+
 ``"waves"`` is the default because respondents are people, not answers: a team of 6 whose 4
 members answer in each of 8 waves pools 32 answers into a phase total, yet only 4 people stand
 behind it. Showing a phase total only when every wave in it shows at least k respondents keeps
@@ -36,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.exceptions import InvalidInput, InvalidTree
-from analytics.suppression import Forest, build_forest, visible_mask
+from analytics.suppression import Forest, build_forest, joint_visible_mask
 
 HISTOGRAM_COLUMNS = ("wave_id", "unit_id", "construct", "score", "n")
 
@@ -61,6 +66,13 @@ class ProtectedScores:
     phase_hidden: np.ndarray
     k: int
     prefer: str
+    # Respondents (answers) per unit subtree and wave / phase, 0 where hidden; see
+    # ``respondents=`` of :func:`protect_histograms` (all zero when it was not given).
+    respondent_wave_counts: np.ndarray | None = None
+    respondent_phase_counts: np.ndarray | None = None
+    # Answers per unit subtree over every wave, 0 where hidden: shown only when every wave the
+    # unit has answers in is shown (it is then their sum, and no running total gives more).
+    respondent_totals: np.ndarray | None = None
 
 
 def protect_histograms(
@@ -70,6 +82,7 @@ def protect_histograms(
     wave_phase: Mapping[Hashable, Hashable],
     k: int,
     prefer: Literal["phases", "waves"] = "waves",
+    respondents: pd.DataFrame | None = None,
 ) -> ProtectedScores:
     """Aggregate score histograms over unit subtrees and phases, then suppress small groups.
 
@@ -93,6 +106,10 @@ def protect_histograms(
     prefer : {"phases", "waves"}
         Which to keep for a unit that has a hidden wave in a phase: its phase total (hiding its
         other waves of that phase) or its other waves (hiding its phase total).
+    respondents : DataFrame, optional
+        Columns ``wave_id``, ``unit_id``, ``n``: answers per unit and wave, whatever their
+        construct scores. Protected with the same mask as the scores (one protection step for
+        every number shown) and returned in ``respondent_wave_counts``/``_phase_counts``.
 
     Returns
     -------
@@ -119,22 +136,62 @@ def protect_histograms(
     direct = _direct_counts(frame, forest, waves, constructs, scores)
     wave_counts = _subtree_sums(direct, forest)
     phase_counts = _phase_sums(wave_counts, phase_of_wave, len(phases))
-    direct_n = direct.sum(axis=3)
+    answers = _respondent_counts(respondents, forest, waves)
+    # Measures: every construct's n, then the answers (one more "construct" of counts only).
+    direct_n = np.concatenate([direct.sum(axis=3), answers[None]], axis=0)
+    measures_n = _subtree_sums(direct_n, forest)
     wave_org = _org_visible(forest, direct_n, k)
     if prefer == "phases":
         phase_shown = _org_visible(forest, _phase_sums(direct_n, phase_of_wave, len(phases)), k)
-        wave_shown = _all_or_none(wave_org, wave_counts.sum(axis=3), phase_shown, phase_of_wave)
+        wave_shown = _all_or_none(wave_org, measures_n, phase_shown, phase_of_wave)
     elif prefer == "waves":
         wave_shown = wave_org
-        phase_shown = _complete_phases(wave_org, wave_counts.sum(axis=3), phase_of_wave, phases)
+        phase_shown = _complete_phases(wave_org, measures_n, phase_of_wave, phases)
     else:
         raise InvalidInput(f"prefer must be 'phases' or 'waves', got {prefer!r}")
+    answer_waves = measures_n[-1] * wave_shown
+    answer_phases = _phase_sums(measures_n, phase_of_wave, len(phases))[-1] * phase_shown
+    answered = measures_n.sum(axis=0) > 0
+    complete = (wave_shown | ~answered).all(axis=1) & answered.any(axis=1)
+    answer_totals = measures_n[-1].sum(axis=1) * complete
+    wave_shown = np.broadcast_to(wave_shown, wave_counts.shape[:3]).copy()
+    phase_shown = np.broadcast_to(phase_shown, phase_counts.shape[:3]).copy()
     wave_counts[~wave_shown] = 0
     phase_counts[~phase_shown] = 0
     arrays = [phase_of_wave, scores, wave_counts, phase_counts, ~wave_shown, ~phase_shown]
-    for array in arrays:
+    for array in [*arrays, answer_waves, answer_phases, answer_totals]:
         array.flags.writeable = False
-    return ProtectedScores(constructs, forest.ids, waves, phases, *arrays, k=k, prefer=prefer)
+    return ProtectedScores(
+        constructs,
+        forest.ids,
+        waves,
+        phases,
+        *arrays,
+        k=k,
+        prefer=prefer,
+        respondent_wave_counts=answer_waves,
+        respondent_phase_counts=answer_phases,
+        respondent_totals=answer_totals,
+    )
+
+
+def _respondent_counts(
+    respondents: pd.DataFrame | None, forest: Forest, waves: tuple
+) -> np.ndarray:
+    """Answers attached directly to each unit, per wave: shape (units, waves)."""
+    direct = np.zeros((len(forest.ids), len(waves)), dtype=np.int64)
+    if respondents is None or respondents.empty:
+        return direct
+    missing = [c for c in ("wave_id", "unit_id", "n") if c not in respondents.columns]
+    if missing:
+        raise InvalidInput(f"the respondent frame lacks the columns {missing}")
+    counts = respondents["n"].to_numpy(dtype="float64", na_value=np.nan)
+    if not (np.isfinite(counts).all() and (counts >= 0).all() and (counts == counts.round()).all()):
+        raise InvalidInput("respondent counts n must be whole numbers >= 0")
+    u = _codes(respondents["unit_id"], forest.ids, InvalidTree, "units outside the tree")
+    w = _codes(respondents["wave_id"], waves, InvalidInput, "waves without a phase")
+    np.add.at(direct, (u, w), counts.astype(np.int64))
+    return direct
 
 
 def _checked_frame(histograms: pd.DataFrame, forest: Forest, waves: tuple) -> pd.DataFrame:
@@ -195,37 +252,41 @@ def _phase_sums(per_wave: np.ndarray, phase_of_wave: np.ndarray, n_phases: int) 
 
 
 def _org_visible(forest: Forest, direct_n: np.ndarray, k: int) -> np.ndarray:
-    """visible_mask for every construct and period; ``direct_n`` has shape (C, U, periods)."""
-    shown = np.zeros(direct_n.shape, dtype=bool)
-    for c in range(direct_n.shape[0]):
-        for period in range(direct_n.shape[2]):
-            column = direct_n[c, :, period]
-            if column.any():
-                shown[c, :, period] = visible_mask(forest, column.tolist(), k)
+    """One joint visibility per period over every measure; ``direct_n`` is (M, U, periods).
+
+    Returns shape (U, periods): the same cells are hidden for every construct and count.
+    """
+    shown = np.zeros(direct_n.shape[1:], dtype=bool)
+    for period in range(direct_n.shape[2]):
+        columns = direct_n[:, :, period]
+        if columns.any():
+            measures = [column.tolist() for column in columns]
+            shown[:, period] = joint_visible_mask(forest, measures, k)
     return shown
 
 
 def _all_or_none(
-    wave_org: np.ndarray, wave_n: np.ndarray, phase_shown: np.ndarray, phase_of_wave: np.ndarray
+    wave_org: np.ndarray, measures_n: np.ndarray, phase_shown: np.ndarray, phase_of_wave: np.ndarray
 ) -> np.ndarray:
-    """Waves a unit may show: within a phase all its answered waves, or none."""
-    fine = wave_org | (wave_n == 0)
+    """Waves a unit may show: within a phase all its answered waves, or none. Shape (U, W)."""
+    answered = measures_n.sum(axis=0) > 0
+    fine = wave_org | ~answered
     shown = np.zeros(wave_org.shape, dtype=bool)
-    for phase in range(phase_shown.shape[2]):
+    for phase in range(phase_shown.shape[1]):
         in_phase = phase_of_wave == phase
-        unit_ok = fine[:, :, in_phase].all(axis=2) & phase_shown[:, :, phase]
-        shown[:, :, in_phase] = unit_ok[:, :, None] & (wave_n[:, :, in_phase] > 0)
+        unit_ok = fine[:, in_phase].all(axis=1) & phase_shown[:, phase]
+        shown[:, in_phase] = unit_ok[:, None] & answered[:, in_phase]
     return shown
 
 
 def _complete_phases(
-    wave_shown: np.ndarray, wave_n: np.ndarray, phase_of_wave: np.ndarray, phases: tuple
+    wave_shown: np.ndarray, measures_n: np.ndarray, phase_of_wave: np.ndarray, phases: tuple
 ) -> np.ndarray:
     """Phase totals a unit may show when waves are preferred: all its answered waves shown."""
-    fine = wave_shown | (wave_n == 0)
-    shown = np.zeros(wave_shown.shape[:2] + (len(phases),), dtype=bool)
+    answered = measures_n.sum(axis=0) > 0
+    fine = wave_shown | ~answered
+    shown = np.zeros((wave_shown.shape[0], len(phases)), dtype=bool)
     for phase in range(len(phases)):
         in_phase = phase_of_wave == phase
-        answered = wave_n[:, :, in_phase].sum(axis=2) > 0
-        shown[:, :, phase] = fine[:, :, in_phase].all(axis=2) & answered
+        shown[:, phase] = fine[:, in_phase].all(axis=1) & answered[:, in_phase].any(axis=1)
     return shown

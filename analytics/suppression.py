@@ -23,6 +23,7 @@ class Forest:
     parent: tuple[int, ...]  # -1 for a root
     children: tuple[tuple[int, ...], ...]
     postorder: tuple[int, ...]  # every unit after all of its descendants
+    rank: tuple[int, ...] = ()  # position of every unit in sorted id order (the tie-break)
 
 
 def build_forest(parent: Mapping[Hashable, Hashable | None]) -> Forest:
@@ -42,7 +43,17 @@ def build_forest(parent: Mapping[Hashable, Hashable | None]) -> Forest:
     postorder = _postorder(parents, children)
     if len(postorder) != len(ids):
         raise InvalidTree("the parent mapping contains a cycle")
-    return Forest(ids, index, tuple(parents), tuple(map(tuple, children)), tuple(postorder))
+    rank = [0] * len(ids)
+    for position, i in enumerate(sorted(range(len(ids)), key=lambda i: _sort_key(ids[i]))):
+        rank[i] = position
+    return Forest(
+        ids, index, tuple(parents), tuple(map(tuple, children)), tuple(postorder), tuple(rank)
+    )
+
+
+def _sort_key(unit: Hashable) -> tuple[str, str]:
+    """Ids ordered by type name, then text: the same in every process (never hash order)."""
+    return (type(unit).__name__, f"{unit:>20}" if isinstance(unit, int) else str(unit))
 
 
 def _postorder(parents: list[int], children: list[list[int]]) -> list[int]:
@@ -73,7 +84,8 @@ def visible_units(
     Units start visible when their subtree has ``k`` respondents. Then, children before
     parents, a visible unit whose remainder is between 1 and ``k - 1`` gets its smallest
     nearest visible descendant with a non-empty remainder hidden too (complementary
-    suppression; ties go to the unit listed first in ``parent``). That descendant's remainder
+    suppression; ties go to the smallest unit id, so the same counts hide the same units in
+    every process, whatever order ``parent`` lists them in). That descendant's remainder
     has at least ``k`` respondents, so one step repairs the unit and leaves every remainder
     below it untouched. If no such descendant exists the unit itself is hidden and its
     remainder moves up to its nearest visible ancestor, which is repaired in turn.
@@ -118,8 +130,15 @@ def visible_units(
     return {unit for unit, ok in zip(forest.ids, shown, strict=True) if ok}
 
 
-def visible_mask(forest: Forest, direct: list[int], k: int) -> list[bool]:
-    """:func:`visible_units` on an indexed forest: one flag per unit, in ``forest.ids`` order."""
+def visible_mask(
+    forest: Forest, direct: list[int], k: int, *, hidden: list[bool] | None = None
+) -> list[bool]:
+    """:func:`visible_units` on an indexed forest: one flag per unit, in ``forest.ids`` order.
+
+    ``hidden`` marks units that must stay hidden whatever their counts (hidden for another
+    measure of the same people, see :func:`joint_visible_mask`); the others are repaired
+    around them.
+    """
     if isinstance(k, bool) or int(k) != k or k < 3:
         raise InvalidTree(f"k must be a whole number of at least 3, got {k!r}")
     subtree = list(direct)
@@ -128,6 +147,8 @@ def visible_mask(forest: Forest, direct: list[int], k: int) -> list[bool]:
         if up >= 0:
             subtree[up] += subtree[node]
     visible = [total >= k for total in subtree]
+    if hidden is not None:
+        visible = [ok and not off for ok, off in zip(visible, hidden, strict=True)]
     covered = [0] * len(subtree)  # respondents inside the nearest visible proper descendants
     remainder = [0] * len(subtree)
     parents = forest.parent
@@ -137,10 +158,10 @@ def visible_mask(forest: Forest, direct: list[int], k: int) -> list[bool]:
             if 0 < rest < k:
                 candidates = [d for d in _nearest_visible(forest, visible, node) if remainder[d]]
                 if candidates:
-                    hidden = min(candidates, key=lambda d: (subtree[d], d))
-                    visible[hidden] = False
-                    rest += remainder[hidden]
-                    covered[node] -= remainder[hidden]
+                    extra = min(candidates, key=lambda d: (subtree[d], forest.rank[d]))
+                    visible[extra] = False
+                    rest += remainder[extra]
+                    covered[node] -= remainder[extra]
                 else:
                     visible[node] = False
             remainder[node] = rest
@@ -148,6 +169,38 @@ def visible_mask(forest: Forest, direct: list[int], k: int) -> list[bool]:
         if up >= 0:
             covered[up] += subtree[node] if visible[node] else covered[node]
     return visible
+
+
+def joint_visible_mask(forest: Forest, measures: list[list[int]], k: int) -> list[bool]:
+    """One visibility for several counts of the same people (respondents, each construct's n).
+
+    Every measure alone satisfies :func:`visible_units`' guarantees on the shown units, and all
+    measures show the same units: hiding a group for one measure but not for another would let
+    the other measure's numbers be subtracted out. Each measure's suppression runs with the
+    units hidden so far forced hidden, until no measure hides anything new (hidden units only
+    grow, so this ends).
+
+    Examples
+    --------
+    >>> tree = build_forest({"top": None, "a": "top", "b": "top", "c": "top"})
+    >>> # answers: a 4, b 6, c 7; construct x: a 4, b 6, c 4 (three left c's x items blank)
+    >>> shown = joint_visible_mask(tree, [[0, 4, 6, 7], [0, 4, 6, 4]], k=5)
+    >>> [unit for unit, ok in zip(tree.ids, shown) if ok]
+    ['top']
+    """
+    hidden = [False] * len(forest.ids)
+    active = [direct for direct in measures if any(direct)]
+    seen: list[list[bool] | None] = [None] * len(active)  # the forced set each last ran with
+    while any(forced != hidden for forced in seen):
+        for i, direct in enumerate(active):
+            if seen[i] == hidden:
+                continue  # same counts, same forced set: the same answer as last time
+            seen[i] = list(hidden)
+            shown = visible_mask(forest, direct, k, hidden=hidden)
+            hidden = [not ok for ok in shown]
+    if not any(any(direct) for direct in measures):
+        return [False] * len(forest.ids)
+    return [not off for off in hidden]
 
 
 def _nearest_visible(forest: Forest, visible: list[bool], node: int) -> Iterator[int]:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from data.db import Database
 
 
-def construct_moments(db: Database, instrument_id: str) -> pd.DataFrame:
+def construct_moments(
+    db: Database, instrument_id: str, *, closed_before: dt.date | None = None
+) -> pd.DataFrame:
     """Per construct of one instrument version: items, complete respondents and variances.
+
+    With ``closed_before`` only the waves that closed before that day (an open wave's answers
+    would let two looks be subtracted).
 
     Columns ``construct``, ``n_items``, ``n_complete`` (respondents who answered every item of
     the construct they were shown), ``item_variance_sum`` (sum of the items' sample variances,
@@ -25,6 +32,7 @@ def construct_moments(db: Database, instrument_id: str) -> pd.DataFrame:
                 JOIN waves w ON w.id = r.wave_id
                 JOIN items i ON i.instrument_id = w.instrument_id AND i.id = a.item_id
                 WHERE w.instrument_id = $instrument
+                  AND ($closed_before IS NULL OR w.closes < $closed_before)
             ),
             complete AS (
                 SELECT response_id, construct, count(*) AS n_items, sum(v) AS total
@@ -42,7 +50,7 @@ def construct_moments(db: Database, instrument_id: str) -> pd.DataFrame:
                    var_samp(c.total) AS total_variance
             FROM complete c GROUP BY c.construct ORDER BY c.construct
             """,
-            {"instrument": instrument_id},
+            {"instrument": instrument_id, "closed_before": closed_before},
         ).df()
     return frame.astype({"n_items": "int64", "n_complete": "int64"}).astype(
         {"item_variance_sum": "float64", "total_variance": "float64"}

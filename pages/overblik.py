@@ -53,6 +53,8 @@ for item in items:
         left.metric(ctx.tr("overview.phase_now"), item.current_phase_label)
         middle.metric(ctx.tr("overview.waves"), item.waves_started)
         right.metric(ctx.tr("overview.responses"), item.responses_label)
+        if item.live_label:
+            st.caption(item.live_label)
         show_findings(item)
         st.plotly_chart(item.timeline, width="stretch", key=f"timeline-{item.project_id}")
         st.dataframe(item.phase_table, hide_index=True, width="stretch")

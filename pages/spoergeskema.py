@@ -1,5 +1,7 @@
 """Spørgeskema: the instrument's items per construct and how reliable each scale is."""
 
+import datetime as dt
+
 import streamlit as st
 
 from pages.common.frame import k_min, page_setup
@@ -23,7 +25,7 @@ st.caption(ctx.tr("instrument.scale", labels=" · ".join(instrument.scale_labels
 st.dataframe(items_table(instrument, ctx.lang), hide_index=True, width="stretch")
 st.subheader(ctx.tr("instrument.reliability"))
 st.markdown(ctx.tr("instrument.reliability_help"))
-table = reliability_table(ctx.db, instrument, lang=ctx.lang, k=k_min())
+table = reliability_table(ctx.db, instrument, lang=ctx.lang, k=k_min(), today=dt.date.today())
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
     ctx.tr("instrument.download"),

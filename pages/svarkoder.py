@@ -91,8 +91,10 @@ if started:
     rate_wave = st.selectbox(
         ctx.tr("codes.wave"), list(started), format_func=started.get, key="codes_rate_wave"
     )
-    rates = response_rates(ctx.db, project_id, rate_wave, lang=ctx.lang)
+    rates = response_rates(ctx.db, project_id, rate_wave, lang=ctx.lang, today=today)
     st.caption(ctx.tr("codes.rates_caption", k=rates.k_min))
+    if rates.note:
+        st.info(rates.note)
     st.table(rates.table, hide_index=True)
 else:
     st.info(ctx.tr("codes.no_started_waves"))

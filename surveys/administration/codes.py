@@ -1,9 +1,12 @@
 """What the Svarkoder page shows: the choices for issuing codes and the response rates per unit.
 
-A response rate is codes used / codes issued. The number of codes used is the number of
-respondents, so it is shown only where the anonymity rules allow: ``analytics.visible_units``
-over the unit tree (the project's units and their ancestors) decides, per wave, which units may
-show it; issued codes are not about respondents and are always shown.
+A response rate is answers / codes issued. The answers are respondents, so they come from the
+project's one protection step (``surveys.dashboards.basis.project_basis``: computed once for
+the whole organisation, the same cells hidden for every number and every viewer, ties broken
+by unit id);
+issued codes are not about respondents and are always shown. A wave that is still open shows
+no answers per unit (one answer would move them), only the banded total of the whole project
+area (``surveys.dashboards.live_progress``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics import visible_units
 from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
@@ -23,6 +25,8 @@ from medspil.formatting import date_text, percent
 from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.answering.codes import issuable_waves, project_unit_ids
+from surveys.dashboards.basis import project_basis
+from surveys.dashboards.live_progress import live_progress
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class ResponseRates:
 
     k_min: int
     table: pd.DataFrame
+    note: str | None = None  # for an open wave: why no answers per unit, and the live band
 
 
 def project_choices(db: Database) -> dict[str, str]:
@@ -80,21 +85,31 @@ def _tree_order(units: pd.DataFrame, keep: set[str]) -> list[tuple[str, int]]:
     parent = dict(zip(units["id"], units["parent_id"], strict=True))
     names = dict(zip(units["id"], units["name"], strict=True))
     children: dict[str | None, list[str]] = {}
-    for unit in keep:
+    for unit in sorted(keep):
         up = parent[unit] if parent[unit] in keep else None
         children.setdefault(up, []).append(unit)
+
+    def by_name(unit: str) -> tuple[str, str]:
+        return (str(names.get(unit)), unit)
+
     order: list[tuple[str, int]] = []
-    stack = [(unit, 0) for unit in sorted(children.get(None, []), key=names.get, reverse=True)]
+    stack = [(unit, 0) for unit in sorted(children.get(None, []), key=by_name, reverse=True)]
     while stack:
         unit, depth = stack.pop()
         order.append((unit, depth))
-        below = sorted(children.get(unit, []), key=names.get, reverse=True)
+        below = sorted(children.get(unit, []), key=by_name, reverse=True)
         stack.extend((child, depth + 1) for child in below)
     return order
 
 
-def response_rates(db: Database, project_id: str, wave_id: int, *, lang: str) -> ResponseRates:
-    """Codes issued, codes used and the response rate per unit (and its subtree) for one wave."""
+def response_rates(
+    db: Database, project_id: str, wave_id: int, *, lang: str, today: dt.date
+) -> ResponseRates:
+    """Codes issued, answers and the response rate per unit (and its subtree) for one wave.
+
+    A closed wave's answers come from the protected basis (hidden cells read "færre end k
+    svar"); an open wave shows codes issued only, with the whole project's banded progress.
+    """
     project = project_queries.project(db, project_id)
     if project is None:
         raise UnknownProject(project=project_id)
@@ -102,36 +117,53 @@ def response_rates(db: Database, project_id: str, wave_id: int, *, lang: str) ->
     units = org_queries.units(db)
     parent_of = dict(zip(units["id"], units["parent_id"], strict=True))
     keep = set(project_unit_ids(db, project_id))
-    for unit in list(keep):  # the ancestors too: their totals are the sums shown elsewhere
+    for unit in sorted(keep):  # the ancestors too: their totals are the sums shown elsewhere
         while parent_of[unit] is not None:
             unit = parent_of[unit]
             keep.add(unit)
     parent = {unit: parent_of[unit] if parent_of[unit] in keep else None for unit in keep}
+    order = _tree_order(units, keep)
     counts = response_counts(db, project_id, Scope.admin())
     counts = counts[counts["wave_id"] == wave_id]
     issued = {unit: int(n) for unit, n in zip(counts["unit_id"], counts["issued"], strict=True)}
-    used = {unit: int(n) for unit, n in zip(counts["unit_id"], counts["used"], strict=True)}
-    shown = visible_units({u: n for u, n in used.items() if u in keep}, parent, k=k_min)
-    order = _tree_order(units, keep)
     total_issued = _subtree_sums(issued, parent, order)
-    total_used = _subtree_sums(used, parent, order)
+    basis = project_basis(db, project_id, today=today)
+    closed = int(wave_id) in set(basis.waves["id"].astype(int))
+    answers: dict[str, int | None] = {}
+    note = None
+    if closed:
+        rows = basis.responses[basis.responses["wave_id"] == int(wave_id)]
+        answers = {
+            str(u): None if hidden else int(n)
+            for u, n, hidden in zip(rows["unit_id"], rows["responses"], rows["hidden"], strict=True)
+        }
+    else:
+        live = live_progress(db, Scope.admin(), project_id, today=today)
+        if live is not None and live.wave_id == int(wave_id):
+            note = t("live.svarkoder", lang, answers=live.label(lang))
     names = units.set_index("id")["name"]
     hidden = t("ui.fewer_than_k", lang)
-    rows = []
+    waiting = t("codes.after_close", lang)
+    rows_out = []
     for unit, depth in order:
         if not total_issued[unit]:
             continue
-        visible = unit in shown
-        rate = total_used[unit] / total_issued[unit]
-        rows.append(
+        shown = answers.get(unit)
+        answered = waiting if not closed else hidden if shown is None else str(shown)
+        rate = (
+            percent(shown / total_issued[unit], lang=lang)
+            if closed and shown is not None
+            else answered
+        )
+        rows_out.append(
             {
                 t("codes.col_unit", lang): "· " * depth + str(names[unit]),
                 t("codes.col_issued", lang): str(total_issued[unit]),
-                t("codes.col_used", lang): str(total_used[unit]) if visible else hidden,
-                t("codes.col_rate", lang): percent(rate, lang=lang) if visible else hidden,
+                t("codes.col_used", lang): answered,
+                t("codes.col_rate", lang): rate,
             }
         )
-    return ResponseRates(k_min=k_min, table=pd.DataFrame(rows))
+    return ResponseRates(k_min=k_min, table=pd.DataFrame(rows_out), note=note)
 
 
 def _subtree_sums(

@@ -18,6 +18,9 @@ from data.db import Database
 from medspil.errors import AdminInputInvalid, UnknownProject
 from medspil.formatting import date_text
 from medspil.i18n import t
+from medspil.scope import Scope
+from surveys.dashboards.basis import project_basis
+from surveys.dashboards.live_progress import live_progress
 
 MAX_WAVES = 200
 
@@ -158,17 +161,28 @@ def wave_state(opens: dt.date, closes: dt.date, today: dt.date) -> str:
 def wave_table(db: Database, project_id: str, *, today: dt.date, lang: str) -> pd.DataFrame:
     """Every wave of a project: dates, phase, state, codes issued and responses.
 
-    A wave's response count is shown only when it is 0 or at least the project's k; the table
-    shows no sums, so no hidden count can be worked out from it.
+    A closed wave's responses are the project area's total from the one protection step (the
+    sum of the project's top units, shown only when each of them is shown); the open wave shows
+    the banded total of ``surveys.dashboards.live_progress``; a planned wave has none.
     """
-    k_min = int(_project(db, project_id)["k_min"])
+    _project(db, project_id)
     waves = admin_queries.wave_states(db, project_id)
+    basis = project_basis(db, project_id, today=today)
+    shown = basis.responses[basis.responses["unit_id"].isin(basis.project_roots)]
+    live = live_progress(db, Scope.admin(), project_id, today=today)
     fewer = t("ui.fewer_than_k", lang)
     rows = []
     for wave in waves.itertuples():
         opens, closes = pd.Timestamp(wave.opens).date(), pd.Timestamp(wave.closes).date()
         state = wave_state(opens, closes, today)
-        responses = int(wave.responses)
+        if state == "planned":
+            responses = "0"
+        elif state == "open":
+            responses = live.label(lang) if live is not None else fewer
+        else:
+            cells = shown[shown["wave_id"] == int(wave.id)]
+            complete = not cells.empty and not cells["hidden"].any()
+            responses = str(int(cells["responses"].sum())) if complete else fewer
         rows.append(
             {
                 t("admin_waves.col_number", lang): int(wave.number),
@@ -177,9 +191,7 @@ def wave_table(db: Database, project_id: str, *, today: dt.date, lang: str) -> p
                 t("admin_waves.col_phase", lang): t(f"phase.{wave.phase_kind}", lang),
                 t("admin_waves.col_state", lang): t(f"admin_waves.state_{state}", lang),
                 t("admin_waves.col_issued", lang): int(wave.issued),
-                t("admin_waves.col_responses", lang): (
-                    str(responses) if responses == 0 or responses >= k_min else fewer
-                ),
+                t("admin_waves.col_responses", lang): responses,
             }
         )
     columns = [

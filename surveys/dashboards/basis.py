@@ -20,6 +20,7 @@ import threading
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analytics import (
@@ -80,6 +81,8 @@ class ProjectBasis:
     responses: pd.DataFrame
     comment_groups: pd.DataFrame
     children: dict[str, list[str]] = field(default_factory=dict)
+    # Answers per unit subtree over all closed waves; None where a wave with answers is hidden.
+    response_totals: dict[str, int | None] = field(default_factory=dict)
     wave_dates: dict[int, tuple[int, str]] = field(default_factory=dict)
     # (unit_id, wave_id) whose own subtree had answers but fewer than k: only to choose the
     # words for a hidden cell ("færre end k svar" or hidden to protect a small neighbour).
@@ -111,7 +114,7 @@ class ProjectBasis:
 _cache: dict[tuple, tuple[tuple, object, ProjectBasis]] = {}
 _cache_lock = threading.Lock()
 # Bump when ProjectBasis or how it is computed changes: saved bases of older code are ignored.
-BASIS_FORMAT = 3  # 2: small_groups; 3: imported
+BASIS_FORMAT = 4  # 2: small_groups; 3: imported; 4: one mask for every count
 
 
 def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBasis:
@@ -172,9 +175,14 @@ def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
     counts = response_counts(db, project_id, Scope.admin())
     counts = counts[counts["wave_id"].isin(wave_phase)]
     k = int(project["k_min"])
+    # One protection step for every number: scores, construct n and answers share one mask.
+    respondents = counts.rename(columns={"responses": "n"})[["wave_id", "unit_id", "n"]]
     protected = None
     if not histograms.empty:
-        protected = protect_histograms(histograms, parent=parent, wave_phase=wave_phase, k=k)
+        protected = protect_histograms(
+            histograms, parent=parent, wave_phase=wave_phase, k=k, respondents=respondents
+        )
+    answers = _answer_protection(protected, counts, parent, wave_phase, k)
     levels = project_queries.phase_unit_involvement(db, project_id)
     return ProjectBasis(
         project_id=project_id,
@@ -194,7 +202,7 @@ def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
         protected=protected,
         wave_summaries=summarise_waves(protected) if protected else pd.DataFrame(),
         phase_summaries=summarise_phases(protected) if protected else pd.DataFrame(),
-        responses=_protected_responses(counts, parent, wave_phase, k),
+        responses=_protected_responses(answers, counts, parent),
         comment_groups=_comment_groups(counts, parent, int(project["k_comments"])),
         children=children,
         wave_dates={
@@ -203,6 +211,7 @@ def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
         },
         small_groups=_small_groups(counts, parent, k),
         imported=_imported_waves(db, project_id),
+        response_totals=_response_totals(answers),
     )
 
 
@@ -255,14 +264,14 @@ def _construct_names(instrument_id: str) -> dict[str, dict[str, str]]:
     return {c.id: dict(c.name) for c in instrument.constructs}
 
 
-def _protected_responses(
-    counts: pd.DataFrame, parent: dict, wave_phase: dict, k: int
-) -> pd.DataFrame:
-    """Responses per unit subtree and wave, protected like the scores; codes issued alongside."""
-    columns = ["unit_id", "wave_id", "issued", "responses", "hidden"]
+def _answer_protection(
+    protected: ProtectedScores | None, counts: pd.DataFrame, parent: dict, wave_phase: dict, k: int
+) -> ProtectedScores | None:
+    """The protection that holds the answer counts: the scores' own, or (no scores yet) one of
+    the answers alone."""
+    if protected is not None or not (counts["responses"] > 0).any():
+        return protected
     answered = counts[counts["responses"] > 0]
-    if answered.empty:
-        return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(
         {
             "wave_id": answered["wave_id"],
@@ -272,12 +281,44 @@ def _protected_responses(
             "n": answered["responses"],
         }
     )
-    protected = protect_histograms(frame, parent=parent, wave_phase=wave_phase, k=k)
-    summary = summarise_waves(protected)[["unit_id", "wave_id", "n", "hidden"]]
+    respondents = frame[["wave_id", "unit_id", "n"]]
+    return protect_histograms(
+        frame, parent=parent, wave_phase=wave_phase, k=k, respondents=respondents
+    )
+
+
+def _protected_responses(
+    protected: ProtectedScores | None, counts: pd.DataFrame, parent: dict
+) -> pd.DataFrame:
+    """Answers per unit subtree and closed wave under the scores' mask; codes issued alongside."""
+    columns = ["unit_id", "wave_id", "issued", "responses", "hidden"]
+    if protected is None:
+        return pd.DataFrame(columns=columns)
+    hidden = protected.wave_hidden[0]
+    answers = protected.respondent_wave_counts
+    u, w = np.indices(hidden.shape).reshape(2, -1)
+    frame = pd.DataFrame(
+        {
+            "unit_id": [protected.units[i] for i in u],
+            "wave_id": [protected.waves[i] for i in w],
+            "responses": [
+                None if hidden[a, b] else int(answers[a, b]) for a, b in zip(u, w, strict=True)
+            ],
+            "hidden": hidden.reshape(-1),
+        }
+    )
     issued = _subtree_sums(counts, parent)
-    merged = summary.merge(issued, on=["unit_id", "wave_id"], how="left")
+    merged = frame.merge(issued, on=["unit_id", "wave_id"], how="left")
     merged["issued"] = merged["issued"].fillna(0).astype(int)
-    return merged.rename(columns={"n": "responses"})[columns]
+    return merged[columns]
+
+
+def _response_totals(protected: ProtectedScores | None) -> dict[str, int | None]:
+    """Answers per unit subtree over every closed wave, None where any is hidden."""
+    if protected is None or protected.respondent_totals is None:
+        return {}
+    totals = protected.respondent_totals
+    return {unit: int(n) if n else None for unit, n in zip(protected.units, totals, strict=True)}
 
 
 def _comment_groups(counts: pd.DataFrame, parent: dict, k_comments: int) -> pd.DataFrame:

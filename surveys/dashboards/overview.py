@@ -13,7 +13,6 @@ from analytics.timeline import phase_timeline_figure
 from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
-from data.results import responses_per_wave
 from medspil.formatting import date_text, integer
 from medspil.i18n import t
 from medspil.scope import Scope
@@ -22,6 +21,7 @@ from surveys.dashboards.basis import headline_units, project_basis, visible_proj
 from surveys.dashboards.changes import ChangeList, LatestScores, latest_scores, recent_changes
 from surveys.dashboards.finding_list import FindingList, finding_list
 from surveys.dashboards.involvement import unit_phases
+from surveys.dashboards.live_progress import live_progress
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class ProjectOverview:
     waves_started: int
     responses: int | None
     responses_label: str
+    live_label: str | None
     timeline: go.Figure
     phase_table: pd.DataFrame
     latest: list[LatestScores]
@@ -59,13 +60,9 @@ def project_overviews(
         phases = project_queries.phases(db, project.id)
         waves = project_queries.waves(db, project.id)
         started = int((pd.to_datetime(waves["opens"]).dt.date <= today).sum())
-        per_wave = responses_per_wave(db, project.id, scope).set_index("wave_id")["responses"]
-        total = int(per_wave.sum())
-        # A running total may only be shown when no wave inside it is hidden; otherwise the
-        # next total minus this one would give a hidden wave's count.
-        shown = total >= project.k_min and bool(
-            ((per_wave == 0) | (per_wave >= project.k_min)).all()
-        )
+        total = responses_so_far(db, scope, project.id, today)
+        shown = total is not None
+        live = live_progress(db, scope, project.id, today=today)
         current = phases[
             (pd.to_datetime(phases["starts"]).dt.date <= today)
             & (pd.to_datetime(phases["ends"]).dt.date >= today)
@@ -79,8 +76,13 @@ def project_overviews(
                     phases_by[current.iloc[0]["kind"]] if not current.empty else "–"
                 ),
                 waves_started=started,
-                responses=total if shown else None,
+                responses=total,
                 responses_label=(integer(total) if shown else t("ui.fewer_than_k", lang)),
+                live_label=(
+                    t("live.overview", lang, wave=live.wave_number, answers=live.label(lang))
+                    if live is not None
+                    else None
+                ),
                 timeline=phase_timeline_figure(
                     _scoped_phases(db, scope, project.id, phases, lang, today),
                     phase_labels=phases_by,
@@ -106,6 +108,21 @@ def _scoped_phases(
     if not heads:
         return phases
     return unit_phases(basis, heads[0], lang)
+
+
+def responses_so_far(db: Database, scope: Scope, project_id: str, today: dt.date) -> int | None:
+    """Answers in the closed waves for the scope's headline units, from the one protection step.
+
+    A unit's total is shown only when every closed wave it has answers in is shown (it is then
+    their sum: nothing new by subtraction, neither across units nor between two visits). The
+    open wave is never in it; see ``surveys.dashboards.live_progress``.
+    """
+    basis = project_basis(db, project_id, today=today)
+    heads = headline_units(basis, scope)
+    totals = [basis.response_totals.get(head) for head in heads]
+    if not totals or any(total is None for total in totals):
+        return None
+    return sum(totals)
 
 
 def _phase_table(db: Database, project_id: str, phases: pd.DataFrame, lang: str) -> pd.DataFrame:

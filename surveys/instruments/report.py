@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from analytics import cronbach_alpha_from_moments
@@ -37,13 +39,18 @@ def items_table(instrument: Instrument, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def reliability_table(db: Database, instrument: Instrument, *, lang: str, k: int) -> pd.DataFrame:
+def reliability_table(
+    db: Database, instrument: Instrument, *, lang: str, k: int, today: dt.date
+) -> pd.DataFrame:
     """Cronbach's alpha per construct (listwise), with the number of complete respondents.
 
-    Alpha is shown only when at least ``k`` respondents answered every item of the construct;
-    otherwise, and for one-item constructs, the cell reads "–".
+    Closed waves only (before ``today``): a count that moves with each answer in an open wave
+    tells a reader who looks twice that someone has just answered. Alpha is shown only when at
+    least ``k`` respondents answered every item of the construct; otherwise, and for one-item
+    constructs, the cell reads "–". The counts are sums over every unit of every project using
+    the instrument, and only change when a wave closes.
     """
-    moments = construct_moments(db, instrument.id).set_index("construct")
+    moments = construct_moments(db, instrument.id, closed_before=today).set_index("construct")
     rows = []
     for construct in instrument.constructs:
         n_items = sum(item.construct == construct.id for item in instrument.items)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics import InvalidTree, visible_units
+from analytics.suppression import build_forest, joint_visible_mask, visible_mask
 
 
 def _subtree_total(unit, counts, parent) -> int:
@@ -147,3 +152,62 @@ def test_only_units_big_enough_are_candidates(case) -> None:
     # Guarantee (3) for the root alone: a lone unit is shown exactly when it is big enough.
     lone = {"x": None}
     assert visible_units({"x": counts["u0"]}, lone, k=k) == ({"x"} if counts["u0"] >= k else set())
+
+
+def test_a_tie_is_broken_by_unit_id_whatever_the_tree_order() -> None:
+    # The small team (3) needs one sibling hidden with it; B and C tie at 7.
+    counts = {"A": 3, "B": 7, "C": 7}
+    orders = [["P", "A", "B", "C"], ["C", "B", "A", "P"], ["B", "P", "C", "A"]]
+    for order in orders:
+        tree = {u: None if u == "P" else "P" for u in order}
+        assert visible_units(counts, tree) == {"P", "C"}
+
+
+def test_the_tie_break_is_the_same_in_every_process() -> None:
+    script = (
+        "import json, sys; from analytics import visible_units;"
+        "ids = [f'T{i}' for i in range(30)];"
+        "tree = {u: None if u == 'P' else 'P' for u in {'P', *ids}};"
+        "counts = {u: 7 for u in ids} | {'T17': 2};"
+        "print(sorted(visible_units(counts, tree)))"
+    )
+    seen = set()
+    for seed in ("0", "1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+        )
+        seen.add(done.stdout)
+    assert len(seen) == 1
+    assert "'T0'" not in seen.pop()  # the smallest id among the tied siblings went
+
+
+def test_one_mask_for_several_counts_of_the_same_people() -> None:
+    forest = build_forest({"P": None, "A": "P", "B": "P", "C": "P"})
+    answers = [0, 4, 6, 7]  # A is small: A and B (the smaller sibling) go
+    construct = [0, 4, 6, 4]  # C's construct n is small: C goes too, for both counts
+    shown = joint_visible_mask(forest, [answers, construct], k=5)
+    assert dict(zip(forest.ids, shown, strict=True)) == {
+        "P": True,
+        "A": False,
+        "B": False,
+        "C": False,
+    }
+    assert visible_mask(forest, answers, 5) == [True, False, False, True]
+
+
+@settings(max_examples=150, deadline=None)
+@given(trees(), st.lists(st.integers(0, 4), min_size=14, max_size=14))
+def test_a_joint_mask_keeps_the_guarantees_for_every_count(case, blanks) -> None:
+    # The answers, and a construct's n that a few people left blank (n <= answers).
+    answers, parent, k = case
+    construct = {u: max(0, n - blanks[i]) for i, (u, n) in enumerate(answers.items())}
+    forest = build_forest(parent)
+    measures = [[counts[u] for u in forest.ids] for counts in (answers, construct)]
+    shown = joint_visible_mask(forest, measures, k)
+    visible = {u for u, ok in zip(forest.ids, shown, strict=True) if ok}
+    for counts in (answers, construct):
+        for unit in visible:
+            assert _subtree_total(unit, counts, parent) >= k
+            rest = _remainder(unit, visible, counts, parent)
+            assert rest == 0 or rest >= k

@@ -91,49 +91,65 @@ def test_every_role_but_administrator_is_refused(app_env: Path, state: dict[str,
     assert len(at.table) == 0 and len(at.button) == 0
 
 
-def test_response_rates_hide_small_groups_and_count_a_new_answer(
+def _latest_closed_wave(demo: Database) -> int:
+    with demo.cursor() as cur:
+        return cur.execute(
+            "SELECT id FROM waves WHERE project_id = 'medicin' AND closes < ? ORDER BY closes DESC",
+            [TODAY],
+        ).fetchone()[0]
+
+
+def test_response_rates_hide_small_groups_and_wait_for_the_open_wave_to_close(
     demo: Database, app_env: Path
 ) -> None:
     at = codes_page()
+    # The open wave comes first: codes issued per unit, answers only for the whole project.
     rates = _rates(at)
-    assert rates.loc["Nattevagten Nord", "Brugte koder"] == HIDDEN
-    assert rates.loc["Nattevagten Nord", "Svarprocent"] == HIDDEN
+    assert set(rates["Svar"]) == {"efter lukning"}
+    assert set(rates["Svarprocent"]) == {"efter lukning"}
     assert rates.loc["Nattevagten Nord", "Udstedte koder"] == "6"
-    shown = rates[rates["Brugte koder"] != HIDDEN]
-    assert all(int(used) >= 5 for used in shown["Brugte koder"])
-    solhoj = rates.loc["Plejecenter Solhøj"]
-    used, issued = int(solhoj["Brugte koder"]), int(solhoj["Udstedte koder"])
-    assert solhoj["Svarprocent"] == f"{round(100 * used / issued)} %"
-    # Answer once with a fresh code: Solhøj counts one more issued code and one more used.
+    assert any("i hele projektet indtil nu" in info.value for info in at.info)
+    solhoj_issued = int(rates.loc["Plejecenter Solhøj", "Udstedte koder"])
+    # Answer once with a fresh code: Solhøj counts one more issued code and still no answers.
     secret = installation_secret(app_env)
     (code,) = open_codes(demo, 1, secret=secret)
     submit_answers(demo, code, {}, None, today=TODAY, secret=secret)
-    after = _rates(codes_page()).loc["Plejecenter Solhøj"]
-    assert (int(after["Brugte koder"]), int(after["Udstedte koder"])) == (used + 1, issued + 1)
+    after = _rates(codes_page())
+    assert int(after.loc["Plejecenter Solhøj", "Udstedte koder"]) == solhoj_issued + 1
+    assert after["Svar"].tolist() == rates["Svar"].tolist()
+    # A closed wave: the night team is hidden, every shown count is at least k.
+    at = codes_page()
+    at.selectbox(key="codes_rate_wave").set_value(_latest_closed_wave(demo)).run()
+    rates = _rates(at)
+    assert rates.loc["Nattevagten Nord", "Svar"] == HIDDEN
+    assert rates.loc["Nattevagten Nord", "Svarprocent"] == HIDDEN
+    shown = rates[rates["Svar"] != HIDDEN]
+    assert all(int(used) >= 5 for used in shown["Svar"])
+    solhoj = rates.loc["Plejecenter Solhøj"]
+    used, issued = int(solhoj["Svar"]), int(solhoj["Udstedte koder"])
+    assert solhoj["Svarprocent"] == f"{round(100 * used / issued)} %"
 
 
 def test_no_hidden_count_can_be_worked_out_from_the_shown_ones(
     demo: Database, app_env: Path
 ) -> None:
-    # The rule itself, checked directly on the open wave of medicin: every shown unit has at
-    # least k used codes, and what it has beyond its nearest shown sub-units is 0 or at least k.
+    # The rule itself, checked directly on the latest closed wave of medicin: every shown unit
+    # has at least k answers, and what it has beyond its nearest shown sub-units is 0 or >= k.
+    wave = _latest_closed_wave(demo)
     with demo.cursor() as cur:
         tree = dict(cur.execute("SELECT id, parent_id FROM units").fetchall())
         names = dict(cur.execute("SELECT id, name FROM units").fetchall())
-        wave = cur.execute(
-            "SELECT id FROM waves WHERE project_id = 'medicin' AND opens <= ? ORDER BY opens DESC",
-            [TODAY],
-        ).fetchone()[0]
         used = dict(
             cur.execute(
-                "SELECT unit_id, count(*) FILTER (WHERE used) FROM invitations "
-                "WHERE wave_id = ? GROUP BY unit_id",
+                "SELECT unit_id, count(*) FROM responses WHERE wave_id = ? GROUP BY unit_id",
                 [wave],
             ).fetchall()
         )
-    rates = _rates(codes_page())
+    at = codes_page()
+    at.selectbox(key="codes_rate_wave").set_value(wave).run()
+    rates = _rates(at)
     by_name = {name: unit for unit, name in names.items()}
-    shown = {by_name[name] for name in rates.index[rates["Brugte koder"] != HIDDEN]}
+    shown = {by_name[name] for name in rates.index[rates["Svar"] != HIDDEN]}
 
     def below(unit: str) -> list[str]:
         return [child for child, up in tree.items() if up == unit]
@@ -152,4 +168,4 @@ def test_no_hidden_count_can_be_worked_out_from_the_shown_ones(
         assert total(unit) >= 5
         rest = total(unit) - sum(total(child) for child in nearest_shown(unit))
         assert rest == 0 or rest >= 5, unit
-        assert int(rates.loc[names[unit], "Brugte koder"]) == total(unit)
+        assert int(rates.loc[names[unit], "Svar"]) == total(unit)

@@ -294,7 +294,10 @@ def test_the_wave_table_shows_phase_state_codes_and_protected_response_counts(de
     assert table["Status"].iloc[0] == "lukket" and table["Status"].iloc[-1] == "åben"
     assert table["Fase"].iloc[0] == "Idé" and table["Fase"].iloc[-1] == "Implementering"
     assert (table["Udstedte koder"] > 0).all()
-    # A wave with fewer than k responses shows no count at all.
+    # Closed waves show the project area's protected total; the open wave a band of 10.
+    assert all(v.isdigit() and int(v) >= 5 for v in table["Svar"].iloc[:-1])
+    assert table["Svar"].iloc[-1].startswith(("mindst", "færre end 10"))
+    # An open wave with fewer answers than a band shows no count at all.
     save_project(demo, _plan(), new=True, actor="a", today=TODAY)
     create_waves(
         demo, "robot", first_opens=TODAY, last_opens=_day(20), every_days=14, open_days=7,
@@ -306,7 +309,7 @@ def test_the_wave_table_shows_phase_state_codes_and_protected_response_counts(de
         demo, {"responses": pd.DataFrame({"id": ids, "wave_id": wave_id, "unit_id": "SYD-SKOV"})}
     )
     robot = wave_table(demo, "robot", today=TODAY, lang="da")
-    assert list(robot["Svar"]) == ["færre end k svar", "0"]
+    assert list(robot["Svar"]) == ["færre end 10 svar", "0"]
     assert list(robot["Status"]) == ["åben", "planlagt"]
 
 
