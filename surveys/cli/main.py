@@ -48,6 +48,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "imports": ("surveys.cli.import_responses", "vis importer / list imports"),
     "remove-import": ("surveys.cli.import_responses", "fjern en import / remove an import"),
+    "audit-disclosure": (
+        "surveys.cli.audit",
+        "afsløringstjek af alt, rollerne kan se / disclosure audit of every role's view",
+    ),
 }
 
 
