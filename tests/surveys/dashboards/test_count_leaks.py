@@ -24,11 +24,11 @@ from data.db import Database
 from data.results import response_counts
 from medspil.scope import Scope
 from surveys.administration.codes import response_rates, started_wave_choices
-from surveys.answering.form import open_form, submit_answers
+from surveys.answering.form import open_form
 from surveys.dashboards.overview import project_overviews
 from surveys.instruments.report import instrument_by_id, reliability_table
 from tests.conftest import ROOT
-from tests.surveys.answering.answer_support import SECRET, open_codes
+from tests.surveys.answering.answer_support import SECRET, open_codes, submit_answers
 
 TODAY = dt.date.today()
 NIGHT = "NORD-NAT"
