@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.db import Database, nulls_as_none, one_row
+from data.db import Database, one_row
 
 
 def store_instrument(
@@ -119,16 +119,24 @@ def insert_wave(
 
 
 def projects(db: Database) -> pd.DataFrame:
-    """Every project with its instrument, thresholds and the id of its wave open today (or NA)."""
+    """Every project with its instrument and thresholds (``open_waves`` gives today's waves)."""
     with db.cursor() as cur:
-        frame = cur.execute("""
+        return cur.execute("""
             SELECT p.id, p.name, p.description, p.instrument_id, p.k_min, p.k_comments,
-                   p.involvement,
-                   (SELECT min(w.id) FROM waves w WHERE w.project_id = p.id
-                      AND current_date BETWEEN w.opens AND w.closes) AS open_wave_id
+                   p.involvement
             FROM projects p ORDER BY p.id
         """).df()
-    return nulls_as_none(frame, "open_wave_id")
+
+
+def open_waves(db: Database, today: dt.date) -> dict[str, int]:
+    """Project id -> id of its wave open on ``today`` (the first, should two overlap)."""
+    with db.cursor() as cur:
+        rows = cur.execute(
+            """SELECT project_id, min(id) FROM waves WHERE ? BETWEEN opens AND closes
+               GROUP BY project_id""",
+            [today],
+        ).fetchall()
+    return {str(project): int(wave) for project, wave in rows}
 
 
 def project(db: Database, project_id: str) -> dict[str, Any] | None:

@@ -149,13 +149,14 @@ def responses_per_wave(db: Database, project_id: str, scope: Scope) -> pd.DataFr
     return frame.astype({"wave_id": "int64", "responses": "int64"})
 
 
-def waves_started(db: Database) -> dict[str, int]:
-    """Per project id: how many of its waves have opened (for ordering project lists)."""
+def waves_started(db: Database, today: dt.date) -> dict[str, int]:
+    """Per project id: how many of its waves have opened by ``today`` (for ordering lists)."""
     with db.cursor() as cur:
         rows = cur.execute(
             """SELECT p.id, count(w.id) FROM projects p
-               LEFT JOIN waves w ON w.project_id = p.id AND w.opens <= current_date
-               GROUP BY p.id"""
+               LEFT JOIN waves w ON w.project_id = p.id AND w.opens <= ?
+               GROUP BY p.id""",
+            [today],
         ).fetchall()
     return {str(p): int(n) for p, n in rows}
 

@@ -39,8 +39,8 @@ def today() -> dt.date:
 
 
 @st.cache_resource(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
-def projects(_db, db_key: str, scope) -> pd.DataFrame:
-    return dashboard.visible_projects(_db, scope)[["id", "name"]]
+def projects(_db, db_key: str, scope, day: dt.date) -> pd.DataFrame:
+    return dashboard.visible_projects(_db, scope, today=day)[["id", "name"]]
 
 
 @st.cache_resource(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
@@ -123,7 +123,7 @@ def _preselect(ctx: PageContext, param: str, key: str, allowed: list[str]) -> No
 
 def pick_project(ctx: PageContext) -> str | None:
     """The project selector; None (with a message) when the scope sees no project."""
-    frame = projects(ctx.db, str(ctx.db.path), ctx.scope)
+    frame = projects(ctx.db, str(ctx.db.path), ctx.scope, today())
     if frame.empty:
         st.info(ctx.tr("overview.no_projects"))
         return None

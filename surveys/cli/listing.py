@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from data import open_database, projects
 from data import org as org_queries
@@ -13,12 +14,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     """One tab-separated line per project and per unit."""
     db = open_database(db_path(args))
     out = []
+    open_waves = projects.open_waves(db, dt.date.today())
     for row in projects.projects(db).itertuples():
-        open_wave = (
-            "-"
-            if row.open_wave_id is None or row.open_wave_id != row.open_wave_id
-            else (str(int(row.open_wave_id)))
-        )
+        open_wave = str(open_waves[row.id]) if row.id in open_waves else "-"
         out.append(f"project\t{row.id}\t{row.name}\t{open_wave}")
     for row in org_queries.units(db).itertuples():
         out.append(f"unit\t{row.id}\t{row.name}\t{row.parent_id or '-'}")

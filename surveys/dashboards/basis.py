@@ -354,13 +354,14 @@ def _subtree_sums(counts: pd.DataFrame, parent: dict) -> pd.DataFrame:
 # --- scope -----------------------------------------------------------------------------------
 
 
-def visible_projects(db: Database, scope: Scope) -> pd.DataFrame:
+def visible_projects(db: Database, scope: Scope, *, today: dt.date | None = None) -> pd.DataFrame:
     """The projects that involve at least one unit the scope may see (all project columns).
 
-    Ordered by how many waves have started, most first: the project followed longest leads.
+    With ``today``, ordered by how many waves have started by then, most first (the project
+    followed longest leads); without it (a check of who may see what), by name.
     """
     all_projects = project_queries.projects(db)
-    started = waves_started(db)
+    started = waves_started(db, today) if today is not None else {}
     all_projects = all_projects.assign(_started=all_projects["id"].map(started).fillna(0))
     all_projects = all_projects.sort_values(["_started", "name"], ascending=[False, True])
     all_projects = all_projects.drop(columns="_started").reset_index(drop=True)

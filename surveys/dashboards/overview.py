@@ -56,7 +56,7 @@ def project_overviews(
     overviews = []
     phases_by = phase_labels(lang)
     levels_by = involvement_labels(lang)
-    for project in visible_projects(db, scope).itertuples():
+    for project in visible_projects(db, scope, today=today).itertuples():
         phases = project_queries.phases(db, project.id)
         waves = project_queries.waves(db, project.id)
         started = int((pd.to_datetime(waves["opens"]).dt.date <= today).sum())
