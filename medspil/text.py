@@ -85,6 +85,24 @@ def xlsx_text(value: object) -> str:
     return "".join(character for character in text if _allowed(character))
 
 
+# The characters that make Markdown (CommonMark, GitHub's extensions, Streamlit's math, icons
+# and colour directives) out of inline text: links and images need ``[``, raw autolinks ``<``,
+# literal autolinks ``http://`` (the ``:``) or ``www.``; a backslash makes each plain text.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~$#|!:{}])")
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
+
+
+def markdown_text(value: object) -> str:
+    """A name or comment for an element that renders Markdown, shown exactly as written.
+
+    Markdown characters are escaped, so an image, a link, an autolink (``http://...``,
+    ``www...``), emphasis, a heading or an icon in a unit name stays text; control characters
+    go. The text reads the same on screen.
+    """
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", xlsx_text(value))
+    return _WWW.sub(r"\1\\.", text).replace("\n", "  \n")
+
+
 def strip_invisible(text: str) -> str:
     """``text`` without zero-width characters and soft hyphens, every kind of space a space,
     every kind of dash a hyphen (what a phone or a word processor turns a typed code into)."""

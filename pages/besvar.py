@@ -6,6 +6,7 @@ import streamlit as st
 
 from medspil.errors import InvalidCode, MedspilError
 from medspil.i18n import LANGUAGES
+from medspil.text import markdown_text
 from pages.common.frame import LANG_KEY, page_setup
 from surveys.answering.codes import installation_secret
 from surveys.answering.form import open_form, submit_form
@@ -75,8 +76,8 @@ if form is None:
         st.form_submit_button(ctx.tr("answer.code_submit"), on_click=_use_typed_code)
     st.stop()
 
-st.header(form.project_name)
-st.markdown(ctx.tr("answer.phase_now", phase=form.phase_label, text=form.phase_text))
+st.header(markdown_text(form.project_name))
+st.markdown(ctx.md("answer.phase_now", phase=form.phase_label, text=form.phase_text))
 st.markdown("\n".join(f"- {line}" for line in form.intro))
 st.markdown(ctx.tr("answer.closes", closes=form.closes))
 

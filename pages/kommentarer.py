@@ -43,7 +43,7 @@ if view.empty_reason:
     st.stop()
 if theme:
     st.caption(ctx.tr("dash.theme_note"))
-st.subheader(ctx.tr("dash.comments_count", n=len(view.comments), unit=view.unit_label))
+st.subheader(ctx.md("dash.comments_count", n=len(view.comments), unit=view.unit_label))
 shown = st.session_state.get(MORE_KEY, PAGE_SIZE)
 for comment in view.comments.head(shown).itertuples():
     with st.container(border=True):

@@ -72,5 +72,5 @@ if save:
     except MedspilError as e:
         st.error(e.message(ctx.lang))
     else:
-        st.session_state[DONE_KEY] = ctx.tr("admin_committees.saved", name=name.strip())
+        st.session_state[DONE_KEY] = ctx.md("admin_committees.saved", name=name.strip())
         st.rerun()

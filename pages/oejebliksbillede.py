@@ -7,6 +7,7 @@ import streamlit as st
 
 from medspil.errors import MedspilError, SnapshotRenderFailed
 from medspil.formatting import date_text
+from medspil.text import markdown_text
 from pages.common.frame import page_setup
 from surveys.snapshots.charts import snapshot_figures
 from surveys.snapshots.freeze import (
@@ -85,7 +86,7 @@ except MedspilError as e:
     st.error(e.message(lang))
     st.stop()
 view = snapshot_view(snapshot, lang)
-st.header(view.title)
+st.header(markdown_text(view.title))
 day = date_text(snapshot.created_on)
 st.caption(ctx.tr("snapshot.header_line", id=snapshot.id, date=day, sha=snapshot.sha256))
 (st.success if check.intact else st.error)(check.message(lang))
@@ -131,9 +132,16 @@ for card in view.findings:
 if not view.findings:
     st.caption(ctx.tr("snapshot.resume_no_findings"))
 st.subheader(ctx.tr("snapshot.s_summary"))
-st.markdown(ctx.tr("snapshot.summary_intro") + "\n\n" + "\n".join(f"- {s}" for s in view.summary))
+st.markdown(
+    ctx.tr("snapshot.summary_intro")
+    + "\n\n"
+    + "\n".join(f"- {markdown_text(s)}" for s in view.summary)
+)
 st.markdown(f"**{ctx.tr('snapshot.s_significant')}**")
-st.markdown("\n".join(f"- {s}" for s in view.significant) or ctx.tr("snapshot.no_significant"))
+st.markdown(
+    "\n".join(f"- {markdown_text(s)}" for s in view.significant)
+    or ctx.tr("snapshot.no_significant")
+)
 figures = snapshot_figures(view)
 sections = [s for s in SECTIONS if any(t.key in s[2] for t in view.tables)]
 tabs = st.tabs([ctx.tr(f"snapshot.{s[0]}") for s in sections] + [ctx.tr("snapshot.s_discussion")])
@@ -142,11 +150,11 @@ for tab, (_, groups, tables) in zip(tabs, sections, strict=False):
         tab.markdown(f"**{figure.title}**")
         tab.plotly_chart(figure.figure, width="stretch", key=f"snapshot_fig_{figure.key}")
     for table in (t for t in view.tables if t.key in tables):
-        tab.markdown(f"**{table.title}**")
+        tab.markdown(f"**{markdown_text(table.title)}**")
         tab.dataframe(display_frame(table.frame, lang), hide_index=True, width="stretch")
         if table.note:
             tab.caption(table.note)
 with tabs[-1]:
     st.write(ctx.tr("snapshot.discuss_intro"))
     for heading, text in view.discussion:
-        st.markdown(f"**{heading}**  \n{text}")
+        st.markdown(f"**{markdown_text(heading)}**  \n{markdown_text(text)}")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from medspil.text import markdown_text
 from pages.common import dashboard as dash
 from pages.common.frame import page_setup
 from surveys.dashboards.tables import latest_metrics, latest_rows
@@ -11,16 +12,18 @@ SHOWN_CHANGES = 5
 
 def show_card(card, project_id: str) -> None:
     with st.container(border=True):
-        st.markdown(f"**{card.title}**")
-        st.markdown(card.sentence)
+        st.markdown(f"**{markdown_text(card.title)}**")
+        st.markdown(markdown_text(card.sentence))
         if card.member_lines:
             heading = ctx.tr("findings.members_heading")
-            st.caption(f"{heading}: " + " · ".join(card.member_lines))
+            st.caption(
+                f"{heading}: " + " · ".join(markdown_text(line) for line in card.member_lines)
+            )
         lead = card.lead
         params = {"projekt": project_id, "enhed": lead.unit_id, "omraade": lead.construct}
         dash.link(ctx, "pages/udvikling.py", ctx.tr("dash.see_trend"), params)
         with st.expander(ctx.tr("findings.about")):
-            st.markdown("\n".join(f"- {line}" for line in card.details))
+            st.markdown("\n".join(f"- {markdown_text(line)}" for line in card.details))
 
 
 def show_findings(item) -> None:
@@ -47,8 +50,8 @@ if not items:
     st.info(ctx.tr("overview.no_projects"))
 for item in items:
     with st.container(border=True):
-        st.subheader(item.name)
-        st.caption(item.description)
+        st.subheader(markdown_text(item.name))
+        st.caption(markdown_text(item.description))
         left, middle, right = st.columns([2, 1, 1])  # the phase name must not be cut off
         left.metric(ctx.tr("overview.phase_now"), item.current_phase_label)
         middle.metric(ctx.tr("overview.waves"), item.waves_started)
@@ -62,10 +65,10 @@ for item in items:
             if latest.wave_label is None:
                 st.info(ctx.tr("dash.empty_no_waves"))
                 continue
-            heading = ctx.tr("dash.latest", wave=latest.wave_label, unit=latest.unit_label)
+            heading = ctx.md("dash.latest", wave=latest.wave_label, unit=latest.unit_label)
             st.markdown(f"#### {heading}")
             if latest.hidden_sentence:
-                st.info(latest.hidden_sentence)
+                st.info(markdown_text(latest.hidden_sentence))
                 continue
             metrics = latest_metrics(latest, ctx.lang)
             for column, metric in zip(st.columns(len(metrics)), metrics, strict=True):

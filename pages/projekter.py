@@ -66,7 +66,7 @@ if save:
         st.error(e.message(ctx.lang))
     else:
         invalidate_results()
-        st.session_state[DONE_KEY] = ctx.tr("admin_projects.saved", name=edited.name.strip())
+        st.session_state[DONE_KEY] = ctx.md("admin_projects.saved", name=edited.name.strip())
         st.session_state[NEXT_CHOICE_KEY] = edited.project_id
         st.rerun()
 st.caption(ctx.tr("admin_projects.next_step"))

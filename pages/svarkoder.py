@@ -70,7 +70,7 @@ if ISSUED_KEY in st.session_state:
     closes = date_text(issued.closes)
     number, unit = issued.wave_number, issued.unit_name
     st.success(
-        ctx.tr("codes.issued", count=len(issued.codes), unit=unit, number=number, closes=closes)
+        ctx.md("codes.issued", count=len(issued.codes), unit=unit, number=number, closes=closes)
     )
     st.warning(ctx.tr("codes.shown_once"))
     st.code("\n".join(issued.codes), language=None)

@@ -61,5 +61,5 @@ if view.empty_reason:
 labels = chart_labels(ctx.lang)
 figure = trend_figure(view.table, phases=view.phases, changepoints=view.changepoints, labels=labels)
 st.plotly_chart(figure, width="stretch", key="trend")
-st.caption(ctx.tr("dash.trend_family", n=view.family_size, unit=view.unit_label))
+st.caption(ctx.md("dash.trend_family", n=view.family_size, unit=view.unit_label))
 dash.table_with_download(ctx, trend_rows(view, ctx.lang), f"udvikling-{project}-{unit}", "trend")

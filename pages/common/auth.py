@@ -18,6 +18,7 @@ from medspil.config import settings
 from medspil.errors import MedspilError
 from medspil.i18n import t
 from medspil.scope import Scope
+from medspil.text import markdown_text
 from medspil.vocabulary import Role
 from surveys.administration.access import (
     administration_rights,
@@ -103,11 +104,19 @@ def page_scope(db: Database, lang: str, *, demo_scope: Callable[[Database, str],
         _logout_button(lang)
         st.stop()
     if scope is None:
-        st.info(t("login.no_access", lang, who=identity.label), icon=":material/front_hand:")
+        st.info(
+            t("login.no_access", lang, who=markdown_text(identity.label)),
+            icon=":material/front_hand:",
+        )
         _logout_button(lang)
         st.stop()
     st.sidebar.caption(
-        t("login.signed_in_as", lang, who=identity.label, role=t(f"role.{scope.role}", lang))
+        t(
+            "login.signed_in_as",
+            lang,
+            who=markdown_text(identity.label),
+            role=t(f"role.{scope.role}", lang),
+        )
     )
     _logout_button(lang)
     return scope

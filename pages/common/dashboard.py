@@ -118,7 +118,7 @@ def _preselect(ctx: PageContext, param: str, key: str, allowed: list[str]) -> No
     if wanted in allowed:
         st.session_state[key] = wanted
     else:
-        st.warning(ctx.tr("dash.param_ignored", value=wanted))
+        st.warning(ctx.md("dash.param_ignored", value=wanted))
 
 
 def pick_project(ctx: PageContext) -> str | None:
@@ -154,7 +154,7 @@ def pick_constructs(ctx: PageContext, project_id: str) -> list[str]:
         if wanted in names:
             st.session_state[CONSTRUCTS_KEY] = [wanted]
         else:
-            st.warning(ctx.tr("dash.param_ignored", value=wanted))
+            st.warning(ctx.md("dash.param_ignored", value=wanted))
     current = [c for c in st.session_state.get(CONSTRUCTS_KEY, list(names)) if c in names]
     st.session_state[CONSTRUCTS_KEY] = current
     return st.multiselect(

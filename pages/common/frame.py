@@ -15,6 +15,7 @@ from medspil.config import database_path, settings
 from medspil.errors import MedspilError
 from medspil.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from medspil.scope import Scope
+from medspil.text import markdown_text
 from medspil.vocabulary import Role
 from pages.common.auth import page_scope
 from surveys.administration.access import DEMO_ROLES, demo_role_areas, demo_scope
@@ -35,6 +36,15 @@ class PageContext:
 
     def tr(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
+
+    def md(self, key: str, **params: object) -> str:
+        """``tr`` for an element that renders Markdown: names and other text from people or
+        files in ``params`` are shown as written, never as Markdown (``markdown_text``)."""
+        return t(
+            key,
+            self.lang,
+            **{n: markdown_text(v) if isinstance(v, str) else v for n, v in params.items()},
+        )
 
 
 @st.cache_resource(show_spinner=False)

@@ -48,3 +48,14 @@ def test_strip_invisible_turns_typed_variants_into_plain_characters() -> None:
     assert strip_invisible("ABCDE\u00a0FGHJK") == "ABCDE FGHJK"
     assert strip_invisible("ABCDE\u2013FGHJK") == "ABCDE-FGHJK"
     assert strip_invisible("AB\u200bCDE") == "ABCDE"
+
+
+def test_markdown_text_escapes_links_images_autolinks_and_emphasis() -> None:
+    from medspil.text import markdown_text
+
+    assert markdown_text("![x](http://e.dk/t.png)") == "\\!\\[x\\](http\\://e.dk/t.png)"
+    assert markdown_text("[klik](www.evil.dk)") == "\\[klik\\](www\\.evil.dk)"
+    assert markdown_text("<https://e.dk> **fed** _k_ `c` $x$ # h :red[r]") == (
+        "\\<https\\://e.dk\\> \\*\\*fed\\*\\* \\_k\\_ \\`c\\` \\$x\\$ \\# h \\:red\\[r\\]"
+    )
+    assert markdown_text("Lokal-MED (Nord) 2.0\x0b") == "Lokal-MED (Nord) 2.0"

@@ -55,3 +55,37 @@ def test_an_invalid_settings_file_stops_every_page_with_its_line(
         errors = " ".join(e.value for e in at.error)
         assert "Linje 2: allow_demo_mode_on_network" in errors, page
         assert [s.label for s in at.selectbox] == []
+
+
+# Issue 12, item 10: names are text. An image or link in a unit or project name must not
+# become Markdown that every viewer's browser fetches or follows.
+HOSTILE_NAME = "Syd ![x](http://evil.example/t.png) [klik](http://evil.example) **fed**"
+
+
+def _markdown_texts(at: AppTest) -> list[str]:
+    parts = [m.value for m in at.markdown] + [s.value for s in at.subheader]
+    parts += [h.value for h in at.header] + [c.value for c in at.caption]
+    parts += [e.value for kind in ("info", "warning", "success", "error") for e in at.get(kind)]
+    parts += [m.label for m in at.metric] + [x.label for x in at.get("expander")]
+    return parts
+
+
+def test_unit_and_project_names_are_never_markdown_on_overblik(app_env: Path) -> None:
+    from medspil.text import markdown_text
+
+    db = open_database(app_env)
+    with db.transaction() as cur:
+        cur.execute("UPDATE units SET name = ? WHERE id IN ('K', 'AELDRE-SYD')", [HOSTILE_NAME])
+        cur.execute(
+            "UPDATE projects SET name = ?, description = ? WHERE id = 'medicin'",
+            ["Medicin [link](http://evil.example)", "![y](http://evil.example/p.png)"],
+        )
+    db.close()
+    at = AppTest.from_file(app_file("pages/overblik.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    texts = _markdown_texts(at)
+    joined = "\n".join(texts)
+    for raw in ("![x](", "[klik](", "](http://evil", "**fed**", "![y]("):
+        assert raw not in joined, raw
+    assert markdown_text(HOSTILE_NAME) in joined  # shown, as text
+    assert markdown_text("Medicin [link](http://evil.example)") in joined
