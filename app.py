@@ -5,7 +5,7 @@ import streamlit as st
 from medspil.i18n import t
 from medspil.vocabulary import ADMIN_ROLES
 from pages.common.auth import navigation_role
-from pages.common.frame import ROLE_KEY, current_lang
+from pages.common.frame import ROLE_KEY, current_lang, run_guarded
 
 lang = current_lang()
 pages = [
@@ -36,4 +36,4 @@ admin_pages = [
 ]
 role = navigation_role(st.session_state.get(ROLE_KEY))
 menu = {"": pages, t("admin.nav", lang): admin_pages} if role in ADMIN_ROLES else pages
-st.navigation(menu, position="sidebar" if role else "hidden", expanded=True).run()
+run_guarded(st.navigation(menu, position="sidebar" if role else "hidden", expanded=True), lang)

@@ -11,7 +11,21 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from medspil.errors import DatabaseCorrupt
+
 CHECKPOINT_RETRY_SECONDS = 0.02
+
+
+# What any read or write of the file may raise when the file is damaged (a truncated file opens
+# and fails later, on the first block that is missing). The command line and the app's frame
+# catch it and say what to do (``storage_failure``); only ``data/`` imports duckdb.
+StorageError = duckdb.Error
+
+
+def storage_failure(error: BaseException, path: Path | None) -> DatabaseCorrupt:
+    """The plain message for a storage error that escaped a query."""
+    detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return DatabaseCorrupt("error.db_unreadable", path=str(path), detail=detail)
 
 
 class Database:

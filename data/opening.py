@@ -45,5 +45,9 @@ def open_database(path: Path | str | None, *, migrate: bool = True) -> Database:
         except duckdb.Error as e:
             db.close()
             raise DatabaseCorrupt(path=str(resolved), detail=str(e).splitlines()[0]) from e
-        seal_closed_waves(db)
+        try:
+            seal_closed_waves(db)
+        except duckdb.Error as e:  # a truncated file may open and fail on the first read
+            db.close()
+            raise DatabaseCorrupt(path=str(resolved), detail=str(e).splitlines()[0]) from e
     return db

@@ -120,6 +120,10 @@ def _write(db: Database, batch: list[_Submission]) -> None:
             submission.outcome = outcome
         # Before anyone is told "stored": the log should not keep the claim beside the answers.
         db.checkpoint_soon()
+    except duckdb.Error as e:
+        for submission in batch:
+            if submission.outcome is None:
+                submission.outcome = _not_stored(e)
     finally:
         for submission in batch:
             if submission.outcome is None:
@@ -140,8 +144,16 @@ def _store_alone(db: Database, submission: _Submission) -> tuple[int, str] | Bas
                 return used
             time.sleep(0.005 * 2**attempt)
         except duckdb.Error as e:
-            return e
+            return _not_stored(e)
     return AnswerNotStored()
+
+
+def _not_stored(cause: BaseException) -> AnswerNotStored:
+    """The plain "not stored, try again" for any storage error (a raw DuckDB error never
+    reaches the answer page); the cause stays attached for the log."""
+    failed = AnswerNotStored()
+    failed.__cause__ = cause
+    return failed
 
 
 @dataclass(frozen=True)

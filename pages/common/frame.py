@@ -19,7 +19,12 @@ from medspil.text import markdown_text
 from medspil.vocabulary import Role
 from pages.common.auth import page_scope
 from surveys.administration.access import DEMO_ROLES, demo_role_areas, demo_scope
-from surveys.installation.app import Database, open_app_database
+from surveys.installation.app import (
+    Database,
+    StorageError,
+    open_app_database,
+    storage_failure,
+)
 from surveys.installation.demo import is_demo
 
 LANG_KEY = "ui_lang"
@@ -124,6 +129,15 @@ def page_setup(title_key: str, *, public: bool = False) -> PageContext:
     scope = None if public else page_scope(db, lang, demo_scope=_demo_scope)
     st.title(t(title_key, lang))
     return PageContext(db=db, lang=lang, scope=scope)
+
+
+def run_guarded(navigation, lang: str) -> None:
+    """Run the chosen page; a damaged database file (one that opened but fails on a block that
+    is missing) gives the plain "restore from backup" message instead of a traceback."""
+    try:
+        navigation.run()
+    except StorageError as e:
+        st.error(storage_failure(e, database_path()).message(lang), icon=":material/error:")
 
 
 def k_min() -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from medspil.errors import MedspilError
 
@@ -81,6 +82,18 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except MedspilError as e:
         print(f"Fejl: {e.message('da')}\nError: {e.message('en')}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as e:
+        # A damaged file that opened (a truncated copy) fails on its first missing block: one
+        # plain message, not a traceback. Anything else is a bug and keeps its traceback.
+        from data.db import StorageError, storage_failure
+        from medspil.config import database_path
+
+        if not isinstance(e, StorageError):
+            raise
+        path = Path(args.db) if getattr(args, "db", None) else database_path()
+        failure = storage_failure(e, path)
+        print(f"Fejl: {failure.message('da')}\nError: {failure.message('en')}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

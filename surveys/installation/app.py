@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from data import open_database
-from data.db import Database
+from data.db import Database, StorageError, storage_failure
 from surveys.installation.demo import fill_with_demo_if_new
 
-__all__ = ["Database", "open_app_database"]
+# StorageError / storage_failure: what a page run raises on a damaged file, and its message.
+__all__ = ["Database", "StorageError", "open_app_database", "storage_failure"]
 
 
 def open_app_database(path: Path) -> Database:

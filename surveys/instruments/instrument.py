@@ -82,6 +82,27 @@ def _translations(node: object, what: str, source: str, text: str, anchor: str) 
     return {lang: str(node[lang]).strip() for lang in LANGS}
 
 
+def _check_shapes(raw: dict, source: str, text: str) -> None:
+    """Every table and array of tables has its type before anything reads it."""
+    tables = [("scale", r"^\[?scale\b")]
+    for key, anchor in tables:
+        if key in raw and not isinstance(raw[key], dict):
+            raise _reject(source, _line_of(text, anchor), f"'{key}' skal være en tabel ([{key}])")
+    labels = raw.get("scale", {}).get("labels", {})
+    if not isinstance(labels, dict) or not all(isinstance(v, list) for v in labels.values()):
+        raise _reject(
+            source, _line_of(text, r"^labels"), "'labels.da' og 'labels.en' skal være lister"
+        )
+    for key in ("constructs", "items"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(node, dict) for node in value):
+            raise _reject(
+                source,
+                _line_of(text, rf"^\[?\[?{key}\b"),
+                f"'{key}' skal skrives som [[{key}]]-blokke / must be [[{key}]] tables",
+            )
+
+
 def parse_instrument(text: str, source: str = "<tekst>") -> Instrument:
     """Parse and validate an instrument file's text; raise ``InstrumentInvalid`` naming the line."""
     try:
@@ -92,6 +113,7 @@ def parse_instrument(text: str, source: str = "<tekst>") -> Instrument:
         raise _reject(source, line, f"ugyldig TOML / invalid TOML: {e}") from e
     if not str(raw.get("name", "")).strip() or not isinstance(raw.get("version"), int):
         raise _reject(source, 1, "'name' og et heltal 'version' skal stå øverst")
+    _check_shapes(raw, source, text)
     title = _translations(raw.get("title"), "title", source, text, r"^title")
 
     scale = raw.get("scale", {})
@@ -186,6 +208,18 @@ def _nth_line(text: str, pattern: str, n: int) -> int:
     if len(matches) < n:
         return 0
     return text.count("\n", 0, matches[n - 1].start()) + 1
+
+
+def load_instrument_file(path: Path) -> Instrument:
+    """Load and validate an instrument file from disk."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        problem = f"filen er ikke gemt som UTF-8 / the file is not UTF-8 ({e.reason})"
+        raise _reject(str(path), 0, problem) from e
+    except OSError as e:
+        raise _reject(str(path), 0, f"filen kan ikke læses / cannot be read ({e.strerror})") from e
+    return parse_instrument(text, source=str(path))
 
 
 def load_instrument(instrument_id: str = DEFAULT_INSTRUMENT) -> Instrument:

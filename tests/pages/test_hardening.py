@@ -89,3 +89,40 @@ def test_unit_and_project_names_are_never_markdown_on_overblik(app_env: Path) ->
         assert raw not in joined, raw
     assert markdown_text(HOSTILE_NAME) in joined  # shown, as text
     assert markdown_text("Medicin [link](http://evil.example)") in joined
+
+
+def _truncated(source: Path, target: Path, fraction: float) -> Path:
+    """A copy of ``source`` cut at ``fraction`` of its size (on a 4 KiB block boundary)."""
+    data = source.read_bytes()
+    target.write_bytes(data[: int(len(data) * fraction) // 4096 * 4096])
+    return target
+
+
+def test_a_truncated_database_gives_a_plain_message_on_the_pages(
+    app_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12, item 6: the file opens (its first blocks are there) but reading answers fails."""
+    broken = _truncated(app_env, tmp_path / "broken.duckdb", 0.6)
+    monkeypatch.setenv("MEDSPIL_DB", str(broken))
+    st.cache_resource.clear()
+    at = AppTest.from_file(app_file("app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "kan ikke læses" in message and "sikkerhedskopi" in message
+
+
+def test_medspil_list_on_a_truncated_database_is_one_plain_message(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    from tests.surveys.cli.test_cli import medspil
+
+    for fraction in (0.3, 0.6):
+        broken = _truncated(demo_file, tmp_path / f"broken-{fraction}.duckdb", fraction)
+        for command in (["list"], ["snapshot", "--list"]):
+            result = medspil(*command, "--db", str(broken))
+            assert result.returncode in (0, 2), result.stderr
+            assert "Traceback" not in result.stderr
+            if result.returncode == 2:
+                assert result.stderr.startswith("Fejl: ") and "sikkerhedskopi" in result.stderr
+    result = medspil("list", "--db", str(_truncated(demo_file, tmp_path / "b.duckdb", 0.3)))
+    assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -113,3 +113,45 @@ def test_a_missing_core_construct_and_bad_toml_are_rejected(tmp_path: Path) -> N
         load_instrument_file(path)
     assert "ugyldig TOML" in str(caught.value)
     assert "linje 3" in str(caught.value)
+
+
+# Issue 12, item 6: a table of the wrong type or a file in another encoding is a plain message.
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("[scale]\npoints = 5", 'scale = "fem"\n[skala]\npoints = 5'),
+        ('labels.da = ["Helt uenig",', 'labels.da = "Helt uenig"\nlabels.xx = ["Helt uenig",'),
+        ('labels.en = ["Strongly', 'labels = 3\nlabelz.en = ["Strongly'),
+        ('[[constructs]]\nid = "mening"', 'constructs = "mening"\n[[konstrukter]]\nid = "mening"'),
+        ('name.da = "Mening"', 'name = ["Mening"]'),
+        ("title.da = ", "title = 7\ntitel.da = "),
+    ],
+)
+def test_a_wrong_table_type_is_a_plain_message(old: str, new: str) -> None:
+    text = _broken(old, new)
+    with pytest.raises(InstrumentInvalid) as caught:
+        parse_instrument(text, source="types.toml")
+    assert "types.toml" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "top_level",
+    ["items = [1, 2]", 'constructs = ["mening"]', 'items = "x"', "constructs = 5"],
+)
+def test_arrays_that_are_not_tables_are_a_plain_message(top_level: str) -> None:
+    key = top_level.split(" ")[0]
+    text = _broken("[scale]", f"{top_level}\n[scale]").replace(f"[[{key}]]", f"[[{key}_x]]")
+    with pytest.raises(InstrumentInvalid) as caught:
+        parse_instrument(text, source="types.toml")
+    assert "types.toml" in str(caught.value)
+
+
+def test_an_instrument_file_not_in_utf8_is_a_plain_message(tmp_path: Path) -> None:
+    from surveys.instruments.instrument import load_instrument_file
+
+    source = resources.files("surveys.instruments").joinpath("medspil-1.toml").read_text("utf-8")
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(source.encode("cp1252", errors="replace"))
+    with pytest.raises(InstrumentInvalid) as caught:
+        load_instrument_file(latin)
+    assert "UTF-8" in str(caught.value) and "latin.toml" in str(caught.value)
