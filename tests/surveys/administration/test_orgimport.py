@@ -159,7 +159,7 @@ def test_all_problems_are_listed_together_in_either_language(db) -> None:
 
 
 def test_undecodable_and_empty_files_are_rejected(db) -> None:
-    assert "hverken UTF-8 eller Windows-1252" in _reason(b"id,name\n\x81\x8d\x90", db)
+    assert "hverken UTF-8, UTF-16 eller Windows-1252" in _reason(b"id,name\n\x81\x8d\x90", db)
     assert "Filen er tom" in _reason(b"\n\n", db)
 
 
