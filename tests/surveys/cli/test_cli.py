@@ -29,6 +29,23 @@ def test_list_prints_one_tab_separated_line_per_project_and_unit(demo_copy: Path
     assert units["NORD-NAT"][3] == "AELDRE-NORD"
 
 
+def test_list_prints_stored_names_without_control_characters(demo_copy: Path) -> None:
+    """Issue 12, item 2: a name stored before cleaning began cannot break a line or send an
+    escape sequence to the terminal."""
+    from data import open_database
+
+    db = open_database(demo_copy)
+    with db.transaction() as cur:
+        cur.execute("UPDATE units SET name = ? WHERE id = 'K'", ["Fjord\tby\n\x1b[2JKommune"])
+    db.close()
+    result = medspil("list", "--db", str(demo_copy))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    assert all(len(fields) == 4 for fields in lines)
+    assert ["unit", "K", "Fjord by [2JKommune", "-"] in lines
+
+
 def test_init_and_demo_refuse_to_overwrite_without_force(demo_copy: Path) -> None:
     before = demo_copy.read_bytes()
     for command in ("init", "demo"):
