@@ -14,12 +14,14 @@ preselect something the user may already see: anything else is ignored with a wa
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from medspil.errors import MedspilError
+from medspil.text import markdown_text
 from pages.common.frame import PageContext
 from surveys.dashboards import basis as dashboard
 from surveys.dashboards import changes, comments, views
@@ -191,8 +193,8 @@ def link(ctx: PageContext, page: str, label: str, params: dict[str, str]) -> Non
     try:
         st.page_link(page, label=label, query_params=params, icon=":material/show_chart:")
     except StreamlitAPIException:
-        query = "&".join(f"{key}={value}" for key, value in params.items())
-        st.markdown(f"[{label}](/{URL_PATHS[page]}?{query})")
+        query = urlencode(params)  # a unit id is data: encoded, it cannot end the link
+        st.markdown(f"[{markdown_text(label)}](/{URL_PATHS[page]}?{query})")
 
 
 def table_with_download(ctx: PageContext, frame: pd.DataFrame, name: str, key: str) -> None:
