@@ -88,7 +88,9 @@ def xlsx_text(value: object) -> str:
 # The characters that make Markdown (CommonMark, GitHub's extensions, Streamlit's math, icons
 # and colour directives) out of inline text: links and images need ``[``, raw autolinks ``<``,
 # literal autolinks ``http://`` (the ``:``) or ``www.``; a backslash makes each plain text.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~$#|!:{}])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~$#|!{}])")
+# A colon matters only before ``//`` (``http://``) or in a short code (``:red[``, ``:smile:``).
+_MARKDOWN_COLON = re.compile(r":(?=//|[A-Za-z0-9_/+-]+[:\[])")
 _WWW = re.compile(r"(www)\.", re.IGNORECASE)
 
 
@@ -100,6 +102,7 @@ def markdown_text(value: object) -> str:
     go. The text reads the same on screen.
     """
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", xlsx_text(value))
+    text = _MARKDOWN_COLON.sub(r"\\:", text)
     return _WWW.sub(r"\1\\.", text).replace("\n", "  \n")
 
 

@@ -56,6 +56,6 @@ def test_markdown_text_escapes_links_images_autolinks_and_emphasis() -> None:
     assert markdown_text("![x](http://e.dk/t.png)") == "\\!\\[x\\](http\\://e.dk/t.png)"
     assert markdown_text("[klik](www.evil.dk)") == "\\[klik\\](www\\.evil.dk)"
     assert markdown_text("<https://e.dk> **fed** _k_ `c` $x$ # h :red[r]") == (
-        "\\<https\\://e.dk\\> \\*\\*fed\\*\\* \\_k\\_ \\`c\\` \\$x\\$ \\# h \\:red\\[r\\]"
+        "\\<https\\://e.dk\\> \\*\\*fed\\*\\* \\_k\\_ \\`c\\` \\$x\\$ \\# h :red\\[r\\]"
     )
     assert markdown_text("Lokal-MED (Nord) 2.0\x0b") == "Lokal-MED (Nord) 2.0"
