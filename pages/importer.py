@@ -24,6 +24,7 @@ FILES_KEY = "import_files"
 MAPPING_FILE_KEY = "import_mapping_file"
 MAPPING_KEY = "import_mapping"
 DONE_KEY = "import_done"
+LOADED_KEY = "import_mapping_loaded"
 
 ctx = page_setup("import.title")
 editable = admin_access(ctx.scope, ctx.lang)
@@ -46,8 +47,10 @@ if editable:
     if uploads:
         try:
             source = read_source({u.name: u.getvalue() for u in uploads})
-            if saved is not None:
-                st.session_state[MAPPING_KEY] = saved.getvalue().decode("utf-8")
+            if saved is not None and st.session_state.get(LOADED_KEY) != saved.file_id:
+                # A newly chosen mapping file replaces the text once; edits after that stay.
+                st.session_state[LOADED_KEY] = saved.file_id
+                st.session_state[MAPPING_KEY] = saved.getvalue().decode("utf-8", "replace")
             elif MAPPING_KEY not in st.session_state:
                 st.session_state[MAPPING_KEY] = dump_mapping(
                     suggested_mapping(ctx.db, source, project)

@@ -102,8 +102,8 @@ def is_identity_column(name: str, question: str = "") -> bool:
     return bool(IDENTITY.search(name) or IDENTITY.search(question.split(" - ")[0]))
 
 
-def _problem(problems: list, key: str, **params: object) -> None:
-    problems.append((f"import.mapping_{key}", params))
+def _problem(problems: list, kind: str, /, **params: object) -> None:
+    problems.append((f"import.mapping_{kind}", params))
 
 
 def _table(node: object, name: str, problems: list) -> dict:
