@@ -36,6 +36,9 @@ THEMES: dict[str, tuple[str, ...]] = {
         "besluttet",
         "teste",
         "lytte",
+        "asked",  # some write in English
+        "decided",
+        "involved",
     ),
     "information": (
         "informa",
@@ -50,7 +53,10 @@ THEMES: dict[str, tuple[str, ...]] = {
     "tryghed": ("tryg", "sige fra", "fejl", "bange", "usikker"),
     "kompetencer": ("oplær", "lære", "kursus", "superbruger", "uddann", "klar", "hjælp"),
     "kerneopgave": ("borger", "beboer", "kerneopgave", "kvalitet", "pleje"),
-    "usynligt_arbejde": ("tid", "ekstra", "usynlig", "ved siden af", "dobbelt"),
+    "usynligt_arbejde": (
+        *("tid", "ekstra", "usynlig", "ved siden af", "dobbelt"),
+        *("extra work", "invisible", "on the side"),
+    ),
 }
 
 

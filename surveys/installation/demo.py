@@ -106,6 +106,76 @@ COMMENTS_BAD = [
 ]
 
 
+# Planted theme: in udvikling, Syd's units were only informed; their comments say so.
+COMMENTS_NOT_HEARD = [
+    "Vi blev ikke hørt. Beslutningen om scanneren var truffet, før vi fik noget at vide.",
+    "Det føles, som om det nye medicinmodul bliver kørt ned over hovedet på os.",
+    "Vores erfaringer fra nattevagterne bliver ikke brugt, selv om det er os, der giver medicinen.",
+    "Vi fik en mail om, at det var besluttet. Ingen spurgte, hvordan vi faktisk arbejder med "
+    "dosisposer på ture med 14 borgere.",
+    "Nord har været med til at teste det hele, vi har bare fået et informationsmøde.",
+    "Hvorfor bliver vi ikke inddraget? Vi kender beboerne og ved, hvor det kommer til at gå galt.",
+    "We were only told after it had been decided. Nobody asked us, and it shows.",
+]
+# Nord co-designed in udvikling.
+COMMENTS_CO_DESIGN = [
+    "Vi var med til at teste scanneren på Solhøj, og to af vores forslag kom med i løsningen.",
+    "Godt at vi havde indflydelse på, hvordan skærmbilledet ser ud. Det gør det lettere om natten.",
+    "Det var spændende at være med i workshoppen med leverandøren.",
+]
+# The informal tasks nobody counts (the module usynligt_arbejde, and everyday life).
+COMMENTS_INVISIBLE = [
+    "Jeg bruger meget tid på at hjælpe kolleger med at logge ind, men det står ingen steder.",
+    "Når scanningen fejler, ringer vi til apoteket og skriver det ned på papir bagefter. Det er "
+    "dobbelt arbejde, som ingen tæller med.",
+    "Det er os, der holder styr på nøglerne til medicinskabet og på vikarernes adgang. Det "
+    "usynlige arbejde tager mere tid end før.",
+    "Vi dækker ind for hinanden ved siden af det daglige, ellers hænger vagtplanen ikke sammen.",
+    "A lot of extra work happens on the side: helping substitutes, fixing labels, calling the "
+    "pharmacy. None of it is visible in the system.",
+]
+COMMENTS_ENGLISH_GOOD = [
+    "The training was good and the super users are very helpful.",
+    "It saves time once it works, and I feel safer giving the medicine.",
+    "Fine so far.",
+]
+COMMENTS_ENGLISH_BAD = [
+    "Nobody asked the night shift. The new routine does not fit our evenings at all.",
+    "I don't know who to ask when the scanner stops working.",
+]
+COMMENTS_SHORT = ["Fint.", "OK indtil videre.", "Mere tid, tak.", "Ingen kommentarer.", "Godt."]
+COMMENTS_LONG = [
+    "Jeg kan godt se meningen med at scanne medicinen, og det bliver nok mere sikkert for "
+    "beboerne på sigt. Men lige nu tager hver runde længere tid, fordi wifi'en falder ud i "
+    "kælderen, og så står man der med en vogn fuld af medicin og en borger, der venter. Det "
+    "ville hjælpe, hvis nogen fra it kom ud og så det en aften.",
+    "Oplæringen var god, men den lå i vores ferieperiode, så halvdelen af os fik den ikke. "
+    "Superbrugerne gør det godt, men de har ikke fået tid til det, så det går fra deres egne "
+    "opgaver. Kan vi få en ekstra oplæringsdag i efteråret?",
+]
+
+
+def _comment_text(
+    project: DemoProject, phase: str, unit: str, low: bool, base: str, words: np.random.Generator
+) -> str:
+    """A comment's wording: the planted themes where they belong, otherwise a varied mix."""
+    r = float(words.random())
+    udvikling = project.id == ADVANCED_PROJECT and phase == PhaseKind.UDVIKLING
+    if udvikling and unit in _leaves_under([INFO_ONLY_AREA]) and r < 0.7:
+        return str(words.choice(COMMENTS_NOT_HEARD))
+    if udvikling and unit in _leaves_under([CO_DESIGN_AREA]) and r < 0.4:
+        return str(words.choice(COMMENTS_CO_DESIGN))
+    if r < 0.15 or ("usynligt_arbejde" in project.modules and r < 0.3):
+        return str(words.choice(COMMENTS_INVISIBLE))
+    if r < 0.25:
+        return str(words.choice(COMMENTS_ENGLISH_BAD if low else COMMENTS_ENGLISH_GOOD))
+    if r < 0.33:
+        return str(words.choice(COMMENTS_SHORT))
+    if r < 0.40:
+        return str(words.choice(COMMENTS_LONG))
+    return base
+
+
 @dataclass(frozen=True)
 class DemoProject:
     id: str
@@ -359,14 +429,15 @@ def _answer_wave(
     writes = rng.random(n) < 0.12
     texts = []
     for i in np.flatnonzero(writes):
-        pool = COMMENTS_BAD if person["medspil"][i] < 50 else COMMENTS_GOOD
-        texts.append(
-            (
-                str(uuid.UUID(bytes=rng.bytes(16), version=4)),
-                ids[i],
-                pool[int(rng.integers(len(pool)))],
-            )
-        )
+        low = bool(person["medspil"][i] < 50)
+        pool = COMMENTS_BAD if low else COMMENTS_GOOD
+        comment_id = str(uuid.UUID(bytes=rng.bytes(16), version=4))
+        pick = int(rng.integers(len(pool)))
+        # The main generator draws exactly as before (so every planted score stays put); the
+        # wording comes from a generator of its own, seeded by the wave and the comment.
+        words = np.random.default_rng([wave_id, int(i), pick, len(texts)])
+        text = _comment_text(project, phase, unit, low, pool[pick], words)
+        texts.append((comment_id, ids[i], text))
     if texts:
         frames["comments"].append(pd.DataFrame(texts, columns=["id", "response_id", "text"]))
 
