@@ -2,6 +2,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PORT ?= 8501
 
 .PHONY: run test lint format bench bench-scale clean
 
@@ -15,7 +16,7 @@ $(STAMP): pyproject.toml | $(PY)
 
 run: $(STAMP)
 	$(PY) -m surveys.cli prepare
-	$(PY) serve.py --server.port 8501 --server.fileWatcherType none --runner.postScriptGC false
+	$(PY) serve.py --server.port $(PORT) --server.fileWatcherType none --runner.postScriptGC false
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -24,6 +24,7 @@ phase = st.selectbox(
     [None, *phases],
     format_func=lambda p: phases[p] if p else ctx.tr("dash.all_phases"),
     key="dash_comment_phase",
+    placeholder=ctx.tr("ui.choose_option"),
 )
 themes = dash.call(ctx, "themes", project, today=dash.today())
 names = dash.options(ctx, project)["construct_names"]
@@ -32,6 +33,7 @@ theme = st.selectbox(
     [None, *themes],
     format_func=lambda c: names.get(c, {}).get(ctx.lang, c) if c else ctx.tr("dash.all_themes"),
     key="dash_comment_theme",
+    placeholder=ctx.tr("ui.choose_option"),
 )
 # Not cached: every visit gets a fresh random order.
 view = dash.comments_now(ctx, project, unit, phase_id=phase, theme=theme)

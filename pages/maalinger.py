@@ -30,7 +30,11 @@ if not projects:
     st.info(ctx.tr("admin_waves.no_projects"))
     st.stop()
 project_id = st.selectbox(
-    ctx.tr("admin_waves.project"), list(projects), format_func=projects.get, key="waves_project"
+    ctx.tr("admin_waves.project"),
+    list(projects),
+    format_func=projects.get,
+    key="waves_project",
+    placeholder=ctx.tr("ui.choose_option"),
 )
 if DONE_KEY in st.session_state:
     st.success(st.session_state.pop(DONE_KEY))
@@ -83,7 +87,10 @@ choices = deletable_from(ctx.db, project_id, today=today, lang=ctx.lang)
 if choices:
     with st.expander(ctx.tr("admin_waves.delete_heading")):
         number = st.selectbox(
-            ctx.tr("admin_waves.delete_from"), list(choices), format_func=choices.get
+            ctx.tr("admin_waves.delete_from"),
+            list(choices),
+            format_func=choices.get,
+            placeholder=ctx.tr("ui.choose_option"),
         )
         if st.button(ctx.tr("admin_waves.delete")):
             try:

@@ -34,6 +34,7 @@ chosen = st.selectbox(
     [NEW, *committees],
     format_func=lambda c: ctx.tr("admin_committees.new") if c == NEW else committees[c],
     key="committee_choice",
+    placeholder=ctx.tr("ui.choose_option"),
 )
 name, level, roots = ("", "lokal", []) if chosen == NEW else committee_detail(ctx.db, chosen)
 units = open_unit_choices(ctx.db)
@@ -49,6 +50,7 @@ with st.form(f"committee_form_{chosen}"):
         LEVELS,
         index=LEVELS.index(level),
         format_func=lambda lv: ctx.tr(f"admin_committees.level_{lv}"),
+        placeholder=ctx.tr("ui.choose_option"),
     )
     roots = st.multiselect(
         ctx.tr("admin_committees.roots"),
@@ -56,6 +58,7 @@ with st.form(f"committee_form_{chosen}"):
         default=[r for r in roots if r in units],
         format_func=units.get,
         help=ctx.tr("admin_committees.roots_help"),
+        placeholder=ctx.tr("ui.choose_options"),
     )
     save = st.form_submit_button(ctx.tr("admin_committees.save"), type="primary")
 if save:

@@ -36,12 +36,18 @@ if can_create(scope):
     areas = {f"{a.kind}:{a.id}": a for a in creatable_areas(db, scope)}
     expander = st.expander(ctx.tr("snapshot.create_heading"), expanded=listing.empty)
     with expander, st.form("snapshot_create"):
-        project = st.selectbox(ctx.tr("snapshot.project"), list(projects), format_func=projects.get)
+        project = st.selectbox(
+            ctx.tr("snapshot.project"),
+            list(projects),
+            format_func=projects.get,
+            placeholder=ctx.tr("ui.choose_option"),
+        )
         area = areas[
             st.selectbox(
                 ctx.tr("snapshot.area"),
                 list(areas),
                 format_func=lambda a: area_label(areas[a], lang),
+                placeholder=ctx.tr("ui.choose_option"),
             )
         ]
         comments = st.checkbox(ctx.tr("snapshot.include_comments"))
@@ -49,6 +55,7 @@ if can_create(scope):
             ctx.tr("snapshot.replaces"),
             [None, *listing["id"]],
             format_func=lambda i: ctx.tr("snapshot.replaces_none") if i is None else f"{i}",
+            placeholder=ctx.tr("ui.choose_option"),
         )
         if st.form_submit_button(ctx.tr("snapshot.create"), type="primary"):
             try:
@@ -78,7 +85,13 @@ labels = {
 }
 if st.session_state.get(OPEN_KEY) not in labels:
     st.session_state.pop(OPEN_KEY, None)
-chosen = st.selectbox(ctx.tr("snapshot.choose"), list(labels), format_func=labels.get, key=OPEN_KEY)
+chosen = st.selectbox(
+    ctx.tr("snapshot.choose"),
+    list(labels),
+    format_func=labels.get,
+    key=OPEN_KEY,
+    placeholder=ctx.tr("ui.choose_option"),
+)
 try:
     snapshot = open_snapshot(db, scope, chosen)
     check = verify_snapshot(db, chosen, scope)

@@ -44,6 +44,7 @@ chosen = st.selectbox(
     [NEW, *projects],
     format_func=lambda p: ctx.tr("admin_projects.new") if p == NEW else projects[p],
     key=CHOICE_KEY,
+    placeholder=ctx.tr("ui.choose_option"),
 )
 new = chosen == NEW
 plan = new_project_plan(today) if new else project_plan(ctx.db, chosen)

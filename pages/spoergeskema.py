@@ -18,7 +18,12 @@ versions = available_versions(ctx.db)
 if not versions:
     st.info(ctx.tr("instrument.none"))
     st.stop()
-version = st.selectbox(ctx.tr("instrument.version"), versions, index=len(versions) - 1)
+version = st.selectbox(
+    ctx.tr("instrument.version"),
+    versions,
+    index=len(versions) - 1,
+    placeholder=ctx.tr("ui.choose_option"),
+)
 instrument = instrument_by_id(version)
 st.subheader(instrument.title[ctx.lang])
 st.caption(ctx.tr("instrument.scale", labels=" · ".join(instrument.scale_labels[ctx.lang])))

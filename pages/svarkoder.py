@@ -29,7 +29,11 @@ if administration_rights(ctx.scope) != "edit":
 today = dt.date.today()
 projects = project_choices(ctx.db)
 project_id = st.selectbox(
-    ctx.tr("codes.project"), list(projects), format_func=projects.get, key="codes_project"
+    ctx.tr("codes.project"),
+    list(projects),
+    format_func=projects.get,
+    key="codes_project",
+    placeholder=ctx.tr("ui.choose_option"),
 )
 
 st.subheader(ctx.tr("codes.issue_heading"))
@@ -40,10 +44,18 @@ else:
     units = unit_choices(ctx.db, project_id)
     with st.form("codes_issue"):
         wave_id = st.selectbox(
-            ctx.tr("codes.wave"), list(waves), format_func=waves.get, key="codes_wave"
+            ctx.tr("codes.wave"),
+            list(waves),
+            format_func=waves.get,
+            key="codes_wave",
+            placeholder=ctx.tr("ui.choose_option"),
         )
         unit_id = st.selectbox(
-            ctx.tr("codes.unit"), list(units), format_func=units.get, key="codes_unit"
+            ctx.tr("codes.unit"),
+            list(units),
+            format_func=units.get,
+            key="codes_unit",
+            placeholder=ctx.tr("ui.choose_option"),
         )
         count = st.number_input(
             ctx.tr("codes.count"), min_value=1, max_value=2000, value=20, key="codes_count"
@@ -89,7 +101,11 @@ st.subheader(ctx.tr("codes.rates_heading"))
 started = started_wave_choices(ctx.db, project_id, today=today, lang=ctx.lang)
 if started:
     rate_wave = st.selectbox(
-        ctx.tr("codes.wave"), list(started), format_func=started.get, key="codes_rate_wave"
+        ctx.tr("codes.wave"),
+        list(started),
+        format_func=started.get,
+        key="codes_rate_wave",
+        placeholder=ctx.tr("ui.choose_option"),
     )
     rates = response_rates(ctx.db, project_id, rate_wave, lang=ctx.lang, today=today)
     st.caption(ctx.tr("codes.rates_caption", k=rates.k_min))

@@ -31,6 +31,7 @@ if mode == "runchart":
             ctx.tr("dash.baseline_until", phase=phases[p]) if p else ctx.tr("dash.baseline_none")
         ),
         key="dash_baseline",
+        placeholder=ctx.tr("ui.choose_option"),
     )
     charts = dash.call(
         ctx, "runchart", project, unit, constructs, baseline_phase=baseline, **period

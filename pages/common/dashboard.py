@@ -34,6 +34,7 @@ TTL = 600  # seconds; also how long Overblik's "responses so far" (open waves to
 PROJECT_KEY = "dash_project"
 UNIT_KEY = "dash_unit"
 CONSTRUCTS_KEY = "dash_constructs"
+_SYNCED = "address:"  # the value of a query parameter the widgets last took in or wrote out
 
 
 def today() -> dt.date:
@@ -112,15 +113,26 @@ def comments_now(ctx: PageContext, project_id: str, unit_id: str, **filters):
 
 
 def _preselect(ctx: PageContext, param: str, key: str, allowed: list[str]) -> None:
-    """Take a query parameter into the widget once, if the user may see it; else warn."""
+    """Take a query parameter into the widget when the address brings a new one, if the user
+    may see it; else warn and drop it from the address."""
     wanted = st.query_params.get(param)
-    if wanted is None:
+    if wanted is None or wanted == st.session_state.get(_SYNCED + param):
         return
-    del st.query_params[param]
     if wanted in allowed:
         st.session_state[key] = wanted
+        st.session_state[_SYNCED + param] = wanted
     else:
+        del st.query_params[param]
         st.warning(ctx.md("dash.param_ignored", value=wanted))
+
+
+def _show_in_address(param: str, value: str | None) -> None:
+    """Keep the current choice in the address bar, so the view can be copied and shared."""
+    if value is None:
+        return
+    st.session_state[_SYNCED + param] = value
+    if st.query_params.get(param) != value:
+        st.query_params[param] = value
 
 
 def pick_project(ctx: PageContext) -> str | None:
@@ -133,7 +145,15 @@ def pick_project(ctx: PageContext) -> str | None:
     _preselect(ctx, "projekt", PROJECT_KEY, list(names))
     if st.session_state.get(PROJECT_KEY) not in names:
         st.session_state[PROJECT_KEY] = next(iter(names))
-    return st.selectbox(ctx.tr("dash.project"), list(names), format_func=names.get, key=PROJECT_KEY)
+    chosen = st.selectbox(
+        ctx.tr("dash.project"),
+        list(names),
+        format_func=names.get,
+        key=PROJECT_KEY,
+        placeholder=ctx.tr("ui.choose_option"),
+    )
+    _show_in_address("projekt", chosen)
+    return chosen
 
 
 def pick_unit(ctx: PageContext, project_id: str, *, key: str = UNIT_KEY) -> str | None:
@@ -144,24 +164,39 @@ def pick_unit(ctx: PageContext, project_id: str, *, key: str = UNIT_KEY) -> str 
     _preselect(ctx, "enhed", key, list(units))
     if st.session_state.get(key) not in units:
         st.session_state[key] = next(iter(units))
-    return st.selectbox(ctx.tr("dash.unit"), list(units), format_func=units.get, key=key)
+    chosen = st.selectbox(
+        ctx.tr("dash.unit"),
+        list(units),
+        format_func=units.get,
+        key=key,
+        placeholder=ctx.tr("ui.choose_option"),
+    )
+    _show_in_address("enhed", chosen)
+    return chosen
 
 
 def pick_constructs(ctx: PageContext, project_id: str) -> list[str]:
     found = options(ctx, project_id)
     names = {c: found["construct_names"].get(c, {}).get(ctx.lang, c) for c in found["constructs"]}
     wanted = st.query_params.get("omraade")
-    if wanted is not None:
-        del st.query_params["omraade"]
-        if wanted in names:
-            st.session_state[CONSTRUCTS_KEY] = [wanted]
+    if wanted is not None and wanted != st.session_state.get(_SYNCED + "omraade"):
+        asked = [c for c in wanted.split(",") if c]
+        if asked and all(c in names for c in asked):
+            st.session_state[CONSTRUCTS_KEY] = asked
         else:
+            del st.query_params["omraade"]
             st.warning(ctx.md("dash.param_ignored", value=wanted))
     current = [c for c in st.session_state.get(CONSTRUCTS_KEY, list(names)) if c in names]
     st.session_state[CONSTRUCTS_KEY] = current
-    return st.multiselect(
-        ctx.tr("dash.constructs"), list(names), format_func=names.get, key=CONSTRUCTS_KEY
+    chosen = st.multiselect(
+        ctx.tr("dash.constructs"),
+        list(names),
+        format_func=names.get,
+        key=CONSTRUCTS_KEY,
+        placeholder=ctx.tr("ui.choose_options"),
     )
+    _show_in_address("omraade", ",".join(chosen) if chosen != list(names) else None)
+    return chosen
 
 
 def pick_period(ctx: PageContext, project_id: str) -> tuple[int | None, int | None]:

@@ -18,6 +18,7 @@ from medspil.scope import Scope
 from medspil.text import markdown_text
 from medspil.vocabulary import Role
 from pages.common.auth import page_scope
+from pages.common.menu import draw_menu, hand_over_to_navigation, running_outside_navigation
 from surveys.administration.access import DEMO_ROLES, demo_role_areas, demo_scope
 from surveys.installation.app import (
     Database,
@@ -31,6 +32,9 @@ LANG_KEY = "ui_lang"
 ROLE_KEY = "demo_role"
 ROLE_UNIT_KEY = "demo_role_unit"
 ROLE_COMMITTEE_KEY = "demo_role_committee"
+# Streamlit forgets a widget's value on a page that does not draw the widget (the answer page
+# draws no role picker): the choice is kept under a second, plain key and restored from it.
+_KEPT = "kept:"
 
 
 @dataclass(frozen=True)
@@ -62,33 +66,74 @@ def database() -> Database:
     return _open_database(str(database_path().resolve()))
 
 
+def _restore(key: str, default: object = None) -> None:
+    """Before a sticky widget is drawn: bring back its value if Streamlit dropped it."""
+    if key not in st.session_state:
+        kept = st.session_state.get(_KEPT + key, default)
+        if kept is not None:
+            st.session_state[key] = kept
+
+
+def _keep(key: str) -> None:
+    """After a sticky widget is drawn: remember its value for pages that do not draw it."""
+    if key in st.session_state:
+        st.session_state[_KEPT + key] = st.session_state[key]
+
+
 def current_lang() -> str:
-    lang = st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)
+    lang = st.session_state.get(LANG_KEY, st.session_state.get(_KEPT + LANG_KEY))
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _language_switch() -> str:
-    if LANG_KEY not in st.session_state:
+def _widget_texts_css(lang: str) -> str:
+    """Streamlit's own English in widgets that take no text parameter, in the page's language.
+
+    The "Press Ctrl+Enter" hint under text fields goes (the forms have a send button), and the
+    file uploader's instructions and button are replaced by catalogue texts (README: "Dansk
+    overalt").
+    """
+    hint = t("ui.upload_hint", lang).replace('"', "")
+    button = t("ui.upload_button", lang).replace('"', "")
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return (
+        "<style>"
+        '[data-testid="InputInstructions"]{display:none}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] div > *{{display:none}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] div::after'
+        f'{{content:"{hint}"}}'
+        f"{zone} button{{font-size:0}}"
+        f'{zone} button::after{{content:"{button}";font-size:1rem}}'
+        "</style>"
+    )
+
+
+def _language_switch(where) -> str:
+    _restore(LANG_KEY, DEFAULT_LANGUAGE)
+    if st.session_state.get(LANG_KEY) not in LANGUAGES:
         st.session_state[LANG_KEY] = DEFAULT_LANGUAGE
-    st.sidebar.segmented_control(
+    where.segmented_control(
         "Sprog / Language",
         options=list(LANGUAGES),
         format_func=lambda code: {"da": "Dansk", "en": "English"}[code],
         key=LANG_KEY,
     )
+    _keep(LANG_KEY)
     lang = current_lang()
     st.html(
         f"<script>document.documentElement.lang='{lang}'</script>",
         unsafe_allow_javascript=True,
     )
+    st.html(_widget_texts_css(lang))
     return lang
 
 
 def _demo_scope(db: Database, lang: str) -> Scope:
     """Demo mode (no login yet): pick a role in the sidebar; the scope follows the choice."""
     # Each page draws these widgets itself, and Streamlit drops a widget's state when the
-    # page that drew it is left: writing the values back keeps the choice across pages.
+    # page that drew it is left: writing the values back keeps the choice across pages, and
+    # the kept copies bring it back after a page without the picker (the answer page).
     for key in (ROLE_KEY, ROLE_UNIT_KEY, ROLE_COMMITTEE_KEY):
+        _restore(key)
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     role = st.sidebar.selectbox(
@@ -96,7 +141,10 @@ def _demo_scope(db: Database, lang: str) -> Scope:
         DEMO_ROLES,
         format_func=lambda r: t(f"role.{r}", lang),
         key=ROLE_KEY,
+        placeholder=t("ui.choose_option", lang),
     )
+    for key in (ROLE_KEY, ROLE_UNIT_KEY, ROLE_COMMITTEE_KEY):
+        _keep(key)
     names = demo_role_areas(db, role)
     if not names:
         return demo_scope(db, role)
@@ -105,17 +153,27 @@ def _demo_scope(db: Database, lang: str) -> Scope:
         if role == Role.LEDER
         else ("ui.role_committee", ROLE_COMMITTEE_KEY)
     )
-    area = st.sidebar.selectbox(t(label, lang), list(names), format_func=names.get, key=key)
+    area = st.sidebar.selectbox(
+        t(label, lang),
+        list(names),
+        format_func=names.get,
+        key=key,
+        placeholder=t("ui.choose_option", lang),
+    )
+    _keep(key)
     return demo_scope(db, role, area)
 
 
 def page_setup(title_key: str, *, public: bool = False) -> PageContext:
     """Set up the page and return its context; stops the page with a plain message on error.
 
-    ``public`` pages (the answer page) show no role picker and need no scope.
+    ``public`` pages (the answer page) show no menu and no role picker and need no scope.
     """
+    if running_outside_navigation():
+        hand_over_to_navigation()
     st.set_page_config(page_title=f"{t(title_key, current_lang())} · Medspil", layout="wide")
-    lang = _language_switch()
+    menu_slot = st.sidebar.container()
+    lang = _language_switch(st.sidebar)
     try:
         settings()  # an invalid medspil.toml stops every page, naming the key and its line
         db = database()
@@ -127,6 +185,9 @@ def page_setup(title_key: str, *, public: bool = False) -> PageContext:
         st.info(t("ui.demo_data", lang), icon=":material/science:")
     # Signed-in scope when [auth] is configured, else the demo picker (pages/common/auth.py).
     scope = None if public else page_scope(db, lang, demo_scope=_demo_scope)
+    if scope is not None:
+        with menu_slot:
+            draw_menu(scope.role, lang)
     st.title(t(title_key, lang))
     return PageContext(db=db, lang=lang, scope=scope)
 

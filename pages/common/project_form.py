@@ -41,6 +41,7 @@ def project_form(
         format_func=units.get,
         help=t("admin_projects.units_help", lang),
         key=f"{key}_units",
+        placeholder=t("ui.choose_options", lang),
     )
     chosen_modules = st.multiselect(
         t("admin_projects.modules", lang),
@@ -49,6 +50,7 @@ def project_form(
         format_func=modules.get,
         help=t("admin_projects.modules_help", lang),
         key=f"{key}_modules",
+        placeholder=t("ui.choose_options", lang),
     )
     left, middle, right = st.columns(3)
     involvement = left.selectbox(
@@ -57,6 +59,7 @@ def project_form(
         index=list(Involvement).index(plan.involvement),
         format_func=lambda lv: t(f"involvement.{lv}", lang),
         key=f"{key}_involvement",
+        placeholder=t("ui.choose_option", lang),
     )
     help_k = t("admin_projects.k_locked" if k_locked else "admin_projects.k_help", lang)
     k_min = middle.number_input(
@@ -112,6 +115,7 @@ def _phase_row(
         index=list(Involvement).index(stored.involvement if stored else Involvement.INFORMATION),
         format_func=lambda lv: t(f"involvement.{lv}", lang),
         key=f"{key}_level",
+        placeholder=t("ui.choose_option", lang),
     )
     with st.expander(t("admin_projects.phase_more", lang, phase=t(f"phase.{kind}", lang))):
         gap_reason = st.text_input(
@@ -129,6 +133,7 @@ def _phase_row(
                 default=[u for u, lv in special.items() if lv == option and u in units],
                 format_func=units.get,
                 key=f"{key}_units_{option}",
+                placeholder=t("ui.choose_options", lang),
             )
             unit_levels.update({unit: option for unit in chosen})
     if not included:

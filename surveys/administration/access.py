@@ -361,7 +361,7 @@ def check_demo_mode_allowed(
 
 # --- demo mode and the administration pages: the rules the page frame applies -------------
 
-DEMO_ROLES = (Role.ADMIN, Role.LEDER, Role.MED)
+DEMO_ROLES = (Role.ADMIN, Role.ANALYTIKER, Role.LEDER, Role.MED)
 
 
 def demo_role_areas(db: Database, role: Role) -> dict[str, str]:
@@ -383,6 +383,8 @@ def demo_scope(db: Database, role: Role, area: str | None = None) -> Scope:
     if role == Role.MED and area is not None:
         roots = org_queries.committee_roots(db, area)
         return Scope(role=Role.MED, unit_roots=frozenset(roots), committee_ids=frozenset({area}))
+    if role == Role.ANALYTIKER:
+        return Scope(role=Role.ANALYTIKER)
     return Scope.admin()
 
 

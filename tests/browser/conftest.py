@@ -34,6 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Every wait in the browser tests: generous, since CI machines are busy; nothing here is timed.
+TIMEOUT_MS = 90_000
 INSTALL_HINT = (
     "Chromium is missing. Install it with: apt-get update && apt-get install -y chromium "
     "(Debian/Ubuntu), or on another system: .venv/bin/playwright install chromium"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -38,8 +37,9 @@ def test_a_fresh_server_opened_on_a_page_url_first_runs_and_guards_that_page(ser
 
 
 def test_every_page_file_is_named_after_its_url_path() -> None:
-    app = (ROOT / "app.py").read_text(encoding="utf-8")
-    registered = re.findall(r'"pages/(\w+)\.py",\s*title=.*?url_path="([\w-]+)"', app, re.S)
-    assert len(registered) == len(list((ROOT / "pages").glob("*.py")))
-    for stem, url_path in registered:
-        assert stem == url_path, f"pages/{stem}.py is served at /{url_path}"
+    from pages.common.menu import all_pages
+
+    files = {p.file for p in all_pages()}
+    assert files == {f"pages/{f.name}" for f in (ROOT / "pages").glob("*.py")}
+    for entry in all_pages():
+        assert entry.file == f"pages/{entry.url_path}.py"

@@ -18,7 +18,7 @@ from tests.conftest import app_file
 PAGE_FILES = {
     "overview": "overblik",
     "trends": "udvikling",
-    "units": "enhedskort",
+    "units": "enheder",
     "phases": "faser",
     "comments": "kommentarer",
     "howto": "laes_tallene",

@@ -87,7 +87,7 @@ def test_every_role_but_administrator_is_refused(app_env: Path, state: dict[str,
     at = codes_page(**state)
     assert not at.exception
     assert "Kun administratorer" in at.error[0].value
-    assert len(at.selectbox(key="demo_role").options) == 3  # only the frame's role picker
+    assert len(at.selectbox(key="demo_role").options) == 4  # only the frame's role picker
     assert len(at.table) == 0 and len(at.button) == 0
 
 

@@ -20,7 +20,7 @@ from tests.pages.login_support import role_file, signed_in, texts
 
 __all__ = ["role_file"]
 
-DASHBOARDS = ["pages/udvikling.py", "pages/enhedskort.py", "pages/faser.py", "pages/kommentarer.py"]
+DASHBOARDS = ["pages/udvikling.py", "pages/enheder.py", "pages/faser.py", "pages/kommentarer.py"]
 LEDER = Scope(role="leder", unit_roots=frozenset({"BYGPLAN"}), actor="leder@fjordby.dk")
 FOREIGN = ["Ældreområde", "Plejecenter", "Digital medicinhåndtering", "Nattevagten"]
 

@@ -25,6 +25,7 @@ phase = st.selectbox(
     [None, *phases],
     format_func=lambda p: phases[p] if p else ctx.tr("dash.latest_wave"),
     key="dash_heatmap_phase",
+    placeholder=ctx.tr("ui.choose_option"),
 )
 view = dash.call(ctx, "heatmap", project, parent, lang=ctx.lang, today=dash.today(), phase_id=phase)
 if view.empty_reason:
