@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from medspil.errors import InvalidCode, MedspilError
+from medspil.errors import CodeUsed, InvalidCode, MedspilError
 from medspil.i18n import LANGUAGES
 from medspil.text import markdown_text
 from pages.common.frame import LANG_KEY, page_setup
@@ -15,11 +15,15 @@ CODE_PARAM = "kode"
 THANKED_KEY = "answer_thanked_code"
 LANG_SWITCH_KEY = "answer_lang"
 CODE_INPUT_KEY = "answer_code_input"
-# Thumb-sized answer options: every option row at least 44 px high (WCAG 2.5.5 target size).
+# A compact form for a phone: the 5-point scale in one row under each statement, every option
+# a thumb-sized target (at least 44 x 44 px, WCAG 2.5.5), and little space above the first one.
 THUMB_CSS = """<style>
-[class*="st-key-item_"] [role="radiogroup"] label { min-height: 44px; align-items: center; }
-[class*="st-key-item_"] { width: 100%; padding-bottom: 0.75rem; border-bottom: 1px solid #ccc; }
+[class*="st-key-item_"] [role="radiogroup"] { gap: 0.25rem 0.5rem; }
+[class*="st-key-item_"] [role="radiogroup"] label {
+  min-height: 44px; min-width: 44px; align-items: center; margin: 0; }
+[class*="st-key-item_"] { width: 100%; padding-bottom: 0.25rem; border-bottom: 1px solid #ccc; }
 [class*="st-key-item_"] [data-testid="stWidgetLabel"] p { font-size: 1rem; font-weight: 600; }
+[data-testid="stMainBlockContainer"] { padding-top: 1rem; }
 </style>"""
 
 
@@ -34,7 +38,8 @@ def _use_typed_code() -> None:
 
 
 ctx = page_setup("answer.title", public=True)
-# Phones hide the sidebar, so the language switch is repeated where everyone sees it.
+st.html(THUMB_CSS)
+# Phones hide the sidebar, so a small language switch is repeated where everyone sees it.
 st.session_state[LANG_SWITCH_KEY] = ctx.lang
 st.segmented_control(
     ctx.tr("answer.language"),
@@ -42,6 +47,8 @@ st.segmented_control(
     format_func=lambda code: {"da": "Dansk", "en": "English"}[code],
     key=LANG_SWITCH_KEY,
     on_change=_follow_main_switch,
+    label_visibility="collapsed",
+    width="content",
 )
 
 code_text = st.query_params.get(CODE_PARAM, "")
@@ -59,12 +66,17 @@ if code_text:
             today=dt.date.today(),
             secret=installation_secret(ctx.db.path),
         )
+    except CodeUsed:
+        # Most often the same person reloading the page after sending: say it kindly.
+        st.success(f"**{ctx.tr('answer.received_title')}**\n\n{ctx.tr('answer.received_text')}")
+        st.stop()
     except MedspilError as e:
         st.error(e.message(ctx.lang))
         if not isinstance(e, InvalidCode):
             st.stop()
 
 if form is None:
+    st.subheader(ctx.tr("answer.title"))
     with st.form("answer_code"):
         st.write(ctx.tr("answer.code_intro"))
         st.text_input(
@@ -76,21 +88,32 @@ if form is None:
         st.form_submit_button(ctx.tr("answer.code_submit"), on_click=_use_typed_code)
     st.stop()
 
-st.header(markdown_text(form.project_name))
-st.markdown(ctx.md("answer.phase_now", phase=form.phase_label, text=form.phase_text))
-st.markdown("\n".join(f"- {line}" for line in form.intro))
-st.markdown(ctx.tr("answer.closes", closes=form.closes))
+# One compact line for the project and its phase; the promises one tap away.
+st.markdown(f"**{markdown_text(form.project_name)}** · {form.phase_label}")
+with st.expander(ctx.tr("answer.about"), icon=":material/lock:"):
+    st.markdown(ctx.md("answer.phase_now", phase=form.phase_label, text=form.phase_text))
+    st.markdown("\n".join(f"- {line}" for line in form.intro))
+    st.markdown(ctx.tr("answer.closes", closes=form.closes))
 
-st.html(THUMB_CSS)
+short = {value: str(value) for value in form.options}
+short[form.options[-1]] = form.option_labels[form.options[-1]]  # "Ved ikke" keeps its words
 with st.form("answer_form"):
-    st.markdown(f"**{ctx.tr('answer.questions')}**")
+    scale = form.options[:-1]
+    st.markdown(  # not a caption: grey caption text misses the 4.5:1 contrast (axe)
+        ctx.tr(
+            "answer.scale_legend",
+            low=form.option_labels[scale[0]],
+            high=form.option_labels[scale[-1]],
+        )
+    )
     for item in form.items:
         st.radio(
             item.text,
             options=form.options,
-            format_func=form.option_labels.get,
+            format_func=short.get,
             index=None,
             key=f"item_{item.id}",
+            horizontal=True,
         )
     st.warning(ctx.tr("answer.comment_warning"), icon=":material/visibility_off:")
     comment = st.text_area(

@@ -181,14 +181,15 @@ def page_setup(title_key: str, *, public: bool = False) -> PageContext:
     except MedspilError as e:
         st.error(e.message(lang))
         st.stop()
-    if demo:
+    if demo and not public:  # the answer page keeps its first screen for the first question
         st.info(t("ui.demo_data", lang), icon=":material/science:")
     # Signed-in scope when [auth] is configured, else the demo picker (pages/common/auth.py).
     scope = None if public else page_scope(db, lang, demo_scope=_demo_scope)
     if scope is not None:
         with menu_slot:
             draw_menu(scope.role, lang)
-    st.title(t(title_key, lang))
+    if not public:
+        st.title(t(title_key, lang))
     return PageContext(db=db, lang=lang, scope=scope)
 
 

@@ -97,18 +97,22 @@ def test_a_slip_code_is_answered_on_a_phone_refused_again_and_counted(
     assert "Digital medicinhåndtering på plejecentre" in phone.inner_text("body")
     questions = phone.locator(FORM).get_by_role("radiogroup")
     expect(questions).to_have_count(ITEMS)
-    questions.nth(0).get_by_text("Helt enig", exact=True).tap()
-    questions.nth(1).get_by_text("Enig", exact=True).tap()
+    assert "1 = Helt uenig · 5 = Helt enig" in phone.locator(FORM).inner_text()
+    questions.nth(0).get_by_text("5", exact=True).tap()
+    questions.nth(1).get_by_text("4", exact=True).tap()
     questions.nth(2).get_by_text("Ved ikke / ikke relevant", exact=True).tap()
     phone.get_by_label("Kommentar (frivillig, højst 1000 tegn)").fill("Fin oplæring.")
     phone.get_by_role("button", name="Send mit svar").tap()
     wait_for_app(phone, "Tak for dit svar")
     assert_no_exception(phone)
     expect(phone.locator(FORM)).to_have_count(0)
-    # Reloading (a new session) with the same code: refused, nothing to submit.
+    # Reloading (a new session) with the same code: a friendly receipt, no red error, no form.
     phone.reload()
-    wait_for_app(phone, "Koden er allerede brugt")
+    wait_for_app(phone, "Dit svar er modtaget")
     expect(phone.locator(FORM)).to_have_count(0)
+    expect(phone.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
+    assert "Rolle" not in phone.inner_text("body")  # never the managers' menu or role picker
+    expect(phone.locator('[data-testid="stSidebar"] a')).to_have_count(0)
     # The administrator sees no count per unit while the wave is open (one answer would move
     # it), only the whole project's banded progress; the unit's row waits for the wave to close.
     page.goto(f"{site.server.url}/svarkoder")
@@ -165,3 +169,29 @@ def test_the_answer_page_has_no_serious_accessibility_violations(site: AnswerSit
     wait_for_app(page, "Thank you for your answer")
     assert page.evaluate("document.documentElement.lang") == "en"
     assert _serious_violations(page) == []
+
+
+def test_on_a_phone_the_first_question_is_on_the_first_screen_and_the_form_is_short(
+    site: AnswerSite, browser
+) -> None:
+    screen = {"width": 390, "height": 844}
+    context = browser.new_context(viewport=screen, locale="da-DK", is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.set_default_timeout(TIMEOUT_MS)
+    try:
+        phone.goto(f"{site.server.url}/besvar?kode={site.codes[2]}")
+        wait_for_app(phone, "Send mit svar")
+        first = phone.locator(FORM).get_by_role("radiogroup").first.bounding_box()
+        height = phone.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        screens = height / screen["height"]
+        print(f"first question ends at {first['y'] + first['height']:.0f} px; "
+              f"page {height} px = {screens:.1f} screens of 390x844")  # fmt: skip
+        assert first["y"] + first["height"] <= screen["height"]
+        # Before: 6.5 screens. At least a third shorter, every item still there.
+        assert screens <= 6.5 * 2 / 3
+        expect(phone.locator(FORM).get_by_role("radiogroup")).to_have_count(ITEMS)
+        for option in phone.locator(FORM).get_by_role("radio").all()[:6]:
+            box = option.locator("xpath=ancestor::label[1]").bounding_box()
+            assert box["height"] >= 44 and box["width"] >= 44, box
+    finally:
+        context.close()
