@@ -19,13 +19,11 @@ from medspil.errors import MedspilError
 from medspil.i18n import t
 from medspil.scope import Scope
 from medspil.text import markdown_text
-from medspil.vocabulary import Role
 from surveys.administration.access import (
     administration_rights,
     check_demo_mode_allowed,
     identity_from_claims,
     load_access_rules,
-    role_for,
     scope_for,
 )
 from surveys.installation.app import Database
@@ -54,23 +52,6 @@ def _claims() -> dict[str, object]:
 
 def _signed_in() -> bool:
     return bool(st.user.get("is_logged_in"))
-
-
-def navigation_role(demo_role: str | None) -> str | None:
-    """The role whose pages the menu lists, without drawing anything.
-
-    ``demo_role`` is the demo picker's current choice. ``None`` means nobody is signed in or the
-    identity has no access: the menu is then hidden.
-    """
-    if not login_configured():
-        return demo_role or Role.ADMIN
-    if not _signed_in():
-        return None
-    try:
-        rules = load_access_rules()
-    except MedspilError:
-        return None
-    return role_for(identity_from_claims(_claims(), rules), rules)
 
 
 def page_scope(db: Database, lang: str, *, demo_scope: Callable[[Database, str], Scope]) -> Scope:
