@@ -206,3 +206,9 @@ class ImportRefused(ImportRejected):
     """The same file was imported into the project before."""
 
     key = "import.error_twice"
+
+
+class AnswerAddressNotSet(MedspilError):
+    """Slips would point at this machine only (``base_url`` still the default localhost)."""
+
+    key = "error.answer_address_not_set"

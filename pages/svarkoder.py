@@ -17,7 +17,7 @@ from surveys.administration.codes import (
     unit_choices,
 )
 from surveys.answering.codes import issue_installation_codes
-from surveys.answering.slips import slips_for
+from surveys.answering.slips import printed_address, slips_for
 
 ISSUED_KEY = "codes_issued"
 
@@ -42,6 +42,7 @@ if not waves:
     st.info(ctx.tr("codes.no_waves"))
 else:
     units = unit_choices(ctx.db, project_id)
+    st.caption(ctx.tr("codes.printed_address", url=printed_address()))
     with st.form("codes_issue"):
         wave_id = st.selectbox(
             ctx.tr("codes.wave"),
@@ -72,10 +73,14 @@ else:
                 actor=ctx.scope.actor,
                 today=today,
             )
-            pdf = slips_for(issued, lang=ctx.lang)
-            st.session_state[ISSUED_KEY] = (issued, pdf)
         except MedspilError as e:
             st.error(e.message(ctx.lang))
+        else:
+            try:
+                slips: bytes | str = slips_for(issued, lang=ctx.lang)
+            except MedspilError as e:  # the codes stand; the slips wait for a real address
+                slips = e.message(ctx.lang)
+            st.session_state[ISSUED_KEY] = (issued, slips)
 
 if ISSUED_KEY in st.session_state:
     issued, pdf = st.session_state[ISSUED_KEY]
@@ -86,13 +91,17 @@ if ISSUED_KEY in st.session_state:
     )
     st.warning(ctx.tr("codes.shown_once"))
     st.code("\n".join(issued.codes), language=None)
-    st.download_button(
-        ctx.tr("codes.download"),
-        data=pdf,
-        file_name=f"svarkoder-{issued.project_id}-{issued.wave_number}-{issued.unit_id}.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-    )
+    if isinstance(pdf, str):
+        st.error(pdf)
+    else:
+        st.caption(ctx.tr("codes.printed_address", url=printed_address()))
+        st.download_button(
+            ctx.tr("codes.download"),
+            data=pdf,
+            file_name=f"svarkoder-{issued.project_id}-{issued.wave_number}-{issued.unit_id}.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+        )
     if st.button(ctx.tr("codes.hide")):
         del st.session_state[ISSUED_KEY]
         st.rerun()

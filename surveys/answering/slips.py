@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import segno
 from weasyprint import HTML
 
 from medspil.assets import font_path
 from medspil.config import settings
+from medspil.errors import AnswerAddressNotSet
 from medspil.formatting import date_text
 from medspil.i18n import t
 from surveys.answering.codes import IssuedCodes, answer_url, normalise_code, short_url
@@ -108,8 +110,26 @@ def slips_pdf(
     return HTML(string=document).write_pdf()
 
 
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+
+
+def printed_address() -> str:
+    """The answer address the slips print (``BASE/besvar``), shown before anything is issued."""
+    return short_url(settings().base_url)
+
+
+def check_answer_address(base_url: str | None = None) -> None:
+    """Refuse to print slips that point at this machine only (``AnswerAddressNotSet``)."""
+    base = settings().base_url if base_url is None else base_url
+    host = (urlsplit(base).hostname or "").lower()
+    if host in LOCAL_HOSTS or host.endswith(".localhost"):
+        raise AnswerAddressNotSet(url=short_url(base))
+
+
 def slips_for(issued: IssuedCodes, *, lang: str = "da") -> bytes:
-    """The cut-out slips of freshly issued codes, with this installation's answer address."""
+    """The cut-out slips of freshly issued codes, with this installation's answer address;
+    refused (``AnswerAddressNotSet``) while that address is still this machine."""
+    check_answer_address()
     return slips_pdf(
         issued.codes,
         project_name=issued.project_name,

@@ -18,7 +18,7 @@ from medspil.errors import SlipsNotWritten
 from medspil.formatting import date_text
 from medspil.i18n import t
 from surveys.answering.codes import issue_installation_codes
-from surveys.answering.slips import slips_for
+from surveys.answering.slips import check_answer_address, slips_for
 
 
 def _actor() -> str:
@@ -37,6 +37,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     try:
         if pdf_path is not None:
             _check_writable(pdf_path)
+            check_answer_address()  # slips to localhost would lead nowhere: refuse first
         issued = issue_installation_codes(
             db,
             project_id=args.project,

@@ -46,10 +46,20 @@ def _rates(at: AppTest) -> pd.DataFrame:
     return table.set_index(table["Enhed"].str.lstrip("· "))
 
 
+@pytest.fixture
+def answer_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An installation whose answer address employees can reach."""
+    config = tmp_path / "medspil.toml"
+    config.write_text('base_url = "https://medspil.fjordby.dk"\n', encoding="utf-8")
+    monkeypatch.setenv("MEDSPIL_CONFIG", str(config))
+    return "https://medspil.fjordby.dk/besvar"
+
+
 def test_an_administrator_issues_codes_and_gets_them_once_with_the_slips(
-    demo: Database, app_env: Path
+    demo: Database, app_env: Path, answer_address: str
 ) -> None:
     at = codes_page()
+    assert f"Sedlerne peger på {answer_address}" in at.caption[0].value
     assert not at.exception
     assert at.title[0].value == "Svarkoder"
     at.selectbox(key="codes_unit").set_value("NORD-EGELY")
@@ -62,6 +72,7 @@ def test_an_administrator_issues_codes_and_gets_them_once_with_the_slips(
     assert "vises kun nu" in at.warning[0].value
     download = at.get("download_button")[0]
     assert download.proto.label == "Download sedler (PDF)"
+    assert any(answer_address in c.value for c in at.caption)
     secret = installation_secret(app_env)
     with demo.cursor() as cur:
         units = cur.execute(
@@ -169,3 +180,17 @@ def test_no_hidden_count_can_be_worked_out_from_the_shown_ones(
         rest = total(unit) - sum(total(child) for child in nearest_shown(unit))
         assert rest == 0 or rest >= 5, unit
         assert int(rates.loc[names[unit], "Svar"]) == total(unit)
+
+
+def test_slips_are_refused_while_the_answer_address_is_this_machine(
+    demo: Database, app_env: Path
+) -> None:
+    at = codes_page()
+    assert "Sedlerne peger på http://localhost:8501/besvar" in at.caption[0].value
+    at.selectbox(key="codes_unit").set_value("NORD-EGELY")
+    at.number_input(key="codes_count").set_value(2)
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(at.code[0].value.splitlines()) == 2  # the codes themselves are issued
+    assert "Sæt base_url i medspil.toml" in at.error[0].value
+    assert len(at.get("download_button")) == 0

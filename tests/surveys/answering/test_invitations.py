@@ -327,8 +327,13 @@ def medspil(*args: str, secret: Path) -> subprocess.CompletedProcess[str]:
     return run_medspil(*args, env={"MEDSPIL_SECRET_FILE": str(secret)})
 
 
-def test_invite_prints_the_codes_alone_and_writes_slips(demo_copy: Path, tmp_path: Path) -> None:
+def test_invite_prints_the_codes_alone_and_writes_slips(
+    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret, slips = tmp_path / "key.secret", tmp_path / "slips.pdf"
+    config = tmp_path / "medspil.toml"
+    config.write_text('base_url = "https://medspil.fjordby.dk"\n', encoding="utf-8")
+    monkeypatch.setenv("MEDSPIL_CONFIG", str(config))
     result = medspil_process(  # a real process: the codes alone on its standard output
         "invite", "--project", "medicin", "--unit", "SYD-AABO", "--count", "9",
         "--pdf", str(slips), "--db", str(demo_copy), env={"MEDSPIL_SECRET_FILE": str(secret)},
@@ -339,7 +344,7 @@ def test_invite_prints_the_codes_alone_and_writes_slips(demo_copy: Path, tmp_pat
     assert "9 koder udstedt til Plejecenter Åbo" in result.stderr
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(slips).pages)
     assert all(code in text for code in codes)
-    assert "http://localhost:8501" in text and "besvar" in text
+    assert "https://medspil.fjordby.dk" in text and "besvar" in text
     db = open_database(demo_copy)
     try:
         stored = _stored_hashes(db)
@@ -348,6 +353,27 @@ def test_invite_prints_the_codes_alone_and_writes_slips(demo_copy: Path, tmp_pat
         assert _audit_rows(db)[-1][0].startswith("cli")
     finally:
         db.close()
+
+
+def test_invite_refuses_slips_that_point_at_localhost_and_issues_nothing(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    secret, slips = tmp_path / "key.secret", tmp_path / "slips.pdf"
+    db = open_database(demo_copy)
+    with db.cursor() as cur:
+        before = cur.execute("SELECT count(*) FROM invitations").fetchone()[0]
+    db.close()
+    result = medspil(
+        "invite", "--project", "medicin", "--unit", "SYD-AABO", "--count", "9",
+        "--pdf", str(slips), "--db", str(demo_copy), secret=secret,
+    )  # fmt: skip
+    assert result.returncode == 2 and result.stdout == ""
+    assert "http://localhost:8501/besvar" in result.stderr and "base_url" in result.stderr
+    assert not slips.exists()
+    db = open_database(demo_copy)
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM invitations").fetchone()[0] == before
+    db.close()
 
 
 @pytest.mark.parametrize(
