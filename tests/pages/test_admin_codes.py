@@ -50,7 +50,7 @@ def _rates(at: AppTest) -> pd.DataFrame:
 def answer_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """An installation whose answer address employees can reach."""
     config = tmp_path / "medspil.toml"
-    config.write_text('base_url = "https://medspil.fjordby.dk"\n', encoding="utf-8")
+    config.write_text('[medspil]\nbase_url = "https://medspil.fjordby.dk"\n', encoding="utf-8")
     monkeypatch.setenv("MEDSPIL_CONFIG", str(config))
     return "https://medspil.fjordby.dk/besvar"
 
@@ -192,5 +192,5 @@ def test_slips_are_refused_while_the_answer_address_is_this_machine(
     at.button[0].click().run()
     assert not at.exception
     assert len(at.code[0].value.splitlines()) == 2  # the codes themselves are issued
-    assert "Sæt base_url i medspil.toml" in at.error[0].value
+    assert "Sæt base_url under [medspil] i medspil.toml" in at.error[0].value
     assert len(at.get("download_button")) == 0

@@ -332,7 +332,7 @@ def test_invite_prints_the_codes_alone_and_writes_slips(
 ) -> None:
     secret, slips = tmp_path / "key.secret", tmp_path / "slips.pdf"
     config = tmp_path / "medspil.toml"
-    config.write_text('base_url = "https://medspil.fjordby.dk"\n', encoding="utf-8")
+    config.write_text('[medspil]\nbase_url = "https://medspil.fjordby.dk"\n', encoding="utf-8")
     monkeypatch.setenv("MEDSPIL_CONFIG", str(config))
     result = medspil_process(  # a real process: the codes alone on its standard output
         "invite", "--project", "medicin", "--unit", "SYD-AABO", "--count", "9",
