@@ -4,6 +4,7 @@ import streamlit as st
 
 from medspil.text import markdown_text
 from pages.common import dashboard as dash
+from pages.common.first_day import show_first_day
 from pages.common.frame import page_setup
 from surveys.dashboards.tables import latest_metrics, latest_rows
 
@@ -45,6 +46,7 @@ def show_findings(item) -> None:
 
 
 ctx = page_setup("page.overview")
+show_first_day(ctx)
 items = dash.overviews(ctx.db, str(ctx.db.path), ctx.scope, ctx.lang, dash.today())
 if not items:
     st.info(ctx.tr("overview.no_projects"))

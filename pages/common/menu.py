@@ -98,9 +98,14 @@ def draw_menu(role: str | None, lang: str) -> None:
 
 
 def _link(entry: MenuPage, lang: str) -> None:
-    label = t(entry.title_key, lang)
+    draw_link(entry.file, t(entry.title_key, lang), lang, icon=entry.icon)
+
+
+def draw_link(file: str, label: str, lang: str, *, icon: str | None = None) -> None:
+    """A link to one of the app's pages (by its file), within the session where possible."""
     try:
-        st.page_link(entry.file, label=label, icon=entry.icon)
+        st.page_link(file, label=label, icon=icon)
     except StreamlitAPIException:
         # A page run on its own in a test knows no other page: a plain link to the URL.
-        st.markdown(f"[{label}](/{entry.url_path})")
+        url_path = file.removeprefix("pages/").removesuffix(".py")
+        st.markdown(f"[{label}](/{url_path})")
