@@ -37,6 +37,10 @@ def phase_timeline_figure(
     """
     figure = go.Figure()
     own_labels = "involvement_label" in phases.columns
+    # A mixed level names its units on lines of their own ("<br>"): the rows grow to hold them.
+    lines = 1
+    if own_labels and not phases.empty:
+        lines = max(str(label).count("<br>") + 1 for label in phases["involvement_label"])
     for row in phases.itertuples():
         starts, ends = pd.Timestamp(row.starts), pd.Timestamp(row.ends)
         level = row.involvement if isinstance(row.involvement, str) else None
@@ -54,7 +58,7 @@ def phase_timeline_figure(
                 marker_color=INVOLVEMENT_COLOURS.get(level or "", MIXED_COLOUR),
                 name=level_label,
                 text=[level_label],
-                textposition="auto",
+                textposition="inside" if "<br>" in level_label else "auto",
                 insidetextanchor="middle",
                 cliponaxis=False,
                 hovertemplate=f"{label}<br>{date_text(starts)} – {date_text(ends)}<extra></extra>",
@@ -63,11 +67,12 @@ def phase_timeline_figure(
         )
     figure.add_vline(x=pd.Timestamp(today), line_dash="dot", line_color="#333333")
     figure.add_annotation(
-        x=pd.Timestamp(today), y=1.02, yref="paper", text=today_label, showarrow=False
-    )
+        x=pd.Timestamp(today), y=1.0, yref="paper", yanchor="bottom", text=today_label,
+        showarrow=False,
+    )  # fmt: skip
     figure.update_layout(
         barmode="overlay",
-        height=80 + 36 * max(len(phases), 1),
+        height=80 + (36 + 15 * (lines - 1)) * max(len(phases), 1),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         uniformtext={"minsize": 11, "mode": "show"},
         xaxis={"type": "date", "tickformat": CHART_DATE_FORMAT},

@@ -12,8 +12,11 @@ from medspil.i18n import t
 from surveys.dashboards.basis import ProjectBasis, involvement_of
 
 
-def unit_level_label(basis: ProjectBasis, unit_id: str, phase_id: int, lang: str) -> str:
-    """The unit's level in the phase in words; a mixed level names the units behind it."""
+def unit_level_label(
+    basis: ProjectBasis, unit_id: str, phase_id: int, lang: str, *, separator: str = "; "
+) -> str:
+    """The unit's level in the phase in words; a mixed level names the units behind it, one
+    part per level joined by ``separator`` (``"<br>"`` in a chart, where a line is short)."""
     level = involvement_of(basis, unit_id, phase_id)
     if level is not None:
         return t(f"involvement.{level}", lang)
@@ -35,14 +38,17 @@ def unit_level_label(basis: ProjectBasis, unit_id: str, phase_id: int, lang: str
         )
         for lvl, units in sorted(by_level.items())
     ]
-    return t("involvement_words.mixed", lang, parts="; ".join(parts))
+    text = t("involvement_words.mixed", lang, parts=separator.join(parts))
+    return text.replace(": ", ":" + separator, 1) if separator != "; " else text
 
 
-def unit_phases(basis: ProjectBasis, unit_id: str, lang: str) -> pd.DataFrame:
+def unit_phases(
+    basis: ProjectBasis, unit_id: str, lang: str, *, separator: str = "; "
+) -> pd.DataFrame:
     """``basis.phases`` with the unit's own ``involvement`` (None when mixed) and its label."""
     phases = basis.phases.copy()
     phases["involvement"] = [involvement_of(basis, unit_id, int(p)) for p in phases["id"]]
     phases["involvement_label"] = [
-        unit_level_label(basis, unit_id, int(p), lang) for p in phases["id"]
+        unit_level_label(basis, unit_id, int(p), lang, separator=separator) for p in phases["id"]
     ]
     return phases

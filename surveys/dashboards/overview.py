@@ -107,7 +107,7 @@ def _scoped_phases(
     heads = headline_units(basis, scope)
     if not heads:
         return phases
-    return unit_phases(basis, heads[0], lang)
+    return unit_phases(basis, heads[0], lang, separator="<br>")
 
 
 def responses_so_far(db: Database, scope: Scope, project_id: str, today: dt.date) -> int | None:

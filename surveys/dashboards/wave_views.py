@@ -231,7 +231,9 @@ def _phase_bands(basis: ProjectBasis, unit_id: str, waves: pd.DataFrame, lang: s
                 "phase_id": int(phase.id),
                 "phase_label": t(f"phase.{phase.kind}", lang),
                 "involvement": level,
-                "involvement_label": unit_level_label(basis, unit_id, int(phase.id), lang),
+                "involvement_label": unit_level_label(
+                    basis, unit_id, int(phase.id), lang, separator="<br>"
+                ),
                 "starts": pd.Timestamp(phase.starts).date(),
                 "ends": pd.Timestamp(phase.ends).date(),
             }

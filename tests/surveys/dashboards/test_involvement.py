@@ -36,11 +36,11 @@ def test_overblik_timeline_shows_the_scoped_units_own_level(demo_db: Database) -
     assert _timeline_texts(demo_db, NORD)["Udvikling"] == "Medbestemmelse"
     assert _timeline_texts(demo_db, SYD)["Implementering"] == "Medindflydelse"
     mixed = _timeline_texts(demo_db, Scope.admin())["Udvikling"]
-    assert mixed.startswith("Blandet: ")
+    assert mixed.startswith("Blandet:")
     assert "Information i Ældreområde Syd" in mixed
     assert "Medbestemmelse i Ældreområde Nord" in mixed
     english = _timeline_texts(demo_db, Scope.admin(), "en")["Development"]
-    assert english.startswith("Mixed: ") and "Information in Ældreområde Syd" in english
+    assert english.startswith("Mixed:") and "Information in Ældreområde Syd" in english
 
 
 @pytest.fixture(scope="module")
