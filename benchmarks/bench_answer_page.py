@@ -83,6 +83,7 @@ def _free_port() -> int:
 def prepare_database(folder: Path, n_codes: int) -> tuple[Path, list[str]]:
     """The demo kommune in ``folder`` and ``n_codes`` fresh codes for its open wave."""
     from data import open_database
+    from medspil.scope import Scope
     from surveys.answering.codes import installation_secret, issue_codes
     from surveys.installation.demo import build_demo
 
@@ -99,7 +100,7 @@ def prepare_database(folder: Path, n_codes: int) -> tuple[Path, list[str]]:
             project_id=PROJECT,
             unit_id=UNIT,
             count=min(2000, n_codes - len(codes)),
-            actor="benchmark",
+            scope=Scope.admin("benchmark"),
             today=today,
             secret=secret,
         ).codes

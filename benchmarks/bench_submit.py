@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data import open_database  # noqa: E402
 from data.answers import table_counts  # noqa: E402
 from data.db import Database  # noqa: E402
+from medspil.scope import Scope  # noqa: E402
 from surveys.answering.codes import issue_codes  # noqa: E402
 from surveys.answering.form import open_form, submit_form  # noqa: E402
 from surveys.installation.demo import build_demo  # noqa: E402
@@ -139,7 +140,7 @@ def main() -> int:
                 project_id="medicin",
                 unit_id="NORD-SOLHOJ",
                 count=min(2000, needed - len(codes)),
-                actor="benchmark",
+                scope=Scope.admin("benchmark"),
                 today=today,
                 secret=SECRET,
             ).codes

@@ -78,6 +78,12 @@ class AccessDenied(MedspilError):
     key = "error.access_denied"
 
 
+class AdminOnly(AccessDenied):
+    """A core administrative write called with a scope that is not an administrator's."""
+
+    key = "error.admin_only"
+
+
 class SnapshotError(MedspilError):
     key = "error.snapshot"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from medspil.errors import AdminOnly
 from medspil.vocabulary import ADMIN_ROLES, Role, is_value
 
 
@@ -34,3 +35,12 @@ class Scope:
     @classmethod
     def admin(cls, actor: str = "demo") -> Scope:
         return cls(role=Role.ADMIN, actor=actor)
+
+
+def admin_actor(scope: Scope) -> str:
+    """The actor to record for an administrative write, or ``AdminOnly`` unless ``scope`` is an
+    administrator's (an analytiker only reads). Every core write calls this first, so a new page
+    or command cannot forget the check."""
+    if not isinstance(scope, Scope) or scope.role != Role.ADMIN:
+        raise AdminOnly()
+    return scope.actor

@@ -75,7 +75,7 @@ if stored is not None and stored[0] == project_id:
         st.dataframe(planned_table(planned, ctx.lang), hide_index=True)
         if st.button(ctx.tr("admin_waves.create", count=len(planned)), type="primary"):
             try:
-                create_waves(ctx.db, project_id, today=today, actor=ctx.scope.actor, **stored[1])
+                create_waves(ctx.db, project_id, today=today, scope=ctx.scope, **stored[1])
             except MedspilError as e:
                 st.error(e.message(ctx.lang))
             else:
@@ -94,9 +94,7 @@ if choices:
         )
         if st.button(ctx.tr("admin_waves.delete")):
             try:
-                count = delete_waves_from(
-                    ctx.db, project_id, number, today=today, actor=ctx.scope.actor
-                )
+                count = delete_waves_from(ctx.db, project_id, number, today=today, scope=ctx.scope)
             except MedspilError as e:
                 st.error(e.message(ctx.lang))
             else:

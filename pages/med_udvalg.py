@@ -70,7 +70,7 @@ if save:
             level=level,
             roots=roots,
             new=chosen == NEW,
-            actor=ctx.scope.actor,
+            scope=ctx.scope,
         )
     except MedspilError as e:
         st.error(e.message(ctx.lang))

@@ -49,7 +49,7 @@ if editable:
                 st.info(ctx.tr("admin_units.closing_note"))
             if st.button(ctx.tr("admin_units.apply"), type="primary", key="units_apply"):
                 try:
-                    done = apply_import(ctx.db, data, actor=ctx.scope.actor)
+                    done = apply_import(ctx.db, data, scope=ctx.scope)
                 except MedspilError as e:
                     st.error(e.message(ctx.lang))
                 else:

@@ -62,7 +62,7 @@ with st.form(f"project_form_{chosen or 'new'}"):
     save = st.form_submit_button(ctx.tr("admin_projects.save"), type="primary")
 if save:
     try:
-        save_project(ctx.db, edited, new=new, actor=ctx.scope.actor, today=today)
+        save_project(ctx.db, edited, new=new, scope=ctx.scope, today=today)
     except MedspilError as e:
         st.error(e.message(ctx.lang))
     else:

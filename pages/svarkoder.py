@@ -70,7 +70,7 @@ else:
                 unit_id=unit_id,
                 count=int(count),
                 wave=wave_id,
-                actor=ctx.scope.actor,
+                scope=ctx.scope,
                 today=today,
             )
         except MedspilError as e:

@@ -15,6 +15,7 @@ from data import org as org_queries
 from data.db import Database
 from medspil.errors import AdminInputInvalid
 from medspil.i18n import t
+from medspil.scope import Scope, admin_actor
 from medspil.text import NAME_MAX_CHARS, clean_text
 
 LEVELS = ("hoved", "omraade", "lokal")
@@ -81,9 +82,11 @@ def save_committee(
     level: str,
     roots: list[str],
     new: bool,
-    actor: str,
+    scope: Scope,
 ) -> None:
-    """Check and store a committee and its subtrees whole, or raise ``AdminInputInvalid``."""
+    """Check and store a committee and its subtrees whole, or raise ``AdminInputInvalid``;
+    ``AdminOnly`` unless ``scope`` is an administrator's."""
+    actor = admin_actor(scope)
     problems: list[tuple[str, dict[str, object]]] = []
     committee_id = committee_id.strip()
     name = clean_text(name, single_line=True, max_length=NAME_MAX_CHARS)

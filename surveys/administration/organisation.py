@@ -21,6 +21,7 @@ from data import org as org_queries
 from data.db import Database
 from medspil.errors import UnitFileRejected
 from medspil.i18n import t
+from medspil.scope import Scope, admin_actor
 from medspil.text import clean_text
 
 COLUMNS = ("id", "parent_id", "name", "type", "headcount")
@@ -334,9 +335,11 @@ def preview_import(db: Database, data: bytes) -> ImportPreview:
     )
 
 
-def apply_import(db: Database, data: bytes, *, actor: str) -> ImportPreview:
+def apply_import(db: Database, data: bytes, *, scope: Scope) -> ImportPreview:
     """Check the file again and apply it in one transaction, with an audit row; return what it
-    did. Nothing is changed when the file is rejected."""
+    did. Nothing is changed when the file is rejected or ``scope`` is not an administrator's
+    (``AdminOnly``)."""
+    actor = admin_actor(scope)
     preview = preview_import(db, data)
     counts = preview.counts
     detail = (

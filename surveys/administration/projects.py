@@ -27,7 +27,7 @@ from medspil.config import settings
 from medspil.errors import AdminInputInvalid, Term, UnknownProject
 from medspil.formatting import date_text
 from medspil.i18n import t
-from medspil.scope import Scope
+from medspil.scope import Scope, admin_actor
 from medspil.text import DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, clean_text
 from medspil.vocabulary import Involvement, PhaseKind, is_value
 from surveys.installation.setup import register_instrument
@@ -302,8 +302,14 @@ def cleaned_plan(plan: ProjectPlan) -> ProjectPlan:
     )
 
 
-def save_project(db: Database, plan: ProjectPlan, *, new: bool, actor: str, today: dt.date) -> None:
-    """Check the plan and store it whole, or raise ``AdminInputInvalid`` and store nothing."""
+def save_project(
+    db: Database, plan: ProjectPlan, *, new: bool, scope: Scope, today: dt.date
+) -> None:
+    """Check the plan and store it whole, or raise ``AdminInputInvalid`` and store nothing.
+
+    Only an administrator's ``scope`` may save (``AdminOnly`` otherwise); the audit row names
+    its actor."""
+    actor = admin_actor(scope)
     plan = _sorted(cleaned_plan(plan))
     problems = _project_problems(db, plan, new=new)
     wave_index: dict[int, int] = {}

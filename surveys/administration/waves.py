@@ -18,7 +18,7 @@ from data.db import Database
 from medspil.errors import AdminInputInvalid, UnknownProject
 from medspil.formatting import date_text
 from medspil.i18n import t
-from medspil.scope import Scope
+from medspil.scope import Scope, admin_actor
 from surveys.dashboards.basis import project_basis
 from surveys.dashboards.live_progress import live_progress
 
@@ -113,9 +113,12 @@ def create_waves(
     every_days: int,
     open_days: int,
     today: dt.date,
-    actor: str,
+    scope: Scope,
 ) -> list[PlannedWave]:
-    """Check the plan again (the timeline may have changed since the preview) and store it."""
+    """Check the plan again (the timeline may have changed since the preview) and store it.
+
+    Only an administrator's ``scope`` may (``AdminOnly`` otherwise)."""
+    actor = admin_actor(scope)
     planned = plan_waves(
         db,
         project_id,
@@ -219,12 +222,14 @@ def deletable_from(db: Database, project_id: str, *, today: dt.date, lang: str) 
 
 
 def delete_waves_from(
-    db: Database, project_id: str, number: int, *, today: dt.date, actor: str
+    db: Database, project_id: str, number: int, *, today: dt.date, scope: Scope
 ) -> int:
     """Delete wave ``number`` and every later wave, all or none; return how many went.
 
-    Refused when any of them has opened or has codes.
+    Refused when any of them has opened or has codes, and unless ``scope`` is an
+    administrator's (``AdminOnly``).
     """
+    actor = admin_actor(scope)
     waves = admin_queries.wave_states(db, project_id)
     doomed = waves[waves["number"] >= number]
     if doomed.empty or number not in set(waves["number"]):

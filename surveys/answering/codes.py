@@ -36,6 +36,7 @@ from medspil.errors import (
     WaveClosed,
 )
 from medspil.formatting import date_text
+from medspil.scope import Scope, admin_actor
 from medspil.text import strip_invisible
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -162,7 +163,7 @@ def issue_codes(
     project_id: str,
     unit_id: str,
     count: int,
-    actor: str,
+    scope: Scope,
     today: dt.date,
     secret: bytes,
     wave: int | None = None,
@@ -172,8 +173,10 @@ def issue_codes(
     ``wave`` is the id of one of the project's waves (as ``medspil list`` shows it); without it,
     the wave open today. Everything
     is checked before anything is stored: an unknown project, a unit outside the project, a
-    closed or missing wave or a count outside 1..2000 raises and stores nothing.
+    closed or missing wave or a count outside 1..2000 raises and stores nothing, and so does a
+    ``scope`` that is not an administrator's (``AdminOnly``).
     """
+    actor = admin_actor(scope)
     if isinstance(count, bool) or not 1 <= int(count) <= MAX_CODES:
         raise InvalidCodeCount(max=MAX_CODES)
     if unit_id not in project_unit_ids(db, project_id):
@@ -228,18 +231,20 @@ def issue_installation_codes(
     unit_id: str,
     count: int,
     wave: int | None,
-    actor: str,
+    scope: Scope,
     today: dt.date,
 ) -> IssuedCodes:
     """:func:`issue_codes` under this installation's secret (kept beside the database file):
-    the first step of the Svarkoder page and of ``medspil invite``; the slips are the second."""
+    the first step of the Svarkoder page and of ``medspil invite``; the slips are the second.
+    The scope is checked before the secret is read or made."""
+    admin_actor(scope)
     return issue_codes(
         db,
         project_id=project_id,
         unit_id=unit_id,
         count=count,
         wave=wave,
-        actor=actor,
+        scope=scope,
         today=today,
         secret=installation_secret(db.path),
     )

@@ -10,6 +10,7 @@ from data import open_database, projects
 from data.db import Database
 from medspil.config import database_path
 from medspil.errors import DatabaseExists
+from medspil.scope import Scope
 
 DB_HELP = "databasefil (standard: MEDSPIL_DB eller data/medspil.duckdb)"
 
@@ -28,6 +29,12 @@ def actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
+
+
+def admin_scope() -> Scope:
+    """The scope of a command-line write: whoever can run the command on the server holds the
+    database file, so they act as an administrator, recorded as ``cli:<user name>``."""
+    return Scope.admin(actor=actor())
 
 
 def fresh_database(path: Path, force: bool) -> Database:

@@ -11,7 +11,7 @@ from data import open_database
 from medspil.errors import UnitFileRejected
 from medspil.i18n import t
 from surveys.administration.organisation import apply_import, preview_import
-from surveys.cli.common import actor, add_db_option, db_path
+from surveys.cli.common import add_db_option, admin_scope, db_path
 
 
 def cmd_import_units(args: argparse.Namespace) -> int:
@@ -29,7 +29,7 @@ def cmd_import_units(args: argparse.Namespace) -> int:
         if args.dry_run:
             preview = preview_import(db, data)
         else:
-            preview = apply_import(db, data, actor=actor())
+            preview = apply_import(db, data, scope=admin_scope())
     finally:
         db.close()
     key = "admin_units.cli_checked" if args.dry_run else "admin_units.applied"

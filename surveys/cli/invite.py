@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import sys
 from pathlib import Path
 
@@ -19,13 +18,7 @@ from medspil.formatting import date_text
 from medspil.i18n import t
 from surveys.answering.codes import issue_installation_codes
 from surveys.answering.slips import check_answer_address, slips_for
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
+from surveys.cli.common import admin_scope
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
@@ -44,7 +37,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
             unit_id=args.unit,
             count=args.count,
             wave=args.wave,
-            actor=_actor(),
+            scope=admin_scope(),
             today=dt.date.today(),
         )
     except BaseException:

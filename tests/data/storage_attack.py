@@ -34,6 +34,7 @@ from scipy import stats
 from data import open_database
 from data.db import Database
 from data.submissions import seal_closed_waves
+from medspil.scope import Scope
 from surveys.answering.codes import code_hash, issue_codes, normalise_code
 from surveys.answering.form import open_form
 from tests.surveys.answering.answer_support import submit_answers
@@ -91,7 +92,7 @@ def answer_one_by_one(
             project_id=PROJECT,
             unit_id=UNIT,
             count=answers,
-            actor="attack",
+            scope=Scope.admin("attack"),
             today=today,
             secret=SECRET,
         ).codes

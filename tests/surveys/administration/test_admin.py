@@ -17,6 +17,7 @@ from data import projects as project_queries
 from data.answers import bulk_insert
 from data.audit import entries
 from medspil.errors import AdminInputInvalid
+from medspil.scope import Scope
 from surveys.administration.access import Identity, parse_access_rules, scope_for
 from surveys.administration.committees import committee_detail, committee_table, save_committee
 from surveys.administration.projects import (
@@ -38,6 +39,7 @@ from tests.surveys.answering.answer_support import SECRET, open_codes, submit_an
 
 TODAY = dt.date.today()
 D = dt.timedelta
+ADMIN = Scope.admin("a")
 
 
 def _day(offset: int) -> dt.date:
@@ -82,7 +84,7 @@ def demo(demo_copy: Path):
 
 
 def test_a_new_project_is_stored_whole_with_an_audit_row(demo) -> None:
-    save_project(demo, _plan(), new=True, actor="admin@fjordby.dk", today=TODAY)
+    save_project(demo, _plan(), new=True, scope=Scope.admin("admin@fjordby.dk"), today=TODAY)
     stored = project_plan(demo, "robot")
     assert stored.name == "Rengøringsrobotter"
     assert stored.unit_ids == ("AELDRE-SYD",) and stored.modules == ("tryghed",)
@@ -110,7 +112,7 @@ def test_every_problem_of_a_project_form_is_listed_and_nothing_is_stored(demo) -
             PhasePlan("drift", _day(40), _day(30), "information", {"BYG-SAG": "information"}),
         ),
     )
-    message = _message(lambda: save_project(demo, bad, new=True, actor="a", today=TODAY))
+    message = _message(lambda: save_project(demo, bad, new=True, scope=ADMIN, today=TODAY))
     assert message.startswith("Intet er gemt.")
     for expected in (
         "Projektets id 'Robot!'",
@@ -135,12 +137,18 @@ def test_gaps_between_phases_need_a_reason_and_overlaps_are_refused(demo) -> Non
             PhasePlan("konsekvensvurdering", _day(45), _day(89), "medindflydelse"),
         )
     )
-    message = _message(lambda: save_project(demo, gap, new=True, actor="a", today=TODAY))
+    message = _message(lambda: save_project(demo, gap, new=True, scope=ADMIN, today=TODAY))
     assert "Der er 15 dage mellem Idé og Konsekvensvurdering" in message
     explained = PhasePlan(
         "konsekvensvurdering", _day(45), _day(89), "medindflydelse", gap_reason="Sommerferie"
     )
-    save_project(demo, _plan(phases=(gap.phases[0], explained)), new=True, actor="a", today=TODAY)
+    save_project(
+        demo,
+        _plan(phases=(gap.phases[0], explained)),
+        new=True,
+        scope=ADMIN,
+        today=TODAY,
+    )
     assert project_plan(demo, "robot").phases[1].gap_reason == "Sommerferie"
     twice = _plan(
         "robot2",
@@ -150,11 +158,11 @@ def test_gaps_between_phases_need_a_reason_and_overlaps_are_refused(demo) -> Non
         ),
     )
     assert "Hver fase må kun forekomme én gang" in _message(
-        lambda: save_project(demo, twice, new=True, actor="a", today=TODAY)
+        lambda: save_project(demo, twice, new=True, scope=ADMIN, today=TODAY)
     )
     taken = _plan("medicin")
     assert "findes allerede et projekt med id'et 'medicin'" in _message(
-        lambda: save_project(demo, taken, new=True, actor="a", today=TODAY)
+        lambda: save_project(demo, taken, new=True, scope=ADMIN, today=TODAY)
     )
 
 
@@ -162,12 +170,12 @@ def test_k_is_fixed_once_the_first_wave_has_opened(demo) -> None:
     medicin = project_plan(demo, "medicin")
     assert first_wave_opened(demo, "medicin", TODAY)
     changed = ProjectPlan(**{**medicin.__dict__, "k_min": 3})
-    message = _message(lambda: save_project(demo, changed, new=False, actor="a", today=TODAY))
+    message = _message(lambda: save_project(demo, changed, new=False, scope=ADMIN, today=TODAY))
     assert "k (5) og kommentargrænsen (10) kan ikke ændres" in message
     assert int(project_queries.project(demo, "medicin")["k_min"]) == 5
     # Before any wave has opened k may change.
-    save_project(demo, _plan(), new=True, actor="a", today=TODAY)
-    save_project(demo, _plan(k_min=7, k_comments=12), new=False, actor="a", today=TODAY)
+    save_project(demo, _plan(), new=True, scope=ADMIN, today=TODAY)
+    save_project(demo, _plan(k_min=7, k_comments=12), new=False, scope=ADMIN, today=TODAY)
     assert project_plan(demo, "robot").k_min == 7
 
 
@@ -179,7 +187,7 @@ def test_an_edit_keeps_answered_waves_in_their_phase_and_moves_planned_ones(demo
     longer = list(phases)
     longer[3] = PhasePlan(**{**imp.__dict__, "ends": imp.ends + D(days=90)})
     renamed = ProjectPlan(**{**medicin.__dict__, "name": "Medicin 2.0", "phases": tuple(longer)})
-    save_project(demo, renamed, new=False, actor="admin", today=TODAY)
+    save_project(demo, renamed, new=False, scope=Scope.admin("admin"), today=TODAY)
     stored = project_plan(demo, "medicin")
     assert stored.name == "Medicin 2.0" and stored.phases[3].ends == imp.ends + D(days=90)
     assert stored.phases[2].unit_involvement == udv.unit_involvement  # levels survive an edit
@@ -187,19 +195,19 @@ def test_an_edit_keeps_answered_waves_in_their_phase_and_moves_planned_ones(demo
     phases[2] = PhasePlan(**{**udv.__dict__, "ends": udv.ends + D(days=28)})
     phases[3] = PhasePlan(**{**imp.__dict__, "starts": imp.starts + D(days=28)})
     moved = ProjectPlan(**{**medicin.__dict__, "phases": tuple(phases)})
-    message = _message(lambda: save_project(demo, moved, new=False, actor="a", today=TODAY))
+    message = _message(lambda: save_project(demo, moved, new=False, scope=ADMIN, today=TODAY))
     assert message.count("har koder eller svar og hører til fasen Implementering") == 2
     # Cutting the first phase short leaves its first wave outside every phase: refused.
     ide = phases[0]
     phases[0] = PhasePlan(**{**ide.__dict__, "starts": ide.starts + D(days=10)})
     short = ProjectPlan(**{**medicin.__dict__, "phases": tuple(phases)})
-    message = _message(lambda: save_project(demo, short, new=False, actor="a", today=TODAY))
+    message = _message(lambda: save_project(demo, short, new=False, scope=ADMIN, today=TODAY))
     assert "Måling 1 åbner" in message and "ikke ligger i nogen fase" in message
     # Planned waves without codes follow the phase that now contains their open date.
-    save_project(demo, _plan(), new=True, actor="a", today=TODAY)
+    save_project(demo, _plan(), new=True, scope=ADMIN, today=TODAY)
     create_waves(
         demo, "robot", first_opens=_day(1), last_opens=_day(60), every_days=14, open_days=7,
-        today=TODAY, actor="a",
+        today=TODAY, scope=ADMIN,
     )  # fmt: skip
     assert (
         list(project_queries.waves(demo, "robot")["phase_kind"])
@@ -210,7 +218,7 @@ def test_an_edit_keeps_answered_waves_in_their_phase_and_moves_planned_ones(demo
         PhasePlan(**{**ide.__dict__, "ends": _day(49)}),
         PhasePlan(**{**kons.__dict__, "starts": _day(50)}),
     )
-    save_project(demo, _plan(phases=later), new=False, actor="a", today=TODAY)
+    save_project(demo, _plan(phases=later), new=False, scope=ADMIN, today=TODAY)
     assert list(project_queries.waves(demo, "robot")["phase_kind"]) == ["ide"] * 4 + [
         "konsekvensvurdering"
     ]
@@ -219,25 +227,25 @@ def test_an_edit_keeps_answered_waves_in_their_phase_and_moves_planned_ones(demo
 def test_a_phase_with_waves_cannot_be_removed_but_an_empty_one_can(demo) -> None:
     medicin = project_plan(demo, "medicin")
     without = ProjectPlan(**{**medicin.__dict__, "phases": medicin.phases[:3]})
-    message = _message(lambda: save_project(demo, without, new=False, actor="a", today=TODAY))
+    message = _message(lambda: save_project(demo, without, new=False, scope=ADMIN, today=TODAY))
     assert "Fasen Implementering har målinger og kan ikke fjernes" in message
     plan = _plan(
         phases=(_plan().phases[0], PhasePlan("udvikling", _day(30), _day(60), "information"))
     )
-    save_project(demo, plan, new=True, actor="a", today=TODAY)
-    save_project(demo, _plan(phases=plan.phases[:1]), new=False, actor="a", today=TODAY)
+    save_project(demo, plan, new=True, scope=ADMIN, today=TODAY)
+    save_project(demo, _plan(phases=plan.phases[:1]), new=False, scope=ADMIN, today=TODAY)
     assert [p.kind for p in project_plan(demo, "robot").phases] == ["ide"]
 
 
 def test_a_unit_with_answers_cannot_leave_its_project(demo) -> None:
     medicin = project_plan(demo, "medicin")
     smaller = ProjectPlan(**{**medicin.__dict__, "unit_ids": ("AELDRE-NORD",)})
-    message = _message(lambda: save_project(demo, smaller, new=False, actor="a", today=TODAY))
+    message = _message(lambda: save_project(demo, smaller, new=False, scope=ADMIN, today=TODAY))
     assert "Enheden 'SYD-SKOV' har allerede svar" in message
 
 
 def test_waves_are_planned_by_cadence_and_assigned_to_the_phase_of_their_open_date(demo) -> None:
-    save_project(demo, _plan(), new=True, actor="admin", today=TODAY)
+    save_project(demo, _plan(), new=True, scope=Scope.admin("admin"), today=TODAY)
     cadence = {"first_opens": _day(1), "last_opens": _day(60), "every_days": 14, "open_days": 7}
     planned = plan_waves(demo, "robot", today=TODAY, **cadence)
     assert [w.opens for w in planned] == [_day(1), _day(15), _day(29), _day(43), _day(57)]
@@ -245,7 +253,7 @@ def test_waves_are_planned_by_cadence_and_assigned_to_the_phase_of_their_open_da
     assert [w.number for w in planned] == [1, 2, 3, 4, 5]
     assert [w.phase_kind for w in planned] == ["ide"] * 3 + ["konsekvensvurdering"] * 2
     assert project_queries.waves(demo, "robot").empty  # planning stores nothing
-    create_waves(demo, "robot", today=TODAY, actor="admin@fjordby.dk", **cadence)
+    create_waves(demo, "robot", today=TODAY, scope=Scope.admin("admin@fjordby.dk"), **cadence)
     stored = project_queries.waves(demo, "robot")
     assert list(stored["number"]) == [1, 2, 3, 4, 5]
     assert list(stored["phase_kind"]) == ["ide"] * 3 + ["konsekvensvurdering"] * 2
@@ -267,7 +275,7 @@ def test_waves_are_planned_by_cadence_and_assigned_to_the_phase_of_their_open_da
     ],
 )
 def test_a_bad_wave_plan_is_explained(demo, cadence, expected) -> None:
-    save_project(demo, _plan(), new=True, actor="a", today=TODAY)
+    save_project(demo, _plan(), new=True, scope=ADMIN, today=TODAY)
     args = {"first_opens": _day(1), "last_opens": _day(60), "every_days": 14, "open_days": 7}
     message = _message(lambda: plan_waves(demo, "robot", today=TODAY, **{**args, **cadence}))
     assert expected in message
@@ -298,10 +306,10 @@ def test_the_wave_table_shows_phase_state_codes_and_protected_response_counts(de
     assert all(v.isdigit() and int(v) >= 5 for v in table["Svar"].iloc[:-1])
     assert table["Svar"].iloc[-1].startswith(("mindst", "færre end 10"))
     # An open wave with fewer answers than a band shows no count at all.
-    save_project(demo, _plan(), new=True, actor="a", today=TODAY)
+    save_project(demo, _plan(), new=True, scope=ADMIN, today=TODAY)
     create_waves(
         demo, "robot", first_opens=TODAY, last_opens=_day(20), every_days=14, open_days=7,
-        today=TODAY, actor="a",
+        today=TODAY, scope=ADMIN,
     )  # fmt: skip
     wave_id = int(project_queries.waves(demo, "robot")["id"].iloc[0])
     ids = [str(uuid.uuid4()) for _ in range(3)]
@@ -314,17 +322,17 @@ def test_the_wave_table_shows_phase_state_codes_and_protected_response_counts(de
 
 
 def test_planned_waves_can_be_deleted_from_the_end_but_not_opened_ones(demo) -> None:
-    save_project(demo, _plan(), new=True, actor="a", today=TODAY)
+    save_project(demo, _plan(), new=True, scope=ADMIN, today=TODAY)
     create_waves(
         demo, "robot", first_opens=TODAY, last_opens=_day(50), every_days=10, open_days=5,
-        today=TODAY, actor="a",
+        today=TODAY, scope=ADMIN,
     )  # fmt: skip
     assert list(deletable_from(demo, "robot", today=TODAY, lang="da")) == [2, 3, 4, 5, 6]
-    assert delete_waves_from(demo, "robot", 4, today=TODAY, actor="admin") == 3
+    assert delete_waves_from(demo, "robot", 4, today=TODAY, scope=Scope.admin("admin")) == 3
     assert list(project_queries.waves(demo, "robot")["number"]) == [1, 2, 3]
     assert entries(demo).iloc[0]["action"] == "waves.delete"
     assert "Måling 1 er åbnet" in _message(
-        lambda: delete_waves_from(demo, "robot", 1, today=TODAY, actor="a")
+        lambda: delete_waves_from(demo, "robot", 1, today=TODAY, scope=ADMIN)
     )
     assert list(project_queries.waves(demo, "robot")["number"]) == [1, 2, 3]
     assert deletable_from(demo, "medicin", today=TODAY, lang="da") == {}
@@ -333,7 +341,7 @@ def test_planned_waves_can_be_deleted_from_the_end_but_not_opened_ones(demo) -> 
 def test_committees_are_created_and_edited_and_the_med_scope_follows(demo) -> None:
     save_committee(
         demo, committee_id="LMED-SUND", name="Lokal-MED Sundhed", level="lokal",
-        roots=["SUNDHED"], new=True, actor="admin@fjordby.dk",
+        roots=["SUNDHED"], new=True, scope=Scope.admin("admin@fjordby.dk"),
     )  # fmt: skip
     assert committee_detail(demo, "LMED-SUND") == ("Lokal-MED Sundhed", "lokal", ["SUNDHED"])
     table = committee_table(demo, "da").set_index("Id")
@@ -347,7 +355,7 @@ def test_committees_are_created_and_edited_and_the_med_scope_follows(demo) -> No
     assert scope_for(demo, member, rules).unit_roots == frozenset({"SUNDHED"})
     save_committee(
         demo, committee_id="LMED-SUND", name="Lokal-MED Sundhed og Handicap", level="lokal",
-        roots=["SUNDHED", "HANDICAP"], new=False, actor="admin@fjordby.dk",
+        roots=["SUNDHED", "HANDICAP"], new=False, scope=Scope.admin("admin@fjordby.dk"),
     )  # fmt: skip
     assert scope_for(demo, member, rules).unit_roots == frozenset({"SUNDHED", "HANDICAP"})
     assert list(entries(demo)["action"][:2]) == ["committee.update", "committee.create"]
@@ -362,7 +370,7 @@ def test_committee_forms_are_checked_whole(demo) -> None:
             level="x",
             roots=["AELDRE-SYD", "SYD-SKOV", "NOPE"],
             new=True,
-            actor="a",
+            scope=ADMIN,
         )  # fmt: skip
     )
     for expected in (
@@ -393,12 +401,12 @@ def test_the_audit_log_records_administration_but_never_answering(demo) -> None:
 def test_names_from_admin_forms_are_cleaned_at_the_door(demo) -> None:
     """Issue 12, item 2: control characters go, names are one line of NFC text, capped."""
     plan = _plan(name="Rengørings\x0brobotter\x1b", description="Ro\x00bot " + "x" * 5000)
-    save_project(demo, plan, new=True, actor="admin@fjordby.dk", today=TODAY)
+    save_project(demo, plan, new=True, scope=Scope.admin("admin@fjordby.dk"), today=TODAY)
     stored = project_plan(demo, "robot")
     assert stored.name == "Rengøringsrobotter"
     assert stored.description.startswith("Robot x") and len(stored.description) <= 2000
     save_committee(
         demo, committee_id="LMED-SUND", name="Lokal-MED\nSundhed\x0b A\u030a", level="lokal",
-        roots=["SUNDHED"], new=True, actor="admin@fjordby.dk",
+        roots=["SUNDHED"], new=True, scope=Scope.admin("admin@fjordby.dk"),
     )  # fmt: skip
     assert committee_detail(demo, "LMED-SUND")[0] == "Lokal-MED Sundhed Å"

@@ -61,7 +61,7 @@ def test_good_files_in_each_encoding_and_separator_are_read(db, delimiter, encod
     assert preview.counts == {
         "rows": 4, "new": 4, "changed": 0, "reopened": 0, "unchanged": 0, "closing": 0,
     }  # fmt: skip
-    apply_import(db, data, actor="admin@soeby.dk")
+    apply_import(db, data, scope=Scope.admin("admin@soeby.dk"))
     stored = org_queries.units(db).set_index("id")
     assert stored.loc["PLJ", "name"] == "Plejecenter Åløkke"
     assert stored.loc["PLJ", "parent_id"] == "AEL"
@@ -193,7 +193,7 @@ def test_reimport_updates_by_id_and_closes_removed_units_without_losing_answers(
     assert preview.closing == ("ADM-OKO", "NORD-NAT")
     assert preview.counts["unchanged"] == len(UNITS) - 4
     assert set(org_queries.units(db)["id"]) == {u[0] for u in UNITS}  # preview changed nothing
-    apply_import(db, data, actor="admin@fjordby.dk")
+    apply_import(db, data, scope=Scope.admin("admin@fjordby.dk"))
     units = org_queries.units(db).set_index("id")
     assert units.loc["SYD-AABO", "name"] == "Plejecenter Åbo og Engly"
     assert int(units.loc["SYD-AABO", "headcount"]) == 45
@@ -214,7 +214,7 @@ def test_reimport_updates_by_id_and_closes_removed_units_without_losing_answers(
         "ADM-OKO",
     }
     assert again.closing == ("SYD-NY",)
-    apply_import(db, _csv(_demo_rows()), actor="admin@fjordby.dk")
+    apply_import(db, _csv(_demo_rows()), scope=Scope.admin("admin@fjordby.dk"))
     units = org_queries.units(db).set_index("id")
     assert not bool(units.loc["NORD-NAT", "closed"]) and bool(units.loc["SYD-NY", "closed"])
     assert list(entries(db)["action"][:2]) == ["units.import", "units.import"]
@@ -231,7 +231,7 @@ def test_an_import_that_fails_while_writing_changes_nothing(demo_copy: Path, mon
 
     monkeypatch.setattr("data.admin.audit.record", broken_log)
     with pytest.raises(RuntimeError):
-        apply_import(db, data, actor="admin")
+        apply_import(db, data, scope=Scope.admin("admin"))
     assert org_queries.units(db).equals(before)
     db.close()
 

@@ -10,6 +10,7 @@ import pandas as pd
 from data import projects as project_queries
 from data.db import Database
 from data.invitations import insert_invitations
+from medspil.scope import Scope
 from surveys.answering.codes import code_hash, format_code, issue_codes, new_code
 from surveys.answering.form import open_form, submit_form
 
@@ -22,7 +23,13 @@ UNIT = "NORD-SOLHOJ"
 def open_codes(db: Database, count: int, *, secret: bytes = SECRET, unit: str = UNIT) -> list[str]:
     """``count`` fresh codes for the wave of ``medicin`` open today."""
     issued = issue_codes(
-        db, project_id=PROJECT, unit_id=unit, count=count, actor="test", today=TODAY, secret=secret
+        db,
+        project_id=PROJECT,
+        unit_id=unit,
+        count=count,
+        scope=Scope.admin("test"),
+        today=TODAY,
+        secret=secret,
     )
     return list(issued.codes)
 

@@ -28,6 +28,7 @@ from medspil.errors import (
     UnknownWave,
     WaveClosed,
 )
+from medspil.scope import Scope
 from surveys.answering import codes as invitations
 from surveys.answering.codes import (
     ALPHABET,
@@ -154,7 +155,7 @@ def test_issuing_stores_only_keyed_hashes_for_the_open_wave_and_an_audit_row(
         project_id="medicin",
         unit_id="NORD-SOLHOJ",
         count=25,
-        actor="demo",
+        scope=Scope.admin("demo"),
         today=TODAY,
         secret=SECRET,
     )
@@ -207,7 +208,7 @@ def test_refusals_store_nothing(demo: Database, arguments: dict, error: type) ->
     counts, audit = table_counts(demo), _audit_rows(demo)
     call = {"project_id": "medicin", "unit_id": "NORD-SOLHOJ", "count": 3, "today": TODAY}
     with pytest.raises(error):
-        issue_codes(demo, actor="demo", secret=SECRET, **{**call, **arguments})
+        issue_codes(demo, scope=Scope.admin("demo"), secret=SECRET, **{**call, **arguments})
     assert table_counts(demo) == counts
     assert _audit_rows(demo) == audit
 
@@ -220,7 +221,7 @@ def test_a_named_wave_may_open_later_but_not_have_closed(demo: Database) -> None
         unit_id="SUND-SYGE",
         count=2,
         wave=int(future["id"]),
-        actor="demo",
+        scope=Scope.admin("demo"),
         today=TODAY,
         secret=SECRET,
     )
@@ -233,7 +234,7 @@ def test_a_named_wave_may_open_later_but_not_have_closed(demo: Database) -> None
             unit_id="NORD-SOLHOJ",
             count=2,
             wave=int(closed["id"]),
-            actor="demo",
+            scope=Scope.admin("demo"),
             today=TODAY,
             secret=SECRET,
         )
@@ -246,7 +247,7 @@ def test_a_named_wave_may_open_later_but_not_have_closed(demo: Database) -> None
             unit_id="SUND-SYGE",
             count=2,
             wave=int(other_project["id"]),
-            actor="demo",
+            scope=Scope.admin("demo"),
             today=TODAY,
             secret=SECRET,
         )
@@ -263,7 +264,7 @@ def test_a_drawn_code_that_exists_already_is_replaced(
         project_id="medicin",
         unit_id="NORD-SOLHOJ",
         count=2,
-        actor="demo",
+        scope=Scope.admin("demo"),
         today=TODAY,
         secret=SECRET,
     )
