@@ -13,6 +13,7 @@ import pytest
 import streamlit as st
 
 from data import open_database
+from medspil.scope import Scope
 from medspil.vocabulary import Involvement, PhaseKind
 from surveys.administration.committees import save_committee
 from surveys.administration.projects import PhasePlan, new_project_plan, save_project
@@ -22,6 +23,7 @@ from surveys.answering.form import open_form, submit_form
 from surveys.cli import main
 from tests.pages.login_support import ROLE_FILE, signed_in
 
+IT = Scope.admin("it@nyby.dk")
 INFO = Involvement.INFORMATION
 UNITS_CSV = """id,parent_id,name,type,headcount
 KOMMUNE,,Nyby Kommune,kommune,0
@@ -82,7 +84,7 @@ def test_a_new_kommune_is_guided_from_init_to_a_first_answered_code(
         # 2. A MED committee, 3. a project with a phase, 4. its waves.
         save_committee(
             db, committee_id="HMED", name="Hoved-MED", level="hoved", roots=["KOMMUNE"],
-            new=True, actor="it@nyby.dk",
+            new=True, scope=IT,
         )  # fmt: skip
         plan = dataclasses.replace(
             new_project_plan(today),
@@ -95,10 +97,10 @@ def test_a_new_kommune_is_guided_from_init_to_a_first_answered_code(
                 ),
             ),
         )
-        save_project(db, plan, new=True, actor="it@nyby.dk", today=today)
+        save_project(db, plan, new=True, scope=IT, today=today)
         create_waves(
             db, "robot", first_opens=today, last_opens=today + dt.timedelta(days=28),
-            every_days=14, open_days=7, today=today, actor="it@nyby.dk",
+            every_days=14, open_days=7, today=today, scope=IT,
         )  # fmt: skip
     finally:
         db.close()
