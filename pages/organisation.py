@@ -6,7 +6,12 @@ from medspil.errors import MedspilError
 from pages.common.auth import admin_access
 from pages.common.dashboard import invalidate_results
 from pages.common.frame import page_setup
-from surveys.administration.organisation import apply_import, preview_import, unit_tree
+from surveys.administration.organisation import (
+    apply_import,
+    preview_import,
+    unit_file_template,
+    unit_tree,
+)
 
 FILE_KEY = "units_file"
 DONE_KEY = "units_import_done"
@@ -18,6 +23,13 @@ editable = admin_access(ctx.scope, ctx.lang)
 if editable:
     st.subheader(ctx.tr("admin_units.import_heading"))
     st.markdown(ctx.tr("admin_units.import_help"))
+    st.download_button(
+        ctx.tr("admin_units.template"),
+        data=unit_file_template(),
+        file_name="enheder-skabelon.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
     upload = st.file_uploader(ctx.tr("admin_units.file"), type=["csv", "txt", "tsv"], key=FILE_KEY)
     if DONE_KEY in st.session_state:
         st.success(st.session_state.pop(DONE_KEY))

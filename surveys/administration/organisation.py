@@ -27,12 +27,25 @@ from medspil.text import clean_text
 COLUMNS = ("id", "parent_id", "name", "type", "headcount")
 # Header spellings accepted for each column (compared lower-case, without spaces).
 ALIASES = {
-    "id": {"id", "enhed_id", "enhedsid", "unit_id"},
+    "id": {"id", "enhed_id", "enhedsid", "enhedsnummer", "unit_id"},
     "parent_id": {"parent_id", "parent", "parentid", "forælder", "foraelder", "overordnet"},
     "name": {"name", "navn"},
     "type": {"type", "unit_type", "enhedstype"},
-    "headcount": {"headcount", "antal", "ansatte", "antal_ansatte", "medarbejdere"},
+    "headcount": {
+        "headcount",
+        "antal",
+        "ansatte",
+        "antal_ansatte",
+        "medarbejdere",
+        "antal_medarbejdere",
+    },
 }
+# The template's Danish column names (each one of the aliases above) and two example rows.
+TEMPLATE_HEADER = ("enhedsnummer", "overordnet", "navn", "type", "antal_medarbejdere")
+TEMPLATE_ROWS = (
+    ("KOMMUNE", "", "Eksempel Kommune", "kommune", "0"),
+    ("PLEJE-AAEN", "KOMMUNE", "Plejecenter Åen", "enhed", "32"),
+)
 MAX_PROBLEMS = 25
 MAX_ID_LENGTH = 64
 MAX_NAME_LENGTH = 200
@@ -374,3 +387,10 @@ def open_unit_choices(db: Database) -> dict[str, str]:
     units = org_queries.units(db)
     units = units[~units["closed"].astype(bool)].sort_values(["name", "id"])
     return {row.id: f"{row.name} ({row.id})" for row in units.itertuples()}
+
+
+def unit_file_template() -> bytes:
+    """A unit file to fill in: Danish column names, two example rows, ';' as Excel writes it in
+    Denmark, UTF-8 with a byte order mark so that Excel shows æøå."""
+    lines = [";".join(TEMPLATE_HEADER), *(";".join(row) for row in TEMPLATE_ROWS)]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")

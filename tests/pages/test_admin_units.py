@@ -82,3 +82,10 @@ def test_a_signed_in_administrator_is_the_actor_in_the_audit_log(role_file, app_
     assert list(table.columns) == ["Tidspunkt", "Hvem", "Handling", "Detaljer"]
     assert table.iloc[0]["Hvem"] == "it@fjordby.dk"
     assert "1 lukkede" in table.iloc[0]["Detaljer"]
+
+
+def test_the_page_offers_the_unit_file_template(app_env: Path) -> None:
+    at = AppTest.from_file(app_file("pages/organisation.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Hent skabelon (CSV)"]

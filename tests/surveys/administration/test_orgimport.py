@@ -16,7 +16,12 @@ from data.audit import entries
 from data.results import score_histograms
 from medspil.errors import ImportRejected, UnitFileRejected
 from medspil.scope import Scope
-from surveys.administration.organisation import apply_import, preview_import, read_unit_file
+from surveys.administration.organisation import (
+    apply_import,
+    preview_import,
+    read_unit_file,
+    unit_file_template,
+)
 from surveys.installation.demo import UNITS
 
 SMALL = [
@@ -271,3 +276,26 @@ def test_a_field_over_the_csv_limit_is_a_plain_message(db) -> None:
     reason = _reason(_csv(rows), db)
     assert "linje" in reason.lower()
     assert org_queries.units(db).empty
+
+
+def test_the_template_has_danish_columns_and_imports_as_it_is() -> None:
+    data = unit_file_template()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel shows æøå from a UTF-8 file with a BOM
+    header = data.decode("utf-8-sig").splitlines()[0]
+    assert header == "enhedsnummer;overordnet;navn;type;antal_medarbejdere"
+    rows, encoding, delimiter = read_unit_file(data)
+    assert delimiter == ";"
+    assert [r.as_tuple() for r in rows] == [
+        ("KOMMUNE", None, "Eksempel Kommune", "kommune", 0),
+        ("PLEJE-AAEN", "KOMMUNE", "Plejecenter Åen", "enhed", 32),
+    ]
+
+
+def test_danish_column_names_are_accepted_as_aliases() -> None:
+    header = "navn,enhedsnummer,antal_medarbejdere,overordnet,type"
+    text = f"{header}\nRoden,R,0,,kommune\nTeam,T,7,R,team\n"
+    rows, _, _ = read_unit_file(text.encode("utf-8"))
+    assert [r.as_tuple() for r in rows] == [
+        ("R", None, "Roden", "kommune", 0),
+        ("T", "R", "Team", "team", 7),
+    ]
