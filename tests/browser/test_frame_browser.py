@@ -142,3 +142,38 @@ def test_the_demo_role_survives_a_visit_to_the_answer_page(frame_server, page) -
     assert "Analytiker" in role.input_value() or "Analytiker" in (
         page.locator('[data-testid="stSidebar"]').inner_text()
     )
+
+
+# Streamlit's own English that a Danish page must not show (rendered text and placeholders),
+# and internal names that must not leak. Not listed: the file uploader's "Browse files", which
+# is hidden by CSS but still in the page's text (README: "The frame").
+ENGLISH = (
+    "Choose an option",
+    "Choose options",
+    "Select all",
+    "Press Ctrl+Enter to submit form",
+    "Press Enter to apply",
+    "Page not found",
+    "Drag and drop file here",
+    "200MB per file",
+    "k_comments",
+    "medspil-1",
+)
+
+
+def test_no_streamlit_english_on_the_danish_pages(frame_server, page) -> None:
+    open_page(page, f"{frame_server.url}/overblik", "Overblik")
+    found = {}
+    for entry in (*DASHBOARDS, *ADMINISTRATION):
+        page.locator(f'[data-testid="stSidebar"] a[href="{entry.url_path}"]').click()
+        page.wait_for_url(f"**/{entry.url_path}*")
+        settle(page)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        placeholders = page.locator("[placeholder]").evaluate_all(
+            "els => els.map(e => e.getAttribute('placeholder'))"
+        )
+        shown = "\n".join([text, *placeholders])
+        leaks = [s for s in ENGLISH if s in shown]
+        if leaks:
+            found[entry.url_path] = leaks
+    assert found == {}
