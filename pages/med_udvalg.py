@@ -15,6 +15,7 @@ from surveys.administration.committees import (
 from surveys.administration.organisation import open_unit_choices
 
 NEW = ""
+FORM_GENERATION_KEY = "committee_form_generation"
 DONE_KEY = "committees_done"
 
 ctx = page_setup("admin_committees.title")
@@ -38,7 +39,9 @@ chosen = st.selectbox(
 )
 name, level, roots = ("", "lokal", []) if chosen == NEW else committee_detail(ctx.db, chosen)
 units = open_unit_choices(ctx.db)
-with st.form(f"committee_form_{chosen}"):
+# A new form (fresh, empty fields) after every save: the fields of the one just saved would
+# otherwise stay filled in, and saving them again would be refused as a duplicate.
+with st.form(f"committee_form_{chosen}_{st.session_state.get(FORM_GENERATION_KEY, 0)}"):
     committee_id = (
         st.text_input(ctx.tr("admin_committees.id"), help=ctx.tr("admin_committees.id_help"))
         if chosen == NEW
@@ -76,4 +79,5 @@ if save:
         st.error(e.message(ctx.lang))
     else:
         st.session_state[DONE_KEY] = ctx.md("admin_committees.saved", name=name.strip())
+        st.session_state[FORM_GENERATION_KEY] = st.session_state.get(FORM_GENERATION_KEY, 0) + 1
         st.rerun()

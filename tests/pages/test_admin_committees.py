@@ -33,6 +33,9 @@ def test_the_committees_are_listed_and_a_new_one_is_created(app_env: Path) -> No
     assert org_queries.committee_roots(db, "LMED-TM-VEJ") == ["VEJPARK"]
     db.close()
     assert "LMED-TM-VEJ" in set(at.dataframe[0].value["Id"])
+    # After the save the form is empty again, ready for the next committee.
+    assert at.text_input[0].value == "" and at.text_input[1].value == ""
+    assert at.multiselect[0].value == []
 
 
 def test_an_existing_committee_is_edited(app_env: Path) -> None:
