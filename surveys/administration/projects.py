@@ -65,8 +65,8 @@ class ProjectPlan:
 
 
 def new_project_plan(today: dt.date) -> ProjectPlan:
-    """The defaults a new project form starts from: thresholds from ``medspil.toml``, an idé
-    phase from today."""
+    """The defaults a new project form starts from: thresholds from ``medspil.toml`` and no
+    phase ticked (the administrator chooses the phases the project has)."""
     return ProjectPlan(
         project_id="",
         name="",
@@ -76,9 +76,7 @@ def new_project_plan(today: dt.date) -> ProjectPlan:
         involvement=Involvement.MEDINDFLYDELSE,
         k_min=settings().k_min,
         k_comments=settings().k_comments,
-        phases=(
-            PhasePlan(PhaseKind.IDE, today, today + dt.timedelta(days=60), Involvement.INFORMATION),
-        ),
+        phases=(),
     )
 
 

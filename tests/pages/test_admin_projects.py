@@ -31,6 +31,9 @@ def test_a_project_with_two_phases_is_created_through_the_form(app_env: Path) ->
     at.text_input(key=f"{prefix}_name").input("Rengøringsrobotter")
     at.multiselect(key=f"{prefix}_units").set_value(["SYD-SKOV", "SYD-AABO"])
     at.multiselect(key=f"{prefix}_modules").set_value(["tryghed"])
+    ticked = [box.key for box in at.checkbox if box.key.endswith("_on") and box.value]
+    assert ticked == []  # a new project starts with no phase ticked
+    at.checkbox(key=f"{prefix}_ide_on").check()
     at.date_input(key=f"{prefix}_ide_starts").set_value(TODAY)
     at.date_input(key=f"{prefix}_ide_ends").set_value(TODAY + dt.timedelta(days=30))
     at.checkbox(key=f"{prefix}_konsekvensvurdering_on").check()
