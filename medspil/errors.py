@@ -84,6 +84,26 @@ class AdminOnly(AccessDenied):
     key = "error.admin_only"
 
 
+class BackupFailed(MedspilError):
+    key = "backup.error_failed"
+
+
+class BackupExists(MedspilError):
+    key = "backup.error_exists"
+
+
+class BackupLocked(MedspilError):
+    key = "backup.error_locked"
+
+
+class RestoreLocked(MedspilError):
+    key = "backup.error_restore_locked"
+
+
+class BackupUnreadable(MedspilError):
+    key = "backup.error_unreadable"
+
+
 class SnapshotError(MedspilError):
     key = "error.snapshot"
 

@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "imports": ("surveys.cli.import_responses", "vis importer / list imports"),
     "remove-import": ("surveys.cli.import_responses", "fjern en import / remove an import"),
+    "backup": ("surveys.cli.backup", "tag en sikkerhedskopi / back up the database"),
+    "restore": ("surveys.cli.backup", "gendan fra en sikkerhedskopi / restore a backup"),
     "audit-disclosure": (
         "surveys.cli.audit",
         "afsløringstjek af alt, rollerne kan se / disclosure audit of every role's view",
