@@ -10,11 +10,17 @@ import duckdb
 from data.db import Database
 from data.migrations import apply_migrations
 from data.submissions import seal_closed_waves
-from medspil.errors import DatabaseCorrupt, DatabaseLocked, MedspilError
+from data.wal import damage_offset
+from medspil.errors import DatabaseCorrupt, DatabaseLocked, MedspilError, WalDamaged
 
 
 def _connect(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnection:
     target = ":memory:" if path is None else str(path)
+    if path is not None:
+        wal = path.with_name(path.name + ".wal")
+        offset = damage_offset(wal)
+        if offset is not None:  # DuckDB would drop every answer after the damage in silence
+            raise WalDamaged(path=str(path), wal=str(wal), offset=offset)
     try:
         return duckdb.connect(target, read_only=read_only)
     except duckdb.IOException as e:

@@ -30,6 +30,10 @@ class DatabaseCorrupt(MedspilError):
     key = "error.db_corrupt"
 
 
+class WalDamaged(DatabaseCorrupt):
+    key = "error.wal_damaged"
+
+
 class SchemaTooNew(MedspilError):
     key = "error.schema_too_new"
 
