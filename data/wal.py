@@ -52,7 +52,7 @@ def _entry_ok(data: bytes, pos: int) -> bool | None:
     size, expected = struct.unpack_from("<QQ", data, pos)
     if pos + 16 + size > len(data):
         return None
-    return checksum(data[pos + 16 : pos + 16 + size]) == expected
+    return bool(checksum(data[pos + 16 : pos + 16 + size]) == expected)
 
 
 def damage_offset(wal: Path) -> int | None:
