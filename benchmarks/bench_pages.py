@@ -35,7 +35,7 @@ from benchmarks.common import (  # noqa: E402
 )
 
 # results.json key -> page file (pages are named after their URL path).
-PAGES = ("overblik", "udvikling", "enhedskort", "faser", "kommentarer", "laes_tallene")
+PAGES = ("overblik", "udvikling", "enheder", "faser", "kommentarer", "laes_tallene")
 TARGET_MS = 300.0
 QUERY_TARGET_MS = 50.0
 TIMEOUT = 600

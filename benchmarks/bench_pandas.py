@@ -135,7 +135,7 @@ def pandas_views(db: Database, project_id: str, unit: str) -> dict[str, Callable
         ]
         return _summary(mine, ["construct", "wave_id"])
 
-    return {"udvikling": trend, "enhedskort": heatmap, "faser": phases, "overblik": latest_view}
+    return {"udvikling": trend, "enheder": heatmap, "faser": phases, "overblik": latest_view}
 
 
 def medspil_views(db: Database, project_id: str, unit: str) -> dict[str, Callable[[], object]]:
@@ -146,7 +146,7 @@ def medspil_views(db: Database, project_id: str, unit: str) -> dict[str, Callabl
     common = {"lang": LANG, "today": today}
     return {
         "udvikling": lambda: trend_table(db, scope, project_id, unit, constructs, **common),
-        "enhedskort": lambda: heatmap_table(db, scope, project_id, unit, **common),
+        "enheder": lambda: heatmap_table(db, scope, project_id, unit, **common),
         "faser": lambda: phase_table(db, scope, project_id, unit, constructs, **common),
         "overblik": lambda: latest_scores(db, scope, project_id, **common),
     }

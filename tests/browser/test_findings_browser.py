@@ -139,7 +139,7 @@ def test_screens_read_at_a_glance_and_no_legend_covers_an_axis_title(
         _no_overlap(page, "Run chart")
         page.screenshot(path=str(shots / "runchart.png"), full_page=True)
 
-        _open(page, f"{server.url}/enhedskort?projekt=medicin&enhed=AELDRE-SYD", "Enheder")
+        _open(page, f"{server.url}/enheder?projekt=medicin&enhed=AELDRE-SYD", "Enheder")
         page.locator(".js-plotly-plot").first.wait_for(state="visible")
         _settle(page)
         assert page.get_by_text("Ændring siden før").first.is_visible()
