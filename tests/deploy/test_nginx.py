@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -71,7 +72,10 @@ def test_a_respondent_answers_through_nginx_and_the_answer_is_stored(behind_ngin
     """Last in this file: it stops the server to count what was stored."""
     server, codes = behind_nginx
     phone = Phone(code=codes[0], arrive_s=0.0, think_s=0.0)
-    asyncio.run(run_phone(server.base_url, [f"{server.base_url}/besvar"], phone, 0.0))
+    # In its own thread: the browser tests' Playwright keeps an event loop running in this one.
+    phone_run = run_phone(server.base_url, [f"{server.base_url}/besvar"], phone, 0.0)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, phone_run).result()
     assert phone.error is None
     assert phone.thanked
     assert phone.render_s is not None and phone.submit_s is not None
