@@ -142,18 +142,7 @@ def pick_project(ctx: PageContext) -> str | None:
         st.info(ctx.tr("overview.no_projects"))
         return None
     names = dict(zip(frame["id"], frame["name"], strict=True))
-    _preselect(ctx, "projekt", PROJECT_KEY, list(names))
-    if st.session_state.get(PROJECT_KEY) not in names:
-        st.session_state[PROJECT_KEY] = next(iter(names))
-    chosen = st.selectbox(
-        ctx.tr("dash.project"),
-        list(names),
-        format_func=names.get,
-        key=PROJECT_KEY,
-        placeholder=ctx.tr("ui.choose_option"),
-    )
-    _show_in_address("projekt", chosen)
-    return chosen
+    return _pick_one(ctx, "dash.project", names, key=PROJECT_KEY, param="projekt")
 
 
 def pick_unit(ctx: PageContext, project_id: str, *, key: str = UNIT_KEY) -> str | None:
@@ -161,17 +150,25 @@ def pick_unit(ctx: PageContext, project_id: str, *, key: str = UNIT_KEY) -> str 
     if not units:
         st.info(ctx.tr("dash.no_units"))
         return None
-    _preselect(ctx, "enhed", key, list(units))
-    if st.session_state.get(key) not in units:
-        st.session_state[key] = next(iter(units))
+    return _pick_one(ctx, "dash.unit", units, key=key, param="enhed")
+
+
+def _pick_one(
+    ctx: PageContext, label_key: str, choices: dict[str, str], *, key: str, param: str
+) -> str | None:
+    """A selectbox over ``choices`` (id -> label) that takes its start from the address and
+    writes the choice back to it; the first choice when nothing valid is chosen."""
+    _preselect(ctx, param, key, list(choices))
+    if st.session_state.get(key) not in choices:
+        st.session_state[key] = next(iter(choices))
     chosen = st.selectbox(
-        ctx.tr("dash.unit"),
-        list(units),
-        format_func=units.get,
+        ctx.tr(label_key),
+        list(choices),
+        format_func=choices.get,
         key=key,
         placeholder=ctx.tr("ui.choose_option"),
     )
-    _show_in_address("enhed", chosen)
+    _show_in_address(param, chosen)
     return chosen
 
 
