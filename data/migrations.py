@@ -323,12 +323,90 @@ def m005_imports(cur: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+def m006_acting_together(cur: duckdb.DuckDBPyConnection) -> None:
+    """The involvement plan as it happened, the roles in a project, what is fixed and open in each
+    phase, the MED log and the agreed actions.
+
+    The existing ``phases.involvement`` and ``phase_unit_involvement`` are the *plan*;
+    ``involvement_actual`` records, once a phase is under way, the level a unit actually had.
+    Nothing here belongs to a respondent: these are the parties' own records. The tables carry no
+    foreign keys (DuckDB refuses to update a row that another table references, and phases are
+    edited); the core functions check every reference before they write.
+    """
+    cur.execute("""
+        CREATE TABLE involvement_actual (
+            phase_id INTEGER NOT NULL,
+            unit_id VARCHAR NOT NULL,
+            involvement VARCHAR NOT NULL CHECK (involvement IN
+                ('information', 'medindflydelse', 'medbestemmelse')),
+            note VARCHAR NOT NULL DEFAULT '',
+            recorded_on DATE NOT NULL,
+            recorded_by VARCHAR NOT NULL,
+            PRIMARY KEY (phase_id, unit_id)
+        );
+        CREATE TABLE phase_framing (
+            phase_id INTEGER PRIMARY KEY,
+            fixed VARCHAR NOT NULL DEFAULT '',
+            open_for_change VARCHAR NOT NULL DEFAULT ''
+        );
+        CREATE SEQUENCE project_role_ids START 1;
+        CREATE TABLE project_roles (
+            id INTEGER PRIMARY KEY DEFAULT nextval('project_role_ids'),
+            project_id VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL CHECK (kind IN ('superbruger', 'fagperson',
+                'tillidsrepraesentant', 'arbejdsmiljorepraesentant', 'leder')),
+            unit_id VARCHAR NOT NULL,
+            phase_kinds VARCHAR[] NOT NULL,
+            people INTEGER NOT NULL DEFAULT 1 CHECK (people >= 1),
+            note VARCHAR NOT NULL DEFAULT ''
+        );
+        CREATE SEQUENCE med_log_ids START 1;
+        CREATE TABLE med_log (
+            id INTEGER PRIMARY KEY DEFAULT nextval('med_log_ids'),
+            project_id VARCHAR NOT NULL,
+            committee_id VARCHAR NOT NULL,
+            met_on DATE NOT NULL,
+            phase_kind VARCHAR,
+            topic VARCHAR NOT NULL,
+            questions INTEGER[] NOT NULL,
+            principles INTEGER[] NOT NULL,
+            decision VARCHAR NOT NULL DEFAULT '',
+            snapshot_id INTEGER,
+            corrects INTEGER,
+            recorded_on DATE NOT NULL,
+            recorded_by VARCHAR NOT NULL
+        );
+        CREATE TABLE med_log_frozen (
+            entry_id INTEGER NOT NULL,
+            snapshot_id INTEGER NOT NULL,
+            PRIMARY KEY (entry_id, snapshot_id)
+        );
+        CREATE SEQUENCE action_ids START 1;
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY DEFAULT nextval('action_ids'),
+            project_id VARCHAR NOT NULL,
+            unit_ids VARCHAR[] NOT NULL,
+            what VARCHAR NOT NULL,
+            responsible VARCHAR NOT NULL,
+            due DATE,
+            status VARCHAR NOT NULL CHECK (status IN ('aaben', 'i_gang', 'udfoert', 'opgivet')),
+            source VARCHAR NOT NULL CHECK (source IN ('finding', 'snapshot', 'med_log', 'other')),
+            source_ref VARCHAR NOT NULL DEFAULT '',
+            agreed_on DATE NOT NULL,
+            recorded_by VARCHAR NOT NULL,
+            closed_on DATE,
+            outcome VARCHAR NOT NULL DEFAULT ''
+        );
+    """)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", m001_initial),
     (2, "score histogram cache", m002_score_histogram_cache),
     (3, "phase gap reasons", m003_phase_gap_reasons),
     (4, "storage without order", m004_storage_without_order),
     (5, "import provenance", m005_imports),
+    (6, "acting together: plan as it happened, roles, MED log, actions", m006_acting_together),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -93,8 +93,9 @@ def closed_wave_state(db: Database, project_id: str, *, closed_before: dt.date) 
 
     The closed waves (id, number, dates, phase) with their responses' count and id hash and
     codes issued, and order-free hashes of the organisation, the project, its phases, units and
-    involvement levels. Equal values mean equal results, so a result saved with it can be
-    reused (after a restart, say) when the value is unchanged. One pass over the responses.
+    involvement levels (planned and as they happened). Equal values mean equal results, so a
+    result saved with it can be reused (after a restart, say) when the value is unchanged. One
+    pass over the responses.
     """
     params = {"project": project_id, "closed_before": closed_before}
     with db.cursor() as cur:
@@ -127,6 +128,9 @@ def closed_wave_state(db: Database, project_id: str, *, closed_before: dt.date) 
                  (SELECT bit_xor(hash(unit_id)) FROM project_units WHERE project_id = $project),
                  (SELECT bit_xor(hash(i.phase_id, i.unit_id, i.involvement))
                   FROM phase_unit_involvement i JOIN phases p ON p.id = i.phase_id
+                  WHERE p.project_id = $project),
+                 (SELECT bit_xor(hash(a.phase_id, a.unit_id, a.involvement))
+                  FROM involvement_actual a JOIN phases p ON p.id = a.phase_id
                   WHERE p.project_id = $project)""",
             {"project": project_id},
         ).fetchall()

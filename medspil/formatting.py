@@ -99,6 +99,16 @@ def date_text(value: dt.date | str, lang: str = DEFAULT_LANG) -> str:
     return _date_text(_as_date(value), lang)
 
 
+@lru_cache(maxsize=4096)
+def _short_date(day: dt.date, lang: str) -> str:
+    return format_date(day, "dd.MM" if lang == "da" else "MMM d", locale=lang)
+
+
+def short_date(value: dt.date | str, lang: str = DEFAULT_LANG) -> str:
+    """A day without its year, for a marker on a time axis: ``"18.04"``, ``"Apr 18"``."""
+    return _short_date(_as_date(value), lang)
+
+
 def time_text(moment: dt.datetime, lang: str = DEFAULT_LANG) -> str:
     """A moment to the minute: the day as :func:`date_text`, then the 24-hour time."""
     return f"{date_text(moment, lang)} {moment:%H:%M}"

@@ -18,12 +18,16 @@ class Role(StrEnum):
     MED = "med"
     ADMIN = "admin"
     ANALYTIKER = "analytiker"
+    # A committee's secretary: reads like a MED member and keeps the committee's MED log.
+    SEKRETAER = "sekretaer"
 
 
 # Roles that see every unit and the administration pages (a scope without unit roots).
 ADMIN_ROLES = frozenset({Role.ADMIN, Role.ANALYTIKER})
+# Roles whose scope is their committees' areas (``committees = [...]`` in the role file).
+COMMITTEE_ROLES = frozenset({Role.MED, Role.SEKRETAER})
 # Most powerful first: an identity in several role-file entries gets the first it matches.
-ROLES_BY_POWER = (Role.ADMIN, Role.ANALYTIKER, Role.LEDER, Role.MED)
+ROLES_BY_POWER = (Role.ADMIN, Role.ANALYTIKER, Role.LEDER, Role.SEKRETAER, Role.MED)
 # Roles that may freeze a MED snapshot (a leder for an area inside their own units).
 SNAPSHOT_CREATOR_ROLES = frozenset({Role.ADMIN, Role.LEDER})
 
@@ -56,6 +60,45 @@ class AreaKind(StrEnum):
 
     COMMITTEE = "committee"
     UNIT = "unit"
+
+
+class ProjectRoleKind(StrEnum):
+    """The roles people take in a technology project (BFA: make the roles clear)."""
+
+    SUPERBRUGER = "superbruger"
+    FAGPERSON = "fagperson"
+    TILLIDSREPRAESENTANT = "tillidsrepraesentant"
+    ARBEJDSMILJOREPRAESENTANT = "arbejdsmiljorepraesentant"
+    LEDER = "leder"
+
+
+class ActionStatus(StrEnum):
+    """Where an agreed action stands; the first two are open."""
+
+    AABEN = "aaben"
+    I_GANG = "i_gang"
+    UDFOERT = "udfoert"
+    OPGIVET = "opgivet"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ActionStatus.AABEN, ActionStatus.I_GANG)
+
+
+class ActionSource(StrEnum):
+    """Where an agreed action came from."""
+
+    FINDING = "finding"
+    SNAPSHOT = "snapshot"
+    MED_LOG = "med_log"
+    OTHER = "other"
+
+
+# The optional tags of a MED log entry: the five questions about technology and involvement
+# (KL/Fremfærd) and BFA's ten principles for good involvement, by number; the catalogue holds
+# each one's short wording (``med_log.question_N``, ``med_log.principle_N``).
+MED_QUESTIONS = tuple(range(1, 6))
+MED_PRINCIPLES = tuple(range(1, 11))
 
 
 def is_value(kind: type[StrEnum], value: object) -> bool:

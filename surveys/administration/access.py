@@ -32,7 +32,7 @@ from data.db import Database
 from medspil.config import CONFIG_FILE, Settings
 from medspil.errors import AccessFileInvalid, DemoModeRefused, LoginNotConfigured
 from medspil.scope import Scope
-from medspil.vocabulary import ADMIN_ROLES, ROLES_BY_POWER, Role, is_value
+from medspil.vocabulary import ADMIN_ROLES, COMMITTEE_ROLES, ROLES_BY_POWER, Role, is_value
 
 ENTRY_KEYS = {"email", "group", "role", "units", "committees", "note"}
 DEFAULT_GROUPS_CLAIM = "groups"
@@ -167,7 +167,7 @@ def _parse_entry(
         problems.append(("access.problem_lists", {"number": number}))
     elif role == Role.LEDER and (not units or committees):
         problems.append(("access.problem_leder", {"number": number}))
-    elif role == Role.MED and (not committees or units):
+    elif role in COMMITTEE_ROLES and (not committees or units):
         problems.append(("access.problem_med", {"number": number}))
     elif role in ADMIN_ROLES and (units or committees):
         problems.append(("access.problem_everything", {"number": number, "role": role}))
@@ -275,7 +275,10 @@ def scope_for(db: Database, identity: Identity, rules: AccessRules) -> Scope | N
         raise AccessFileInvalid(problems, path=rules.source)
     roots = sorted({root for c in committees for root in org_queries.committee_roots(db, c)})
     return Scope(
-        role=Role.MED, unit_roots=frozenset(roots), committee_ids=frozenset(committees), actor=actor
+        role=Role(role),
+        unit_roots=frozenset(roots),
+        committee_ids=frozenset(committees),
+        actor=actor,
     )
 
 
@@ -361,7 +364,7 @@ def check_demo_mode_allowed(
 
 # --- demo mode and the administration pages: the rules the page frame applies -------------
 
-DEMO_ROLES = (Role.ADMIN, Role.ANALYTIKER, Role.LEDER, Role.MED)
+DEMO_ROLES = (Role.ADMIN, Role.ANALYTIKER, Role.LEDER, Role.MED, Role.SEKRETAER)
 
 
 def demo_role_areas(db: Database, role: Role) -> dict[str, str]:
@@ -370,7 +373,7 @@ def demo_role_areas(db: Database, role: Role) -> dict[str, str]:
     if role == Role.LEDER:
         units = org_queries.units(db)
         return dict(zip(units["id"], units["name"], strict=True))
-    if role == Role.MED:
+    if role in COMMITTEE_ROLES:
         committees = org_queries.committees(db)
         return dict(zip(committees["id"], committees["name"], strict=True))
     return {}
@@ -380,9 +383,9 @@ def demo_scope(db: Database, role: Role, area: str | None = None) -> Scope:
     """The scope of a demo role: a leder's unit subtree, a MED member's committee, else all."""
     if role == Role.LEDER and area is not None:
         return Scope(role=Role.LEDER, unit_roots=frozenset({area}))
-    if role == Role.MED and area is not None:
+    if role in COMMITTEE_ROLES and area is not None:
         roots = org_queries.committee_roots(db, area)
-        return Scope(role=Role.MED, unit_roots=frozenset(roots), committee_ids=frozenset({area}))
+        return Scope(role=role, unit_roots=frozenset(roots), committee_ids=frozenset({area}))
     if role == Role.ANALYTIKER:
         return Scope(role=Role.ANALYTIKER)
     return Scope.admin()

@@ -51,6 +51,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "remove-import": ("surveys.cli.import_responses", "fjern en import / remove an import"),
     "backup": ("surveys.cli.backup", "tag en sikkerhedskopi / back up the database"),
     "restore": ("surveys.cli.backup", "gendan fra en sikkerhedskopi / restore a backup"),
+    "med-log": ("surveys.cli.together", "MED-loggen: drøftelser af projektet / the MED log"),
+    "actions": ("surveys.cli.together", "aftalte handlinger / agreed actions"),
     "audit-disclosure": (
         "surveys.cli.audit",
         "afsløringstjek af alt, rollerne kan se / disclosure audit of every role's view",

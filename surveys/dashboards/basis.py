@@ -47,6 +47,7 @@ from medspil.formatting import date_text
 from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.instruments.instrument import load_instrument
+from surveys.together.plan import project_levels
 
 RESPONSES = "_responses"  # pseudo-construct under which response counts are protected
 _CACHE_SIZE = 8
@@ -114,7 +115,7 @@ class ProjectBasis:
 _cache: dict[tuple, tuple[tuple, object, ProjectBasis]] = {}
 _cache_lock = threading.Lock()
 # Bump when ProjectBasis or how it is computed changes: saved bases of older code are ignored.
-BASIS_FORMAT = 4  # 2: small_groups; 3: imported; 4: one mask for every count
+BASIS_FORMAT = 5  # 2: small_groups; 3: imported; 4: one mask for every count; 5: actual levels
 
 
 def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBasis:
@@ -183,7 +184,6 @@ def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
             histograms, parent=parent, wave_phase=wave_phase, k=k, respondents=respondents
         )
     answers = _answer_protection(protected, counts, parent, wave_phase, k)
-    levels = project_queries.phase_unit_involvement(db, project_id)
     return ProjectBasis(
         project_id=project_id,
         name=str(project["name"]),
@@ -196,9 +196,7 @@ def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
         parent=parent,
         names=dict(zip(units["id"], units["name"], strict=True)),
         project_roots=tuple(project_queries.project_units(db, project_id)),
-        unit_levels={
-            (int(r.phase_id), str(r.unit_id)): str(r.involvement) for r in levels.itertuples()
-        },
+        unit_levels=project_levels(db, project_id),
         protected=protected,
         wave_summaries=summarise_waves(protected) if protected else pd.DataFrame(),
         phase_summaries=summarise_phases(protected) if protected else pd.DataFrame(),

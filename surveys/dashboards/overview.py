@@ -22,6 +22,7 @@ from surveys.dashboards.changes import ChangeList, LatestScores, latest_scores, 
 from surveys.dashboards.finding_list import FindingList, finding_list
 from surveys.dashboards.involvement import unit_phases
 from surveys.dashboards.live_progress import live_progress
+from surveys.together.plan import project_levels
 
 
 @dataclass(frozen=True)
@@ -126,16 +127,18 @@ def responses_so_far(db: Database, scope: Scope, project_id: str, today: dt.date
 
 
 def _phase_table(db: Database, project_id: str, phases: pd.DataFrame, lang: str) -> pd.DataFrame:
-    per_unit = project_queries.phase_unit_involvement(db, project_id)
+    # The levels as they happened where recorded, else as planned (``project_levels``).
+    per_unit = project_levels(db, project_id)
     names = org_queries.units(db).set_index("id")["name"].to_dict()
     levels_by = involvement_labels(lang)
     rows = []
     for phase in phases.itertuples():
-        special = per_unit[per_unit["phase_id"] == phase.id]
-        note = "; ".join(
-            f"{names.get(row.unit_id, row.unit_id)}: {levels_by[row.involvement]}"
-            for row in special.itertuples()
+        special = sorted(
+            (unit, level)
+            for (phase_id, unit), level in per_unit.items()
+            if phase_id == phase.id and level != phase.involvement
         )
+        note = "; ".join(f"{names.get(unit, unit)}: {levels_by[level]}" for unit, level in special)
         rows.append(
             {
                 t("table.phase", lang): t(f"phase.{phase.kind}", lang),

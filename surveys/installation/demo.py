@@ -4,8 +4,9 @@ planted effects that the analytics must find (listed in the README and tested fr
 Planted effects, all in project ``medicin`` (Digital medicinhåndtering på plejecentre):
 
 * ``medspil`` drops by about 22 points during ``udvikling`` in the units whose involvement in that
-  phase was only ``information`` (Ældreområde Syd) and recovers during ``implementering``; the
-  co-designing units (Ældreområde Nord, ``medbestemmelse``) stay level.
+  phase was only ``information`` (Ældreområde Syd; planned ``medindflydelse``, recorded as it
+  happened in ``demo_story``) and recovers during ``implementering``; the co-designing units
+  (Ældreområde Nord, ``medbestemmelse``) stay level.
 * ``motivation`` drifts slowly upwards (about 0.8 points a wave) everywhere.
 * The night team ``NORD-NAT`` always has fewer than 5 respondents and must never be shown alone.
 """
@@ -24,6 +25,7 @@ from data.answers import bulk_insert
 from data.db import Database
 from medspil.scope import Scope
 from medspil.vocabulary import Involvement, PhaseKind
+from surveys.installation import demo_story
 from surveys.installation.setup import is_initialised, register_instrument
 from surveys.instruments.instrument import Instrument, load_instrument
 from surveys.snapshots.freeze import create_snapshot
@@ -249,12 +251,12 @@ def _leaves_under(roots: list[str]) -> list[str]:
 
 
 def _phase_unit_levels(project: DemoProject, kind: PhaseKind) -> dict[str, Involvement]:
-    """The planted difference: in udvikling, Nord co-designs and Syd is only informed."""
+    """The plan for udvikling: Nord co-designs, Syd has a say (the phase's own level).
+
+    As it happened (``demo_story``), Syd was only informed: the planted difference."""
     if project.id != ADVANCED_PROJECT or kind != PhaseKind.UDVIKLING:
         return {}
-    levels = {unit: Involvement.MEDBESTEMMELSE for unit in _leaves_under([CO_DESIGN_AREA])}
-    levels.update({unit: Involvement.INFORMATION for unit in _leaves_under([INFO_ONLY_AREA])})
-    return levels
+    return {CO_DESIGN_AREA: Involvement.MEDBESTEMMELSE}
 
 
 def _construct_mean(
@@ -294,6 +296,7 @@ def build_demo(db: Database, *, seed: int = 1, today: dt.date | None = None) -> 
     for project in PROJECTS:
         _build_project(db, project, instrument, today, rng, headcount, rates, frames)
     bulk_insert(db, {name: pd.concat(parts) for name, parts in frames.items() if parts})
+    demo_story.tell(db, today)
     projects.set_installation_flag(db, "demo", "true")
 
 

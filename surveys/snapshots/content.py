@@ -42,6 +42,7 @@ from surveys.dashboards.basis import ProjectBasis, project_basis
 from surveys.dashboards.findings import finding_record, project_findings
 from surveys.dashboards.shifts import project_shifts, shift_budget
 from surveys.instruments.instrument import load_instrument
+from surveys.together.plan import project_levels
 
 COMMENT_WAVES = 3  # comments come from the latest waves whose area group is large enough
 NUMBERS = ("n", "mean", "sd", "ci_low", "ci_high", "favourable_share", "mdd")
@@ -259,11 +260,15 @@ def _phases(
     parent: dict[str, str | None],
     names: dict[str, str],
 ) -> list[dict[str, Any]]:
-    per_unit = project_queries.phase_unit_involvement(db, project_id)
+    # The levels as they happened where recorded, else as planned (``project_levels``).
+    per_unit = project_levels(db, project_id)
     out = []
     for phase in project_queries.phases(db, project_id).itertuples():
-        special = per_unit[per_unit["phase_id"] == phase.id]
-        levels = dict(zip(special["unit_id"], special["involvement"], strict=True))
+        levels = {
+            unit: level
+            for (phase_id, unit), level in per_unit.items()
+            if phase_id == phase.id and level != phase.involvement
+        }
         out.append(
             {
                 "id": int(phase.id),

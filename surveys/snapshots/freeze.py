@@ -37,7 +37,7 @@ from medspil.errors import (
 )
 from medspil.i18n import t
 from medspil.scope import Scope
-from medspil.vocabulary import SNAPSHOT_CREATOR_ROLES, AreaKind, Role
+from medspil.vocabulary import COMMITTEE_ROLES, SNAPSHOT_CREATOR_ROLES, AreaKind
 from surveys.dashboards.overview import visible_projects
 from surveys.snapshots.content import Area, build_content, resolve_area
 
@@ -232,7 +232,7 @@ def create_snapshot(
 def _may_see(db: Database, scope: Scope, area_kind: str, area_id: str) -> bool:
     if scope.sees_everything:
         return True
-    if scope.role == Role.MED:
+    if scope.role in COMMITTEE_ROLES:
         return area_kind == AreaKind.COMMITTEE and area_id in scope.committee_ids
     visible = set(org_queries.visible_unit_ids(db, scope))
     if area_kind == AreaKind.UNIT:
@@ -244,7 +244,7 @@ def _may_see(db: Database, scope: Scope, area_kind: str, area_id: str) -> bool:
 def visible_snapshots(db: Database, scope: Scope) -> pd.DataFrame:
     """The snapshot headers the user may open, newest first, with ``project_name``,
     ``area_name`` and ``replaced_by``."""
-    if scope.role == Role.MED:
+    if scope.role in COMMITTEE_ROLES:
         headers = snapshot_queries.snapshot_headers(
             db, area_kind=AreaKind.COMMITTEE, area_ids=sorted(scope.committee_ids)
         )

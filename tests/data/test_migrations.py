@@ -22,6 +22,8 @@ EXPECTED_TABLES = {
     "pending_responses", "snapshots", "audit_log",
     "schema_migrations", "score_histogram_cache", "score_histogram_state",
     "phase_gap_reasons", "imports", "import_waves",
+    "involvement_actual", "phase_framing", "project_roles", "med_log", "med_log_frozen",
+    "actions",
 }  # fmt: skip
 # Since migration 4 these are views over the stored and the pending rows.
 EXPECTED_VIEWS = {"responses", "answers", "comments"}

@@ -13,7 +13,7 @@ from medspil.vocabulary import AreaKind, Involvement, PhaseKind, Role, is_value
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL_VOCABULARY = ROOT / "medspil" / "vocabulary.py"
 # The words as a reader of the role file and the database sees them, written out by hand.
-ROLE_WORDS = {"leder", "med", "admin", "analytiker"}
+ROLE_WORDS = {"leder", "med", "admin", "analytiker", "sekretaer"}
 PHASE_WORDS = {"ide", "konsekvensvurdering", "udvikling", "implementering", "drift"}
 # "udvikling" is also the Udvikling page's URL path (the Danish word for trends), not a phase.
 URL_PATH_USES = {("app.py", "udvikling"), ("pages/common/dashboard.py", "udvikling")}

@@ -92,7 +92,10 @@ def test_a_valid_role_file_is_read_with_its_groups_claim(rules) -> None:
         ('email = "a@b.dk"\nrole = "chef"', "rollen 'chef' findes ikke"),
         ('email = "a@b.dk"\nrole = "leder"', "en leder skal have units"),
         ('email = "a@b.dk"\nrole = "leder"\nunits = ["X"]\ncommittees = ["C"]', "ingen committees"),
-        ('email = "a@b.dk"\nrole = "med"\nunits = ["X"]', "et MED-medlem skal have committees"),
+        (
+            'email = "a@b.dk"\nrole = "med"\nunits = ["X"]',
+            "et MED-medlem eller en MED-sekretær skal have committees",
+        ),
         ('email = "a@b.dk"\nrole = "admin"\nunits = ["X"]', "ser alle enheder"),
         ('email = "a@b.dk"\nrole = "leder"\nunits = [3]', "lister af id'er"),
         ('email = "anne"\nrole = "admin"', "'anne' er ikke en e-mailadresse"),
