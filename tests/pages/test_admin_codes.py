@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from data import open_database
 from data.db import Database
+from surveys.administration.access import DEMO_ROLES
 from surveys.answering.codes import code_hash, installation_secret, normalise_code
 from tests.conftest import app_file
 from tests.surveys.answering.answer_support import TODAY, open_codes, submit_answers
@@ -98,7 +99,7 @@ def test_every_role_but_administrator_is_refused(app_env: Path, state: dict[str,
     at = codes_page(**state)
     assert not at.exception
     assert "Kun administratorer" in at.error[0].value
-    assert len(at.selectbox(key="demo_role").options) == 4  # only the frame's role picker
+    assert len(at.selectbox(key="demo_role").options) == len(DEMO_ROLES)  # the frame's picker
     assert len(at.table) == 0 and len(at.button) == 0
 
 

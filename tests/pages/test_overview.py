@@ -42,7 +42,7 @@ def test_overview_lists_the_demo_projects_with_timeline_and_counts(app_env: Path
     tables = [df.value for df in at.dataframe]
     medicin = next(t for t in tables if len(t) == 4)
     assert list(medicin["Fase"]) == ["Idé", "Konsekvensvurdering", "Udvikling", "Implementering"]
-    assert "Plejecenter Skovbrynet: Information" in medicin["Anden inddragelse for enheder"][2]
+    assert "Ældreområde Syd: Information" in medicin["Anden inddragelse for enheder"][2]
 
 
 def test_the_app_frame_runs_the_overview_by_default(app_env: Path) -> None:
