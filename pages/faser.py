@@ -20,7 +20,7 @@ if unit is None:
 constructs = dash.pick_constructs(ctx, project)
 view = dash.call(ctx, "phases", project, unit, constructs, lang=ctx.lang, today=dash.today())
 if view.empty_reason:
-    st.info(ctx.tr(f"dash.empty_{view.empty_reason}"))
+    st.info(dash.empty_note(ctx, project, f"dash.empty_{view.empty_reason}"))
     st.stop()
 labels = chart_labels(ctx.lang, axes="phases")
 st.subheader(ctx.tr("dash.phases_distribution"))

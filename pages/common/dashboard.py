@@ -25,6 +25,7 @@ from medspil.text import markdown_text
 from pages.common.frame import PageContext
 from surveys.dashboards import basis as dashboard
 from surveys.dashboards import changes, comments, views
+from surveys.dashboards.first_results import first_results_sentence
 from surveys.dashboards.overview import project_overviews
 from surveys.dashboards.tables import csv_bytes
 
@@ -227,6 +228,13 @@ def link(ctx: PageContext, page: str, label: str, params: dict[str, str]) -> Non
     except StreamlitAPIException:
         query = urlencode(params)  # a unit id is data: encoded, it cannot end the link
         st.markdown(f"[{markdown_text(label)}](/{URL_PATHS[page]}?{query})")
+
+
+def empty_note(ctx: PageContext, project_id: str, key: str, **values: object) -> str:
+    """The text of an empty view (catalogue ``key``); while the project's first wave is open,
+    instead the day its first results appear."""
+    first = first_results_sentence(ctx.db, project_id, lang=ctx.lang, today=today())
+    return first if first is not None else ctx.tr(key, **values)
 
 
 def table_with_download(ctx: PageContext, frame: pd.DataFrame, name: str, key: str) -> None:

@@ -20,6 +20,7 @@ from medspil.vocabulary import Involvement, PhaseKind
 from surveys.dashboards.basis import headline_units, project_basis, visible_projects
 from surveys.dashboards.changes import ChangeList, LatestScores, latest_scores, recent_changes
 from surveys.dashboards.finding_list import FindingList, finding_list
+from surveys.dashboards.first_results import first_results_sentence
 from surveys.dashboards.involvement import unit_phases
 from surveys.dashboards.live_progress import live_progress
 
@@ -39,6 +40,7 @@ class ProjectOverview:
     latest: list[LatestScores]
     changes: ChangeList
     findings: FindingList
+    first_results: str | None  # while no wave has closed: when the first results come
 
 
 def phase_labels(lang: str) -> dict[str, str]:
@@ -94,6 +96,7 @@ def project_overviews(
                 latest=latest_scores(db, scope, project.id, lang=lang, today=today),
                 changes=recent_changes(db, scope, project.id, lang=lang, today=today),
                 findings=finding_list(db, scope, project.id, lang=lang, today=today),
+                first_results=first_results_sentence(db, project.id, lang=lang, today=today),
             )
         )
     return overviews
