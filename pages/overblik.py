@@ -33,7 +33,7 @@ def show_findings(item) -> None:
     if item.findings.nothing_yet:
         st.info(item.findings.nothing_yet)
         return
-    st.caption(item.changes.budget_note)
+    st.caption(item.findings.budget_note)
     if not cards:
         st.caption(ctx.tr("dash.nothing_changed"))
         return

@@ -86,7 +86,6 @@ def cached(_db, db_key: str, name: str, scope, *args, **kwargs):
         "runchart": views.runchart_table,
         "heatmap": views.heatmap_table,
         "phases": views.phase_table,
-        "changes": changes.recent_changes,
         "latest": changes.latest_scores,
         "themes": comments.comment_themes,
     }[name]
