@@ -16,7 +16,7 @@ from surveys.importing.importer import (
     remove_import,
     suggested_mapping,
 )
-from surveys.importing.mapping import dump_mapping, parse_mapping
+from surveys.importing.mapping import dump_mapping, mapping_text, parse_mapping
 from surveys.importing.sources import read_source
 
 PROJECT_KEY = "import_project"
@@ -49,8 +49,8 @@ if editable:
             source = read_source({u.name: u.getvalue() for u in uploads})
             if saved is not None and st.session_state.get(LOADED_KEY) != saved.file_id:
                 # A newly chosen mapping file replaces the text once; edits after that stay.
+                st.session_state[MAPPING_KEY] = mapping_text(saved.getvalue(), saved.name)
                 st.session_state[LOADED_KEY] = saved.file_id
-                st.session_state[MAPPING_KEY] = saved.getvalue().decode("utf-8", "replace")
             elif MAPPING_KEY not in st.session_state:
                 st.session_state[MAPPING_KEY] = dump_mapping(
                     suggested_mapping(ctx.db, source, project)

@@ -20,7 +20,7 @@ from surveys.importing.importer import (
     remove_import,
     suggested_mapping,
 )
-from surveys.importing.mapping import dump_mapping, parse_mapping
+from surveys.importing.mapping import dump_mapping, mapping_text, parse_mapping
 from surveys.importing.sources import read_path
 
 
@@ -37,9 +37,10 @@ def _db(args: argparse.Namespace) -> Path:
 
 def _read_mapping(path: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
+        data = Path(path).read_bytes()
+    except OSError as e:
         raise MappingInvalid([("import.mapping_unreadable", {"path": path})]) from e
+    return mapping_text(data, path)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
