@@ -25,6 +25,7 @@ from medspil.text import markdown_text
 from pages.common.frame import PageContext
 from surveys.dashboards import basis as dashboard
 from surveys.dashboards import changes, comments, views
+from surveys.dashboards import involvement_effect as effect
 from surveys.dashboards.first_results import first_results_sentence
 from surveys.dashboards.overview import project_overviews
 from surveys.dashboards.tables import csv_bytes
@@ -88,6 +89,8 @@ def cached(_db, db_key: str, name: str, scope, *args, **kwargs):
         "phases": views.phase_table,
         "latest": changes.latest_scores,
         "themes": comments.comment_themes,
+        "effect": effect.involvement_effect_table,
+        "effect_phase": effect.effect_default_phase,
     }[name]
     return function(_db, scope, *args, **kwargs)
 
