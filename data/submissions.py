@@ -33,11 +33,13 @@ from dataclasses import dataclass
 import duckdb
 
 from data.db import Database
-from medspil.errors import AnswerNotStored, CodeUsed, InvalidCode
+from medspil.errors import AnswerNotStored, AnswerRejected, CodeUsed, InvalidCode
 
 # A write-write conflict with a transaction outside this group (another connection) is retried a
 # few times; when the code turns out to be used, the other transaction won: "already used".
 CONFLICT_ATTEMPTS = 5
+# The values an answer may hold: the five points of the scale; None is "Ved ikke" or unanswered.
+SCALE_VALUES = (1, 2, 3, 4, 5)
 _RANDOM = secrets.SystemRandom()
 
 Answers = list[tuple[str, int | None]]
@@ -79,8 +81,12 @@ def store_response(
 
     ``answers`` holds one ``(item id, value 1..5 or None)`` per presented item. Returns the
     ``(wave id, unit id)`` the response was stored for. Raises ``InvalidCode`` for an unknown
-    hash and ``CodeUsed`` when the code was used before or by a concurrent submitter.
+    hash, ``CodeUsed`` when the code was used before or by a concurrent submitter, and
+    ``AnswerRejected`` (nothing written, the code stays unused) when a value is not 1..5 or
+    None, an item is given twice, or an item is not in the wave's instrument: the storage
+    checks this itself, whoever calls it.
     """
+    _check_values(answers)
     mine = _Submission(code_hash, answers, comment)
     group = _group(db)
     with group.changed:
@@ -105,6 +111,23 @@ def store_response(
     if mine.outcome is None:
         raise AnswerNotStored()
     return mine.outcome
+
+
+def _check_values(answers: Answers) -> None:
+    """``AnswerRejected`` unless every value is 1..5 or None and every item id is a plain,
+    distinct id (an id with ``;`` or ``=`` cannot be an item)."""
+    seen: set[str] = set()
+    for answer in answers:
+        if not isinstance(answer, tuple) or len(answer) != 2:
+            raise AnswerRejected()
+        item_id, value = answer
+        if not isinstance(item_id, str) or not item_id or any(c in item_id for c in ";="):
+            raise AnswerRejected()
+        if item_id in seen:
+            raise AnswerRejected()
+        seen.add(item_id)
+        if value is not None and (type(value) is not int or value not in SCALE_VALUES):
+            raise AnswerRejected()
 
 
 def _write(db: Database, batch: list[_Submission]) -> None:
@@ -169,23 +192,32 @@ def _store_together(
     """One transaction: claim every unused code of the batch, store the claimed responses."""
     with db.transaction() as cur:
         found = {
-            row[0]: (int(row[1]), row[2], bool(row[3]))
+            row[0]: (int(row[1]), row[2], bool(row[3]), row[4])
             for row in cur.execute(
-                """SELECT code_hash, wave_id, unit_id, used FROM invitations
-                   WHERE code_hash = ANY(?::VARCHAR[])""",
+                """SELECT i.code_hash, i.wave_id, i.unit_id, i.used, w.instrument_id
+                   FROM invitations i JOIN waves w ON w.id = i.wave_id
+                   WHERE i.code_hash = ANY(?::VARCHAR[])""",
                 [[submission.code_hash for submission in batch]],
             ).fetchall()
         }
+        items: dict[str, set[str]] = {}
+        for instrument_id, item_id in cur.execute(
+            "SELECT instrument_id, id FROM items WHERE instrument_id = ANY(?::VARCHAR[])",
+            [sorted({known[3] for known in found.values()})],
+        ).fetchall():
+            items.setdefault(instrument_id, set()).add(item_id)
         outcomes: list[tuple[int, str] | BaseException] = []
         rows: dict[str, _Row] = {}  # by code hash: the first submitter of a code wins
         for submission in batch:
             known = found.get(submission.code_hash)
             if known is None:
                 outcomes.append(InvalidCode())
+            elif not {item for item, _ in submission.answers} <= items.get(known[3], set()):
+                outcomes.append(AnswerRejected())
             elif known[2] or submission.code_hash in rows:
                 outcomes.append(CodeUsed())
             else:
-                wave_id, unit_id, _ = known
+                wave_id, unit_id, _, _ = known
                 rows[submission.code_hash] = _Row(wave_id, unit_id, submission)
                 outcomes.append((wave_id, unit_id))
         if rows:
