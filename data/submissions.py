@@ -190,7 +190,7 @@ def _store_together(
     db: Database, batch: list[_Submission]
 ) -> list[tuple[int, str] | BaseException]:
     """One transaction: claim every unused code of the batch, store the claimed responses."""
-    with db.transaction() as cur:
+    with db.transaction(quiet=True) as cur:
         found = {
             row[0]: (int(row[1]), row[2], bool(row[3]), row[4])
             for row in cur.execute(
