@@ -43,6 +43,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "surveys.cli.invite",
         "udsted svarkoder til en enhed / issue answer codes for a unit",
     ),
+    "close-wave": (
+        "surveys.cli.close_wave",
+        "luk en åben måling før tid / close an open wave early",
+    ),
     "import-responses": (
         "surveys.cli.import_responses",
         "importér tidligere svar (SurveyXact, lang CSV) / import earlier responses",
