@@ -21,7 +21,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy medspil data analytics  # strict (pyproject [tool.mypy]); surveys/pages: not yet
+	$(VENV)/bin/mypy medspil data analytics  # strict (the flags in pyproject [tool.mypy]); surveys/pages: not yet
 
 test: lint
 	$(VENV)/bin/pytest --durations=15
