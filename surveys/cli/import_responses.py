@@ -13,6 +13,7 @@ from data import open_database
 from medspil.config import database_path
 from medspil.errors import MappingInvalid
 from medspil.i18n import t
+from surveys.cli.common import field, plain_lines, table_lines
 from surveys.importing.importer import (
     apply_import,
     import_list,
@@ -56,8 +57,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         mapping = parse_mapping(_read_mapping(args.mapping))
         today = dt.date.today()
         preview = preview_import(db, source, mapping, today=today)
-        print(preview.summary("da"))
-        print(preview.table("da").to_csv(sep="\t", index=False), end="")
+        print(plain_lines(preview.summary("da")))
+        print(table_lines(preview.table("da")), end="")
         if args.dry_run:
             print(t("import.cli_dry_run", "da"), file=sys.stderr)
             return 0
@@ -71,7 +72,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_imports(args: argparse.Namespace) -> int:
     db = open_database(_db(args))
     try:
-        print(import_list(db, "da").to_csv(sep="\t", index=False), end="")
+        print(table_lines(import_list(db, "da")), end="")
     finally:
         db.close()
     return 0
@@ -83,7 +84,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         record = remove_import(db, args.id, actor=_actor())
     finally:
         db.close()
-    print(t("import.removed", "da", id=record.id, file=record.file_name), file=sys.stderr)
+    print(t("import.removed", "da", id=record.id, file=field(record.file_name)), file=sys.stderr)
     return 0
 
 
