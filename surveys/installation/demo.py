@@ -427,7 +427,7 @@ def _answer_wave(
         rows.append(pd.DataFrame({"response_id": ids, "item_id": item.id, "value": column}))
     frames["answers"].append(pd.concat(rows))
     writes = rng.random(n) < 0.12
-    texts = []
+    texts: list[tuple[str, str, str]] = []
     for i in np.flatnonzero(writes):
         low = bool(person["medspil"][i] < 50)
         pool = COMMENTS_BAD if low else COMMENTS_GOOD
