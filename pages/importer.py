@@ -70,7 +70,7 @@ if editable:
             if st.button(ctx.tr("import.apply"), type="primary", key="import_apply"):
                 try:
                     import_id, done = apply_import(
-                        ctx.db, source, mapping, actor=ctx.scope.actor, today=dt.date.today()
+                        ctx.db, source, mapping, scope=ctx.scope, today=dt.date.today()
                     )
                 except MedspilError as e:
                     st.error(e.message(ctx.lang))
@@ -92,7 +92,7 @@ elif editable:
     chosen = st.selectbox(ctx.tr("import.remove_which"), ids, key="import_remove_id")
     if st.button(ctx.tr("import.remove"), key="import_remove"):
         try:
-            record = remove_import(ctx.db, int(chosen), actor=ctx.scope.actor)
+            record = remove_import(ctx.db, int(chosen), scope=ctx.scope)
         except MedspilError as e:
             st.error(e.message(ctx.lang))
         else:

@@ -67,14 +67,14 @@ def _history(db: Database, file: Path) -> None:
     mapping = parse_mapping(MAPPING.read_text(encoding="utf-8"))
     source = read_path(file)
     preview_import(db, source, mapping, today=TODAY)
-    apply_import(db, source, mapping, actor=ADMIN.actor, today=TODAY)
+    apply_import(db, source, mapping, scope=ADMIN, today=TODAY)
 
 
 def _mapping(db: Database, file: Path) -> None:
     mapping = parse_mapping(mapping_text(file.read_bytes(), file.name))
     source = read_path(ANSWERS)
     preview_import(db, source, mapping, today=TODAY)
-    apply_import(db, source, mapping, actor=ADMIN.actor, today=TODAY)
+    apply_import(db, source, mapping, scope=ADMIN, today=TODAY)
 
 
 def _units(db: Database, file: Path) -> None:

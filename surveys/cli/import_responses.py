@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from data import open_database
 from medspil.config import database_path
 from medspil.errors import MappingInvalid
 from medspil.i18n import t
-from surveys.cli.common import field, plain_lines, table_lines
+from surveys.cli.common import admin_scope, field, plain_lines, table_lines
 from surveys.importing.importer import (
     apply_import,
     import_list,
@@ -23,13 +22,6 @@ from surveys.importing.importer import (
 )
 from surveys.importing.mapping import dump_mapping, mapping_text, parse_mapping
 from surveys.importing.sources import read_path
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _db(args: argparse.Namespace) -> Path:
@@ -62,7 +54,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.dry_run:
             print(t("import.cli_dry_run", "da"), file=sys.stderr)
             return 0
-        import_id, done = apply_import(db, source, mapping, actor=_actor(), today=today)
+        import_id, done = apply_import(db, source, mapping, scope=admin_scope(), today=today)
         print(t("import.applied", "da", id=import_id, responses=done.stored), file=sys.stderr)
         return 0
     finally:
@@ -81,7 +73,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     db = open_database(_db(args))
     try:
-        record = remove_import(db, args.id, actor=_actor())
+        record = remove_import(db, args.id, scope=admin_scope())
     finally:
         db.close()
     print(t("import.removed", "da", id=record.id, file=field(record.file_name)), file=sys.stderr)
