@@ -26,8 +26,8 @@ MAX_DEPTH = 2
 
 @dataclass(frozen=True)
 class FindingList:
-    """The cards, drops first; ``nothing_yet`` is the sentence to show when nothing could be
-    compared (not the same as "no change"); ``budget_note`` says how many chance flags the
+    """The cards, most important first; ``nothing_yet`` is the sentence to show when nothing
+    could be compared (not the same as "no change"); ``budget_note`` says how many chance flags the
     ``units`` the list watches get a year, from the budget the monitor ran with."""
 
     cards: tuple[FindingCard, ...]
