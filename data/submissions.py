@@ -311,15 +311,18 @@ def encode_answers(answers: Answers) -> str:
     return ";".join(parts)
 
 
-def seal_closed_waves(db: Database) -> list[int]:
-    """Move the answered rows of every wave that has closed out of ``pending_responses``.
+def seal_closed_waves(db: Database, today: dt.date | None = None) -> list[int]:
+    """Move the answered rows of every wave that has closed before ``today`` out of
+    ``pending_responses``.
 
-    They go to ``stored_responses``, ``stored_answers`` and ``stored_comments`` in an order
-    drawn from a fresh secret that is thrown away; the blank rows of the wave are deleted.
+    ``today`` is Python's date, as everywhere else (never DuckDB's ``current_date``, whose time
+    zone may differ around midnight); ``None`` means today's. The rows go to
+    ``stored_responses``, ``stored_answers`` and ``stored_comments`` in an order drawn from a
+    fresh secret that is thrown away; the blank rows of the wave are deleted.
     Returns the waves sealed. Nothing changes for a reader: the views show the same rows.
     """
     try:
-        waves = _seal(db, secrets.token_hex(16))
+        waves = _seal(db, secrets.token_hex(16), today or dt.date.today())
     except duckdb.TransactionException:
         # A submitter wrote to a row of the same table at the same moment: seal next time.
         return []
@@ -375,13 +378,14 @@ def close_wave_early(
     return True
 
 
-def _seal(db: Database, salt: str) -> list[int]:
+def _seal(db: Database, salt: str, today: dt.date) -> list[int]:
     with db.transaction() as cur:
         waves = [
             int(row[0])
             for row in cur.execute(
                 """SELECT DISTINCT p.wave_id FROM pending_responses p
-                   JOIN waves w ON w.id = p.wave_id WHERE w.closes < current_date"""
+                   JOIN waves w ON w.id = p.wave_id WHERE w.closes < ?""",
+                [today],
             ).fetchall()
         ]
         if not waves:

@@ -293,7 +293,9 @@ def build_demo(db: Database, *, seed: int = 1, today: dt.date | None = None) -> 
     }
     for project in PROJECTS:
         _build_project(db, project, instrument, today, rng, headcount, rates, frames)
-    bulk_insert(db, {name: pd.concat(parts) for name, parts in frames.items() if parts})
+    bulk_insert(
+        db, {name: pd.concat(parts) for name, parts in frames.items() if parts}, today=today
+    )
     projects.set_installation_flag(db, "demo", "true")
 
 
