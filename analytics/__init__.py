@@ -12,6 +12,7 @@ from analytics.aggregate_shifts import wave_shifts
 from analytics.changepoints import changepoints
 from analytics.comparisons import compare_groups, compare_histograms
 from analytics.exceptions import InvalidInput, InvalidTree
+from analytics.involvement_effect import MeanDifference, compare_involvement, welch_difference
 from analytics.multiplicity import bh_adjust
 from analytics.protection import ProtectedScores, protect_histograms
 from analytics.reliability import cronbach_alpha, cronbach_alpha_from_moments
@@ -35,6 +36,7 @@ __all__ = [
     "InvalidInput",
     "InvalidTree",
     "MannKendallResult",
+    "MeanDifference",
     "Shift",
     "ProtectedScores",
     "anhoej",
@@ -42,6 +44,7 @@ __all__ = [
     "changepoints",
     "compare_groups",
     "compare_histograms",
+    "compare_involvement",
     "compare_phases",
     "compare_waves",
     "cronbach_alpha",
@@ -60,4 +63,5 @@ __all__ = [
     "visible_units",
     "wave_changepoints",
     "wave_shifts",
+    "welch_difference",
 ]

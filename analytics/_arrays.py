@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
@@ -36,6 +37,13 @@ def optional_float(value: Any) -> float | None:
         return None
     result = float(value)
     return result if math.isfinite(result) else None
+
+
+def as_timestamp(value: object) -> pd.Timestamp:
+    """A frame's date cell (a date, datetime, numpy datetime64 or ISO text) as a Timestamp."""
+    if isinstance(value, dt.date | str | np.datetime64):
+        return pd.Timestamp(value)
+    raise TypeError(f"not a date: {value!r}")
 
 
 def object_column(values: np.ndarray, hide: np.ndarray | None = None) -> np.ndarray:

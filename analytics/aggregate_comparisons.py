@@ -109,7 +109,7 @@ def _compare_periods(
     hidden: np.ndarray,
     protected: ProtectedScores,
     *,
-    periods: tuple,
+    periods: tuple[Hashable, ...],
     column: str,
     units: Collection[Hashable] | None,
     keep: Collection[Hashable] | None,
@@ -120,9 +120,13 @@ def _compare_periods(
     previous = np.concatenate((np.full(latest.shape[:2] + (1,), -1), latest[:, :, :-1]), axis=2)
     wanted = shown & (previous >= 0)
     if units is not None:
-        wanted &= np.isin(np.array(protected.units, dtype=object), list(units))[None, :, None]
+        wanted &= np.isin(
+            np.array(protected.units, dtype=object), np.array(list(units), dtype=object)
+        )[None, :, None]
     if keep is not None:
-        wanted &= np.isin(np.array(periods, dtype=object), list(keep))[None, None, :]
+        wanted &= np.isin(np.array(periods, dtype=object), np.array(list(keep), dtype=object))[
+            None, None, :
+        ]
     c, u, later = np.nonzero(wanted)
     earlier = previous[c, u, later]
     result = compare_histograms_many(protected.scores, counts[c, u, earlier], counts[c, u, later])

@@ -5,7 +5,7 @@ Every series is the unit's shown wave means in time order; hidden waves are miss
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import fields
 
 import numpy as np
@@ -24,7 +24,8 @@ def wave_means(protected: ProtectedScores) -> np.ndarray:
     """Mean score per (construct, unit, wave); NaN where the wave is hidden or empty."""
     n = protected.wave_counts.sum(axis=3)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (protected.wave_counts @ protected.scores) / n
+        means: np.ndarray = (protected.wave_counts @ protected.scores) / n
+    return means
 
 
 def run_charts(
@@ -200,7 +201,9 @@ def phase_trends(protected: ProtectedScores) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _records_frame(protected: ProtectedScores, results: list, record: type) -> pd.DataFrame:
+def _records_frame(
+    protected: ProtectedScores, results: Sequence[object], record: type
+) -> pd.DataFrame:
     c, u = np.indices((len(protected.constructs), len(protected.units))).reshape(2, -1)
     frame = pd.DataFrame(
         {"unit_id": labels_at(protected.units, u), "construct": labels_at(protected.constructs, c)}

@@ -14,7 +14,7 @@ MIN_SEGMENT = 2
 _MAD_TO_SD = 1.4826  # 1 / Phi^-1(3/4): makes the MAD a consistent estimate of a normal SD
 
 
-def default_penalty(values: Sequence[float | None]) -> float | None:
+def default_penalty(values: Sequence[float | None] | np.ndarray) -> float | None:
     """The penalty ``2 * sigma**2 * ln(n)`` with ``sigma`` estimated robustly from differences.
 
     ``sigma = 1.4826 * MAD(diff(x)) / sqrt(2)``: successive differences cancel the level, so a

@@ -172,7 +172,7 @@ def _mannwhitney_p(
     tie_term = (together**3 - together).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         sd = np.sqrt(n1 * n2 / 12.0 * ((n + 1) - tie_term / (n * (n - 1))))
-        p = np.clip(2.0 * special.ndtr(-(u - n1 * n2 / 2.0 - 0.5) / sd), 0.0, 1.0)
+        p: np.ndarray = np.clip(2.0 * special.ndtr(-(u - n1 * n2 / 2.0 - 0.5) / sd), 0.0, 1.0)
     exact = (np.minimum(n1, n2) <= _EXACT_MAX_N) & (together.max(axis=1, initial=0) <= 1)
     for row in np.flatnonzero(exact & (n1 >= 1) & (n2 >= 1)):
         sample1, sample2 = np.repeat(grid, first[row]), np.repeat(grid, second[row])

@@ -158,7 +158,8 @@ def protect_histograms(
     phase_shown = np.broadcast_to(phase_shown, phase_counts.shape[:3]).copy()
     wave_counts[~wave_shown] = 0
     phase_counts[~phase_shown] = 0
-    arrays = [phase_of_wave, scores, wave_counts, phase_counts, ~wave_shown, ~phase_shown]
+    wave_hidden, phase_hidden = ~wave_shown, ~phase_shown
+    arrays = [phase_of_wave, scores, wave_counts, phase_counts, wave_hidden, phase_hidden]
     for array in [*arrays, answer_waves, answer_phases, answer_totals]:
         array.flags.writeable = False
     return ProtectedScores(
@@ -166,7 +167,12 @@ def protect_histograms(
         forest.ids,
         waves,
         phases,
-        *arrays,
+        wave_phase=phase_of_wave,
+        scores=scores,
+        wave_counts=wave_counts,
+        phase_counts=phase_counts,
+        wave_hidden=wave_hidden,
+        phase_hidden=phase_hidden,
         k=k,
         prefer=prefer,
         respondent_wave_counts=answer_waves,
@@ -176,7 +182,7 @@ def protect_histograms(
 
 
 def _respondent_counts(
-    respondents: pd.DataFrame | None, forest: Forest, waves: tuple
+    respondents: pd.DataFrame | None, forest: Forest, waves: tuple[Hashable, ...]
 ) -> np.ndarray:
     """Answers attached directly to each unit, per wave: shape (units, waves)."""
     direct = np.zeros((len(forest.ids), len(waves)), dtype=np.int64)
@@ -194,7 +200,9 @@ def _respondent_counts(
     return direct
 
 
-def _checked_frame(histograms: pd.DataFrame, forest: Forest, waves: tuple) -> pd.DataFrame:
+def _checked_frame(
+    histograms: pd.DataFrame, forest: Forest, waves: tuple[Hashable, ...]
+) -> pd.DataFrame:
     missing = [c for c in HISTOGRAM_COLUMNS if c not in histograms.columns]
     if missing:
         raise InvalidInput(f"the histogram frame lacks the columns {missing}")
@@ -208,7 +216,9 @@ def _checked_frame(histograms: pd.DataFrame, forest: Forest, waves: tuple) -> pd
     return frame
 
 
-def _codes(column: pd.Series, labels: tuple, error: type[Exception], what: str) -> np.ndarray:
+def _codes(
+    column: pd.Series, labels: tuple[Hashable, ...], error: type[Exception], what: str
+) -> np.ndarray:
     """Position of every value of ``column`` in ``labels``; raise on values not in ``labels``."""
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
     positions = pd.Index(labels, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
@@ -219,7 +229,11 @@ def _codes(column: pd.Series, labels: tuple, error: type[Exception], what: str) 
 
 
 def _direct_counts(
-    frame: pd.DataFrame, forest: Forest, waves: tuple, constructs: tuple, scores: np.ndarray
+    frame: pd.DataFrame,
+    forest: Forest,
+    waves: tuple[Hashable, ...],
+    constructs: tuple[Hashable, ...],
+    scores: np.ndarray,
 ) -> np.ndarray:
     shape = (len(constructs), len(forest.ids), len(waves), scores.size)
     c = _codes(frame["construct"], constructs, InvalidInput, "unknown constructs")
@@ -280,7 +294,10 @@ def _all_or_none(
 
 
 def _complete_phases(
-    wave_shown: np.ndarray, measures_n: np.ndarray, phase_of_wave: np.ndarray, phases: tuple
+    wave_shown: np.ndarray,
+    measures_n: np.ndarray,
+    phase_of_wave: np.ndarray,
+    phases: tuple[Hashable, ...],
 ) -> np.ndarray:
     """Phase totals a unit may show when waves are preferred: all its answered waves shown."""
     answered = measures_n.sum(axis=0) > 0

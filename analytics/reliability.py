@@ -48,7 +48,7 @@ def cronbach_alpha(
     if matrix.ndim != 2:
         raise InvalidInput("items must be a table: one row per respondent, one column per item")
     complete = matrix[~np.isnan(matrix).any(axis=1)]
-    n_rows, n_items = complete.shape
+    n_rows, n_items = (int(size) for size in complete.shape)
     if n_items < 2 or n_rows < 2:
         return None
     total_variance = float(np.var(complete.sum(axis=1), ddof=1))

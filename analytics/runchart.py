@@ -54,7 +54,9 @@ def crossings_limit(n_useful: int) -> int:
     return trials  # unreachable: the full sum is 2**trials
 
 
-def anhoej(values: Sequence[float | None], baseline_n: int | None = None) -> AnhoejResult:
+def anhoej(
+    values: Sequence[float | None] | np.ndarray, baseline_n: int | None = None
+) -> AnhoejResult:
     """Test a time series for non-random variation with the Anhøj run-chart rules.
 
     Follows qicharts2: the centre line is the median of the non-missing values (of the first
@@ -123,7 +125,9 @@ def anhoej(values: Sequence[float | None], baseline_n: int | None = None) -> Anh
     )
 
 
-def long_run_points(values: Sequence[float | None], baseline_n: int | None = None) -> list[bool]:
+def long_run_points(
+    values: Sequence[float | None] | np.ndarray, baseline_n: int | None = None
+) -> list[bool]:
     """Flag, per position, the values that belong to a run longer than the Anhøj limit.
 
     Same centre line and rules as :func:`anhoej`; missing values and values on the median are

@@ -61,8 +61,14 @@ def respondent_construct_score(
     return math.fsum(answered) / len(answered)
 
 
+# Scores one per respondent, or a histogram: a frame with ``score`` and ``n``, or score -> n.
+ScoresOrHistogram = (
+    Sequence[float | None] | np.ndarray | pd.Series | pd.DataFrame | Mapping[float, float]
+)
+
+
 def group_summary(
-    scores_or_hist: Sequence[float | None] | np.ndarray | pd.Series | pd.DataFrame | Mapping,
+    scores_or_hist: ScoresOrHistogram,
 ) -> GroupSummary:
     """Summarise a group's construct scores: n, mean, SD, 95% CI, share favourable, MDD.
 
@@ -114,7 +120,7 @@ def group_summary(
     )
 
 
-def _histogram(data: object) -> tuple[np.ndarray, np.ndarray]:
+def _histogram(data: ScoresOrHistogram) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(data, pd.DataFrame):
         if not {"score", "n"} <= set(data.columns):
             raise InvalidInput("a histogram frame needs the columns 'score' and 'n'")
@@ -124,7 +130,7 @@ def _histogram(data: object) -> tuple[np.ndarray, np.ndarray]:
         grid = np.array(list(data.keys()), dtype="float64")
         counts = np.array(list(data.values()), dtype="float64")
     else:
-        scores = as_float_array(data)  # type: ignore[arg-type]
+        scores = as_float_array(data)
         scores = scores[~np.isnan(scores)]
         return scores, np.ones(scores.size)
     if np.isnan(grid).any() or (counts < 0).any() or not np.array_equal(counts, np.round(counts)):

@@ -206,4 +206,5 @@ def _t_to_normal(r: np.ndarray, df: np.ndarray) -> np.ndarray:
     """The standard normal quantile with the same tail probability as ``r`` under t(df)."""
     # scipy.special rather than scipy.stats: the same functions without the per-call overhead.
     upper = -special.ndtri(special.stdtr(df, -np.abs(r)))
-    return np.clip(np.sign(r) * upper, -_Z_LIMIT, _Z_LIMIT)
+    z: np.ndarray = np.clip(np.sign(r) * upper, -_Z_LIMIT, _Z_LIMIT)
+    return z

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics._arrays import as_timestamp
 from medspil.formatting import CHART_DATE_FORMAT, chart_separators, date_text
 
 # Okabe-Ito, a colour-blind-safe palette; one colour per involvement level.
@@ -42,16 +43,17 @@ def phase_timeline_figure(
     if own_labels and not phases.empty:
         lines = max(str(label).count("<br>") + 1 for label in phases["involvement_label"])
     for row in phases.itertuples():
-        starts, ends = pd.Timestamp(row.starts), pd.Timestamp(row.ends)
+        starts, ends = as_timestamp(row.starts), as_timestamp(row.ends)
         level = row.involvement if isinstance(row.involvement, str) else None
         if own_labels:
             level_label = str(row.involvement_label)
         else:
             level_label = involvement_labels[level] if level else ""
-        label = f"{phase_labels[row.kind]} · {level_label}"
+        kind = str(row.kind)
+        label = f"{phase_labels[kind]} · {level_label}"
         figure.add_trace(
             go.Bar(
-                y=[phase_labels[row.kind]],
+                y=[phase_labels[kind]],
                 x=[((ends - starts).days + 1) * 86_400_000],
                 base=[starts],
                 orientation="h",

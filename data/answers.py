@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 import pandas as pd
@@ -25,13 +26,16 @@ _SHUFFLE_KEY = {
 }
 
 
-def bulk_insert(db: Database, frames: dict[str, pd.DataFrame]) -> None:
+def bulk_insert(
+    db: Database, frames: dict[str, pd.DataFrame], *, today: dt.date | None = None
+) -> None:
     """Insert whole frames into the anonymous tables in one transaction (column order fixed).
 
     Rows are written in an order drawn from a secret, not in the frames' order, and every unused
-    invitation of a wave not yet closed gets its blank row in ``pending_responses`` (see
-    ``data.submissions``).
+    invitation of a wave not closed before ``today`` (Python's date; ``None``: today's) gets its
+    blank row in ``pending_responses`` (see ``data.submissions``).
     """
+    day = today or dt.date.today()
     salt = secrets.token_hex(16)
     with db.transaction() as cur:
         for kind in ("invitations", "responses", "answers", "comments"):
@@ -51,9 +55,9 @@ def bulk_insert(db: Database, frames: dict[str, pd.DataFrame]) -> None:
                     """INSERT INTO pending_responses
                        SELECT gen_random_uuid()::VARCHAR, s.wave_id, s.unit_id, NULL, NULL
                        FROM staged_rows s JOIN waves w ON w.id = s.wave_id
-                       WHERE NOT s.used AND w.closes >= current_date
+                       WHERE NOT s.used AND w.closes >= $today
                        ORDER BY md5($salt || s.code_hash)""",
-                    {"salt": salt},
+                    {"salt": salt, "today": day},
                 )
             cur.unregister("staged_rows")
 

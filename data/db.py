@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,9 @@ import pandas as pd
 from medspil.errors import DatabaseCorrupt
 
 CHECKPOINT_RETRY_SECONDS = 0.02
+# How long a quiet commit waits for the reads running beside it to end before it commits anyway
+# (through the log, checkpointed as soon as the reads allow: ``checkpoint_soon``).
+QUIET_WAIT_SECONDS = 2.0
 
 
 # What any read or write of the file may raise when the file is damaged (a truncated file opens
@@ -42,30 +46,84 @@ class Database:
         # How many times a checkpoint had to wait for another transaction (the benchmark
         # reports it: meanwhile the log holds the last answers).
         self.deferred_checkpoints = 0
+        # Cursors in use, for quiet commits: DuckDB writes a commit straight into the file
+        # (no log entry) only when no other transaction is running at that moment.
+        self._use = threading.Condition()
+        self._in_use = 0
+        self._quiet_wanted = False
+        self._quiet_lock = threading.Lock()
+        self._held = threading.local()  # cursors this thread holds
+        # Quiet commits that gave up waiting for the reads beside them (went through the log).
+        self.loud_commits = 0
+
+    @contextmanager
+    def _in_use_by_me(self) -> Iterator[None]:
+        held = getattr(self._held, "count", 0)
+        with self._use:
+            # A thread that already holds a cursor is not made to wait (it would wait for
+            # itself); the others wait while a quiet commit runs, which is brief.
+            while self._quiet_wanted and held == 0:
+                self._use.wait()
+            self._in_use += 1
+        self._held.count = held + 1
+        try:
+            yield
+        finally:
+            self._held.count = held
+            with self._use:
+                self._in_use -= 1
+                self._use.notify_all()
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of its own for one read."""
-        cur = self._connection.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor inside one transaction: committed on success, rolled back on any error."""
-        cur = self._connection.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
+        with self._in_use_by_me():
+            cur = self._connection.cursor()
             try:
                 yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            cur.execute("COMMIT")
-        finally:
-            cur.close()
+            finally:
+                cur.close()
+
+    @contextmanager
+    def transaction(self, *, quiet: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside one transaction: committed on success, rolled back on any error.
+
+        ``quiet``: commit only when no other cursor of this database is in use (new ones wait,
+        at most ``QUIET_WAIT_SECONDS``), so DuckDB writes the commit straight into the file and
+        the write-ahead log never holds it (``open_database`` sets the thresholds for that).
+        """
+        with self._in_use_by_me():
+            cur = self._connection.cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    yield cur
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                if quiet:
+                    self._commit_quietly(cur)
+                else:
+                    cur.execute("COMMIT")
+            finally:
+                cur.close()
+
+    def _commit_quietly(self, cur: duckdb.DuckDBPyConnection) -> None:
+        mine = self._held.count
+        with self._quiet_lock:
+            deadline = time.monotonic() + QUIET_WAIT_SECONDS
+            with self._use:
+                self._quiet_wanted = True
+                while self._in_use > mine and (left := deadline - time.monotonic()) > 0:
+                    self._use.wait(left)
+                if self._in_use > mine:
+                    self.loud_commits += 1
+            try:
+                cur.execute("COMMIT")
+            finally:
+                with self._use:
+                    self._quiet_wanted = False
+                    self._use.notify_all()
 
     def checkpoint(self) -> bool:
         """Write the log into the file and empty it; ``False`` when another transaction is

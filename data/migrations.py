@@ -3,6 +3,7 @@ recorded in ``schema_migrations``. Applying them to an up-to-date file does noth
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Callable
 
@@ -274,10 +275,14 @@ def m004_storage_without_order(cur: duckdb.DuckDBPyConnection) -> None:
         """INSERT INTO pending_responses
            SELECT gen_random_uuid()::VARCHAR, i.wave_id, i.unit_id, NULL, NULL
            FROM invitations i JOIN waves w ON w.id = i.wave_id
-           WHERE NOT i.used AND w.closes >= current_date
+           WHERE NOT i.used AND w.closes >= $today
            ORDER BY md5($salt || i.code_hash || 'blank')""",
     ):
-        cur.execute(statement, {"salt": salt})
+        parameters: dict[str, object] = {"salt": salt}
+        if "$today" in statement:
+            # Python's date, as everywhere else: never DuckDB's current_date.
+            parameters["today"] = dt.date.today()
+        cur.execute(statement, parameters)
     cur.execute("""
         DROP TABLE comments;
         DROP TABLE answers;

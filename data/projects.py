@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -80,7 +81,7 @@ def insert_phase(
     starts: dt.date,
     ends: dt.date,
     involvement: str,
-    unit_involvement: dict[str, str] | None = None,
+    unit_involvement: Mapping[str, str] | None = None,
 ) -> int:
     """Insert a phase (and its per-unit involvement levels); return its id."""
     with db.transaction() as cur:

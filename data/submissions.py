@@ -13,7 +13,8 @@ Rule 8 (storage order carries nothing) is kept by three means, measured in docs/
   claim of a code next to its answers for a few milliseconds, not until the next automatic
   checkpoint (about 13,000 answers later).
 * When a wave has closed (``seal_closed_waves``) its answered rows move to ``stored_responses``,
-  ``stored_answers`` and ``stored_comments`` in an order drawn from a secret thrown away.
+  ``stored_answers`` and ``stored_comments`` in an order drawn from a secret thrown away. A wave
+  an administrator closes early (``close_wave_early``) is sealed the same way at once.
 
 Group commit: submissions that arrive while another transaction is being written wait, and the
 next writer stores all of them in one transaction. One transaction costs about as much as one
@@ -23,21 +24,28 @@ than twenty.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import threading
 import time
 import uuid
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
 
+from data import audit
 from data.db import Database
-from medspil.errors import AnswerNotStored, CodeUsed, InvalidCode
+from medspil.errors import AnswerNotStored, AnswerRejected, CodeUsed, InvalidCode, WaveClosed
+from medspil.formatting import date_text
 
 # A write-write conflict with a transaction outside this group (another connection) is retried a
 # few times; when the code turns out to be used, the other transaction won: "already used".
 CONFLICT_ATTEMPTS = 5
+# The values an answer may hold: the five points of the scale; None is "Ved ikke" or unanswered.
+SCALE_VALUES = (1, 2, 3, 4, 5)
 _RANDOM = secrets.SystemRandom()
 
 Answers = list[tuple[str, int | None]]
@@ -48,6 +56,7 @@ class _Submission:
     code_hash: str
     answers: Answers
     comment: str | None
+    today: dt.date | None = None
     outcome: tuple[int, str] | BaseException | None = None
 
 
@@ -73,15 +82,26 @@ def _group(db: Database) -> _Group:
 
 
 def store_response(
-    db: Database, *, code_hash: str, answers: Answers, comment: str | None
+    db: Database,
+    *,
+    code_hash: str,
+    answers: Answers,
+    comment: str | None,
+    today: dt.date | None = None,
 ) -> tuple[int, str]:
     """Mark the code used and store its response, answers and comment, exactly once.
 
     ``answers`` holds one ``(item id, value 1..5 or None)`` per presented item. Returns the
     ``(wave id, unit id)`` the response was stored for. Raises ``InvalidCode`` for an unknown
-    hash and ``CodeUsed`` when the code was used before or by a concurrent submitter.
+    hash, ``CodeUsed`` when the code was used before or by a concurrent submitter, and
+    ``AnswerRejected`` (nothing written, the code stays unused) when a value is not 1..5 or
+    None, an item is given twice, or an item is not in the wave's instrument: the storage
+    checks this itself, whoever calls it. With ``today``, ``WaveClosed`` when the code's wave
+    closed before that day, decided in the storing transaction itself (a form opened before an
+    administrator closed the wave early).
     """
-    mine = _Submission(code_hash, answers, comment)
+    _check_values(answers)
+    mine = _Submission(code_hash, answers, comment, today)
     group = _group(db)
     with group.changed:
         group.waiting.append(mine)
@@ -105,6 +125,23 @@ def store_response(
     if mine.outcome is None:
         raise AnswerNotStored()
     return mine.outcome
+
+
+def _check_values(answers: Answers) -> None:
+    """``AnswerRejected`` unless every value is 1..5 or None and every item id is a plain,
+    distinct id (an id with ``;`` or ``=`` cannot be an item)."""
+    seen: set[str] = set()
+    for answer in answers:
+        if not isinstance(answer, tuple) or len(answer) != 2:
+            raise AnswerRejected()
+        item_id, value = answer
+        if not isinstance(item_id, str) or not item_id or any(c in item_id for c in ";="):
+            raise AnswerRejected()
+        if item_id in seen:
+            raise AnswerRejected()
+        seen.add(item_id)
+        if value is not None and (type(value) is not int or value not in SCALE_VALUES):
+            raise AnswerRejected()
 
 
 def _write(db: Database, batch: list[_Submission]) -> None:
@@ -167,25 +204,36 @@ def _store_together(
     db: Database, batch: list[_Submission]
 ) -> list[tuple[int, str] | BaseException]:
     """One transaction: claim every unused code of the batch, store the claimed responses."""
-    with db.transaction() as cur:
+    with db.transaction(quiet=True) as cur:
         found = {
-            row[0]: (int(row[1]), row[2], bool(row[3]))
+            row[0]: (int(row[1]), row[2], bool(row[3]), row[4], row[5])
             for row in cur.execute(
-                """SELECT code_hash, wave_id, unit_id, used FROM invitations
-                   WHERE code_hash = ANY(?::VARCHAR[])""",
+                """SELECT i.code_hash, i.wave_id, i.unit_id, i.used, w.instrument_id, w.closes
+                   FROM invitations i JOIN waves w ON w.id = i.wave_id
+                   WHERE i.code_hash = ANY(?::VARCHAR[])""",
                 [[submission.code_hash for submission in batch]],
             ).fetchall()
         }
+        items: dict[str, set[str]] = {}
+        for instrument_id, item_id in cur.execute(
+            "SELECT instrument_id, id FROM items WHERE instrument_id = ANY(?::VARCHAR[])",
+            [sorted({known[3] for known in found.values()})],
+        ).fetchall():
+            items.setdefault(instrument_id, set()).add(item_id)
         outcomes: list[tuple[int, str] | BaseException] = []
         rows: dict[str, _Row] = {}  # by code hash: the first submitter of a code wins
         for submission in batch:
             known = found.get(submission.code_hash)
             if known is None:
                 outcomes.append(InvalidCode())
+            elif not {item for item, _ in submission.answers} <= items.get(known[3], set()):
+                outcomes.append(AnswerRejected())
             elif known[2] or submission.code_hash in rows:
                 outcomes.append(CodeUsed())
+            elif submission.today is not None and known[4] < submission.today:
+                outcomes.append(WaveClosed(closes=date_text(known[4])))
             else:
-                wave_id, unit_id, _ = known
+                wave_id, unit_id, _, _, _ = known
                 rows[submission.code_hash] = _Row(wave_id, unit_id, submission)
                 outcomes.append((wave_id, unit_id))
         if rows:
@@ -263,15 +311,18 @@ def encode_answers(answers: Answers) -> str:
     return ";".join(parts)
 
 
-def seal_closed_waves(db: Database) -> list[int]:
-    """Move the answered rows of every wave that has closed out of ``pending_responses``.
+def seal_closed_waves(db: Database, today: dt.date | None = None) -> list[int]:
+    """Move the answered rows of every wave that has closed before ``today`` out of
+    ``pending_responses``.
 
-    They go to ``stored_responses``, ``stored_answers`` and ``stored_comments`` in an order
-    drawn from a fresh secret that is thrown away; the blank rows of the wave are deleted.
+    ``today`` is Python's date, as everywhere else (never DuckDB's ``current_date``, whose time
+    zone may differ around midnight); ``None`` means today's. The rows go to
+    ``stored_responses``, ``stored_answers`` and ``stored_comments`` in an order drawn from a
+    fresh secret that is thrown away; the blank rows of the wave are deleted.
     Returns the waves sealed. Nothing changes for a reader: the views show the same rows.
     """
     try:
-        waves = _seal(db, secrets.token_hex(16))
+        waves = _seal(db, secrets.token_hex(16), today or dt.date.today())
     except duckdb.TransactionException:
         # A submitter wrote to a row of the same table at the same moment: seal next time.
         return []
@@ -280,13 +331,61 @@ def seal_closed_waves(db: Database) -> list[int]:
     return waves
 
 
-def _seal(db: Database, salt: str) -> list[int]:
+@contextmanager
+def _no_submissions(db: Database) -> Iterator[None]:
+    """Hold back this process's submissions (they wait, as for a group commit) while the block
+    runs, so none is stored in a transaction that began before it."""
+    group = _group(db)
+    with group.changed:
+        while group.writing:
+            group.changed.wait()
+        group.writing = True
+    try:
+        yield
+    finally:
+        with group.changed:
+            group.writing = False
+            group.changed.notify_all()
+
+
+def close_wave_early(
+    db: Database, wave_id: int, *, last_day: dt.date, actor: str, detail: str
+) -> bool:
+    """Make ``last_day`` the last day of an open wave, with its audit row, then seal it.
+
+    ``False``, nothing changed, unless the wave opened on or before ``last_day`` and was to
+    close after it (another administrator may have closed or changed it meanwhile). No answer of
+    this process is being stored while the date changes, and every later one is refused in its
+    own transaction (``store_response(today=...)``); the wave is then sealed like any wave that
+    closes on its date (``seal_closed_waves``).
+    """
+    params = {"wave": wave_id, "last": last_day}
+    try:
+        with _no_submissions(db), db.transaction() as cur:
+            open_after = cur.execute(
+                """SELECT count(*) FROM waves
+                   WHERE id = $wave AND opens <= $last AND closes > $last""",
+                params,
+            ).fetchall()
+            if open_after != [(1,)]:
+                return False
+            # No RETURNING: DuckDB refuses UPDATE ... RETURNING on a row other tables reference.
+            cur.execute("UPDATE waves SET closes = $last WHERE id = $wave", params)
+            audit.record(cur, actor=actor, action="waves.close_early", detail=detail)
+    except duckdb.TransactionException:
+        return False  # another writer changed the wave at the same moment
+    seal_closed_waves(db)
+    return True
+
+
+def _seal(db: Database, salt: str, today: dt.date) -> list[int]:
     with db.transaction() as cur:
         waves = [
             int(row[0])
             for row in cur.execute(
                 """SELECT DISTINCT p.wave_id FROM pending_responses p
-                   JOIN waves w ON w.id = p.wave_id WHERE w.closes < current_date"""
+                   JOIN waves w ON w.id = p.wave_id WHERE w.closes < ?""",
+                [today],
             ).fetchall()
         ]
         if not waves:

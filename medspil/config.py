@@ -77,11 +77,12 @@ def load_settings(path: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise SettingsInvalid(
-            [("settings.problem_encoding", {"detail": str(e)})], path=str(path)
-        ) from e
+        line = data[: e.start].count(b"\n") + 1
+        problem: Problem = ("settings.problem_encoding", {"line": line})
+        raise SettingsInvalid([problem], path=str(path)) from e
     except OSError as e:
         raise SettingsInvalid(
             [("settings.problem_unreadable", {"detail": e.strerror or str(e)})], path=str(path)
@@ -94,7 +95,7 @@ def parse_settings(text: str, source: str = str(CONFIG_FILE)) -> Settings:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise SettingsInvalid([("settings.problem_toml", {"detail": str(e)})], path=source) from e
+        raise SettingsInvalid([("settings.problem_toml", toml_error_place(e))], path=source) from e
     problems: list[Problem] = []
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
@@ -124,6 +125,18 @@ def parse_settings(text: str, source: str = str(CONFIG_FILE)) -> Settings:
     if problems:
         raise SettingsInvalid(problems, path=source)
     return Settings(**values)
+
+
+_TOML_PLACE = re.compile(r"at line (\d+), column (\d+)")
+
+
+def toml_error_place(error: tomllib.TOMLDecodeError) -> dict[str, object]:
+    """Where a TOML syntax error is, as message parameters ``line`` and ``column`` ("?" when
+    the parser does not say): the parser's own English sentence never reaches a user."""
+    found = _TOML_PLACE.search(str(error))
+    if found is None:
+        return {"line": "?", "column": "?"}
+    return {"line": int(found.group(1)), "column": int(found.group(2))}
 
 
 def _value_problem(text: str, key: str, value: object) -> Problem | None:

@@ -109,6 +109,17 @@ def short_date(value: dt.date | str, lang: str = DEFAULT_LANG) -> str:
     return _short_date(_as_date(value), lang)
 
 
+@lru_cache(maxsize=1024)
+def _long_date_text(day: dt.date, lang: str) -> str:
+    return format_date(day, "full", locale=lang)
+
+
+def long_date_text(value: dt.date | str, lang: str = DEFAULT_LANG) -> str:
+    """A day written out for a sentence, CLDR's full date: ``"torsdag den 10. december 2026"``
+    in Danish, ``"Thursday, December 10, 2026"`` in English."""
+    return _long_date_text(_as_date(value), lang)
+
+
 def time_text(moment: dt.datetime, lang: str = DEFAULT_LANG) -> str:
     """A moment to the minute: the day as :func:`date_text`, then the 24-hour time."""
     return f"{date_text(moment, lang)} {moment:%H:%M}"

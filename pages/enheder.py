@@ -29,7 +29,7 @@ phase = st.selectbox(
 )
 view = dash.call(ctx, "heatmap", project, parent, lang=ctx.lang, today=dash.today(), phase_id=phase)
 if view.empty_reason:
-    st.info(ctx.tr(f"dash.empty_{view.empty_reason}"))
+    st.info(dash.empty_note(ctx, project, f"dash.empty_{view.empty_reason}"))
     st.stop()
 st.subheader(ctx.tr("dash.heatmap_title", period=view.period_label))
 mode = st.radio(

@@ -1,10 +1,12 @@
-"""Faser: phase against phase per construct, and the involvement level next to medspil."""
+"""Faser: phase against phase per construct, the involvement level next to medspil, and whether
+units involved more moved more ("Flyttede inddragelsen medspil?")."""
 
 import streamlit as st
 
 from analytics.charts import involvement_figure, phase_comparison_figure
 from pages.common import dashboard as dash
 from pages.common.frame import page_setup
+from surveys.dashboards.involvement_effect import effect_notes, effect_rows
 from surveys.dashboards.tables import (
     chart_labels,
     involvement_rows,
@@ -20,7 +22,7 @@ if unit is None:
 constructs = dash.pick_constructs(ctx, project)
 view = dash.call(ctx, "phases", project, unit, constructs, lang=ctx.lang, today=dash.today())
 if view.empty_reason:
-    st.info(ctx.tr(f"dash.empty_{view.empty_reason}"))
+    st.info(dash.empty_note(ctx, project, f"dash.empty_{view.empty_reason}"))
     st.stop()
 labels = chart_labels(ctx.lang, axes="phases")
 st.subheader(ctx.tr("dash.phases_distribution"))
@@ -41,3 +43,23 @@ else:
     st.plotly_chart(figure, width="stretch", key="involvement")
     rows = involvement_rows(view, ctx.lang)
     dash.table_with_download(ctx, rows, f"inddragelse-{project}-{unit}", "involvement")
+st.subheader(ctx.tr("effect.title"))
+st.caption(ctx.md("effect.intro", unit=view.unit_label))
+phases = dash.phase_labels(ctx, project)
+start = dash.call(ctx, "effect_phase", project, unit, today=dash.today())
+order = list(phases)
+phase = st.selectbox(
+    ctx.tr("effect.phase"),
+    order,
+    index=order.index(start) if start in order else 0,
+    format_func=phases.get,
+    key="effect_phase",
+)
+effect = dash.call(ctx, "effect", project, unit, phase, lang=ctx.lang, today=dash.today())
+for line in effect_notes(effect, ctx.lang):
+    st.markdown(line)
+if not effect.empty_reason:
+    rows = effect_rows(effect, ctx.lang)
+    dash.table_with_download(ctx, rows, f"inddragelse-effekt-{project}-{unit}", "effect")
+    st.caption(ctx.tr("effect.method", n=effect.family_size, k=effect.min_units))
+st.info(ctx.tr("effect.caveat"))

@@ -16,7 +16,7 @@ from surveys.importing.importer import (
     remove_import,
     suggested_mapping,
 )
-from surveys.importing.mapping import dump_mapping, parse_mapping
+from surveys.importing.mapping import dump_mapping, mapping_text, parse_mapping
 from surveys.importing.sources import read_source
 
 PROJECT_KEY = "import_project"
@@ -49,8 +49,8 @@ if editable:
             source = read_source({u.name: u.getvalue() for u in uploads})
             if saved is not None and st.session_state.get(LOADED_KEY) != saved.file_id:
                 # A newly chosen mapping file replaces the text once; edits after that stay.
+                st.session_state[MAPPING_KEY] = mapping_text(saved.getvalue(), saved.name)
                 st.session_state[LOADED_KEY] = saved.file_id
-                st.session_state[MAPPING_KEY] = saved.getvalue().decode("utf-8", "replace")
             elif MAPPING_KEY not in st.session_state:
                 st.session_state[MAPPING_KEY] = dump_mapping(
                     suggested_mapping(ctx.db, source, project)
@@ -70,7 +70,7 @@ if editable:
             if st.button(ctx.tr("import.apply"), type="primary", key="import_apply"):
                 try:
                     import_id, done = apply_import(
-                        ctx.db, source, mapping, actor=ctx.scope.actor, today=dt.date.today()
+                        ctx.db, source, mapping, scope=ctx.scope, today=dt.date.today()
                     )
                 except MedspilError as e:
                     st.error(e.message(ctx.lang))
@@ -92,7 +92,7 @@ elif editable:
     chosen = st.selectbox(ctx.tr("import.remove_which"), ids, key="import_remove_id")
     if st.button(ctx.tr("import.remove"), key="import_remove"):
         try:
-            record = remove_import(ctx.db, int(chosen), actor=ctx.scope.actor)
+            record = remove_import(ctx.db, int(chosen), scope=ctx.scope)
         except MedspilError as e:
             st.error(e.message(ctx.lang))
         else:

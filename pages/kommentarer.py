@@ -41,7 +41,8 @@ st.caption(ctx.tr("dash.comments_rule", k=view.k_comments))
 if view.hidden_waves:
     st.caption(ctx.tr("dash.comments_withheld", waves=view.hidden_waves, k=view.k_comments))
 if view.empty_reason:
-    st.info(ctx.tr(f"dash.comments_empty_{view.empty_reason}", k=view.k_comments))
+    key = f"dash.comments_empty_{view.empty_reason}"
+    st.info(dash.empty_note(ctx, project, key, k=view.k_comments))
     st.stop()
 if theme:
     st.caption(ctx.tr("dash.theme_note"))

@@ -15,6 +15,7 @@ SECTIONS = (
     "hidden",
     "mdd",
     "phases",
+    "effect",
 )
 
 ctx = page_setup("dash_page.howto")

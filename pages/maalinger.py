@@ -6,10 +6,14 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from medspil.errors import MedspilError
+from medspil.formatting import date_text
 from pages.common.auth import admin_access
+from pages.common.dashboard import invalidate_results
 from pages.common.frame import page_setup
 from surveys.administration.projects import project_choices
 from surveys.administration.waves import (
+    closable_waves,
+    close_wave_early,
     create_waves,
     deletable_from,
     delete_waves_from,
@@ -99,4 +103,28 @@ if choices:
                 st.error(e.message(ctx.lang))
             else:
                 st.session_state[DONE_KEY] = ctx.tr("admin_waves.deleted", count=count)
+                st.rerun()
+
+open_now = closable_waves(ctx.db, project_id, today=today, lang=ctx.lang)
+if open_now:
+    with st.expander(ctx.tr("admin_waves.close_heading")):
+        st.caption(ctx.tr("admin_waves.close_explain"))
+        number = st.selectbox(
+            ctx.tr("admin_waves.close_which"),
+            list(open_now),
+            format_func=open_now.get,
+            key="waves_close_number",
+            placeholder=ctx.tr("ui.choose_option"),
+        )
+        sure = st.checkbox(ctx.tr("admin_waves.close_confirm", number=number), key="waves_close_ok")
+        if st.button(ctx.tr("admin_waves.close_button"), disabled=not sure, key="waves_close"):
+            try:
+                last = close_wave_early(ctx.db, project_id, number, today=today, scope=ctx.scope)
+            except MedspilError as e:
+                st.error(e.message(ctx.lang))
+            else:
+                invalidate_results()  # the closed wave's numbers now belong on the dashboards
+                del st.session_state["waves_close_ok"]
+                done = ctx.tr("admin_waves.closed", number=number, last_day=date_text(last))
+                st.session_state[DONE_KEY] = done
                 st.rerun()

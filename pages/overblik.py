@@ -33,7 +33,7 @@ def show_findings(item) -> None:
     if item.findings.nothing_yet:
         st.info(item.findings.nothing_yet)
         return
-    st.caption(item.changes.budget_note)
+    st.caption(item.findings.budget_note)
     if not cards:
         st.caption(ctx.tr("dash.nothing_changed"))
         return
@@ -60,10 +60,13 @@ for item in items:
         right.metric(ctx.tr("overview.responses"), item.responses_label)
         if item.live_label:
             st.caption(item.live_label)
-        show_findings(item)
+        if item.first_results:  # nothing has closed yet: say when something will
+            st.info(item.first_results)
+        else:
+            show_findings(item)
         st.plotly_chart(item.timeline, width="stretch", key=f"timeline-{item.project_id}")
         st.dataframe(item.phase_table, hide_index=True, width="stretch")
-        for latest in item.latest:
+        for latest in [] if item.first_results else item.latest:
             if latest.wave_label is None:
                 st.info(ctx.tr("dash.empty_no_waves"))
                 continue

@@ -57,7 +57,7 @@ if mode == "runchart":
     st.stop()
 view = dash.call(ctx, "trend", project, unit, constructs, **period)
 if view.empty_reason:
-    st.info(ctx.tr(f"dash.empty_{view.empty_reason}"))
+    st.info(dash.empty_note(ctx, project, f"dash.empty_{view.empty_reason}"))
     st.stop()
 labels = chart_labels(ctx.lang)
 figure = trend_figure(view.table, phases=view.phases, changepoints=view.changepoints, labels=labels)

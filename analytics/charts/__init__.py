@@ -23,9 +23,9 @@ from analytics.charts.style import (
     SIGNAL_COLOUR,
     Labels,
     construct_colour,
-    number,
 )
 from analytics.charts.trend import trend_figure
+from medspil.formatting import number
 
 __all__ = [
     "CONSTRUCT_COLOURS",

@@ -12,10 +12,10 @@ from analytics.charts.style import (
     HIDDEN_COLOUR,
     SCORE_COLOURSCALE,
     Labels,
+    _float,
     _missing,
-    number,
 )
-from medspil.formatting import chart_separators
+from medspil.formatting import chart_separators, number
 
 # Diverging, colour-blind safe (Okabe-Ito vermillion to blue): red falls, blue rises.
 CHANGE_COLOURSCALE = [[0.0, "#D55E00"], [0.5, "#FFFFFF"], [1.0, "#0072B2"]]
@@ -42,25 +42,31 @@ def heatmap_figure(cells: pd.DataFrame, *, labels: Labels, mode: str = "level") 
     rows = list(dict.fromkeys(cells["unit_label"]))
     columns = list(dict.fromkeys(cells["construct_label"]))
     grid = {(r.unit_label, r.construct_label): r for r in cells.itertuples()}
-    z, text, hover, hidden_z, hidden_text = [], [], [], [], []
+    z: list[list[float | None]] = []
+    hidden_z: list[list[int | None]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
+    hidden_text: list[list[str]] = []
     for row in rows:
-        z_row, text_row, hover_row, hz_row, ht_row = [], [], [], [], []
+        z_row: list[float | None] = []
+        hz_row: list[int | None] = []
+        text_row: list[str] = []
+        hover_row: list[str] = []
+        ht_row: list[str] = []
         for column in columns:
             cell = grid.get((row, column))
-            hidden = cell is None or bool(cell.hidden) or _missing(cell.mean)
-            if mode == "change":
-                value = None if hidden or _missing(cell.difference) else float(cell.difference)
-                z_row.append(value)
-            else:
-                z_row.append(None if hidden else float(cell.mean))
-            hz_row.append(1 if hidden else None)
-            ht_row.append(labels["hidden"] if hidden else "")
-            text_row.append("" if hidden else _cell_text(cell, mode))
-            hover_row.append(
-                f"{row} · {column}<br>{labels['hidden']}"
-                if hidden
-                else _cell_hover(cell, row, column, labels)
-            )
+            if cell is None or bool(cell.hidden) or _missing(cell.mean):
+                z_row.append(None)
+                hz_row.append(1)
+                ht_row.append(labels["hidden"])
+                text_row.append("")
+                hover_row.append(f"{row} · {column}<br>{labels['hidden']}")
+                continue
+            z_row.append(_float(cell.difference) if mode == "change" else _float(cell.mean))
+            hz_row.append(None)
+            ht_row.append("")
+            text_row.append(_cell_text(cell, mode))
+            hover_row.append(_cell_hover(cell, row, column, labels))
         z.append(z_row)
         text.append(text_row)
         hover.append(hover_row)

@@ -32,7 +32,7 @@ def phase_comparison_figure(boxes: pd.DataFrame, *, labels: Labels) -> go.Figure
     """
     figure = go.Figure()
     for position, (construct, rows) in enumerate(_groups(boxes, "construct")):
-        colour = construct_colour(construct, position)
+        colour = construct_colour(str(construct), position)
         name = str(rows["construct_label"].iloc[0])
         shown = rows[~rows["hidden"].astype(bool)]
         if shown.empty:
@@ -125,7 +125,7 @@ def involvement_figure(rows: pd.DataFrame, *, labels: Labels) -> go.Figure:
     return figure
 
 
-def _error_bars(rows: pd.DataFrame) -> dict:
+def _error_bars(rows: pd.DataFrame) -> dict[str, object]:
     mean, low, high = _clean(rows["mean"]), _clean(rows["ci_low"]), _clean(rows["ci_high"])
     plus = [None if h is None or m is None else h - m for m, h in zip(mean, high, strict=True)]
     minus = [None if lo is None or m is None else m - lo for m, lo in zip(mean, low, strict=True)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -14,15 +16,15 @@ from analytics.charts.style import (
     _layout,
     _shown,
     _summary_hover,
-    number,
 )
+from medspil.formatting import number
 
 
 def runchart_figure(
     series: pd.DataFrame,
     *,
     median: float | None,
-    baseline_end: object | None,
+    baseline_end: dt.date | None,
     long_run_signal: bool,
     few_crossings_signal: bool,
     labels: Labels,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import SupportsFloat
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -49,8 +50,17 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
+def _float(value: object) -> float | None:
+    """A frame's number cell as a float; None when missing (None, NA, NaN)."""
+    if _missing(value):
+        return None
+    if isinstance(value, SupportsFloat):
+        return float(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
 def _clean(values: pd.Series) -> list[float | None]:
-    return [None if _missing(v) else float(v) for v in values]
+    return [_float(v) for v in values]
 
 
 def _groups(frame: pd.DataFrame, column: str) -> list[tuple[object, pd.DataFrame]]:
@@ -63,10 +73,11 @@ def _hover_data(rows: pd.DataFrame, label_column: str = "wave_label") -> list[li
     data = []
     for row in rows.itertuples():
         hidden = bool(row.hidden)
+        n = _float(row.n)
         data.append(
             [
                 str(getattr(row, label_column)),
-                "–" if hidden or _missing(row.n) else str(int(row.n)),
+                "–" if hidden or n is None else str(int(n)),
                 "–" if hidden else number(row.ci_low),
                 "–" if hidden else number(row.ci_high),
             ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics._arrays import as_timestamp
 from analytics.charts.style import (
     DATE_FORMAT,
     Labels,
@@ -18,8 +19,8 @@ from analytics.charts.style import (
     _summary_hover,
     _transparent,
     construct_colour,
-    number,
 )
+from medspil.formatting import number
 
 
 def trend_figure(
@@ -55,7 +56,7 @@ def trend_figure(
     figure = go.Figure()
     _phase_bands(figure, phases)
     for position, (construct, rows) in enumerate(_groups(trend, "construct")):
-        colour = construct_colour(construct, position)
+        colour = construct_colour(str(construct), position)
         name = str(rows["construct_label"].iloc[0])
         shown = rows[~rows["hidden"].astype(bool)]
         _ci_band(figure, rows["opens"], _shown(rows, "ci_low"), _shown(rows, "ci_high"), colour)
@@ -91,14 +92,22 @@ def trend_figure(
     return figure
 
 
-def _ci_band(figure: go.Figure, x: pd.Series, low: list, high: list, colour: str) -> None:
+def _ci_band(
+    figure: go.Figure,
+    x: pd.Series,
+    low: list[float | None],
+    high: list[float | None],
+    colour: str,
+) -> None:
     """The CI as a filled band; a hidden wave breaks it (each shown stretch is its own polygon)."""
     xs, ys = [], []
     stretch: list[tuple[object, float, float]] = []
     for point in [*zip(x, low, high, strict=True), None]:
-        if point is not None and point[1] is not None and point[2] is not None:
-            stretch.append(point)
-            continue
+        if point is not None:
+            when, lo, hi = point
+            if lo is not None and hi is not None:
+                stretch.append((when, lo, hi))
+                continue
         if stretch:
             xs += [p[0] for p in stretch] + [p[0] for p in reversed(stretch)] + [None]
             ys += [p[2] for p in stretch] + [p[1] for p in reversed(stretch)] + [None]
@@ -188,7 +197,11 @@ def _changepoint_lines(
                 y=ys,
                 mode="lines",
                 name=name,
-                line={"color": construct_colour(construct, position), "width": 2, "dash": "dash"},
+                line={
+                    "color": construct_colour(str(construct), position),
+                    "width": 2,
+                    "dash": "dash",
+                },
                 hovertemplate=name + "<br>%{x|" + DATE_FORMAT + "}<extra></extra>",
                 visible="legendonly" if hidden_by_default else True,
             )
@@ -199,8 +212,8 @@ def _phase_bands(figure: go.Figure, phases: pd.DataFrame) -> None:
     for row in phases.itertuples():
         colour = _involvement_colour(row.involvement)
         figure.add_vrect(
-            x0=pd.Timestamp(row.starts),
-            x1=pd.Timestamp(row.ends),
+            x0=as_timestamp(row.starts),
+            x1=as_timestamp(row.ends),
             fillcolor=colour,
             opacity=0.13,
             layer="below",

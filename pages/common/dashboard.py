@@ -25,6 +25,8 @@ from medspil.text import markdown_text
 from pages.common.frame import PageContext
 from surveys.dashboards import basis as dashboard
 from surveys.dashboards import changes, comments, views
+from surveys.dashboards import involvement_effect as effect
+from surveys.dashboards.first_results import first_results_sentence
 from surveys.dashboards.overview import project_overviews
 from surveys.dashboards.tables import csv_bytes
 
@@ -85,9 +87,10 @@ def cached(_db, db_key: str, name: str, scope, *args, **kwargs):
         "runchart": views.runchart_table,
         "heatmap": views.heatmap_table,
         "phases": views.phase_table,
-        "changes": changes.recent_changes,
         "latest": changes.latest_scores,
         "themes": comments.comment_themes,
+        "effect": effect.involvement_effect_table,
+        "effect_phase": effect.effect_default_phase,
     }[name]
     return function(_db, scope, *args, **kwargs)
 
@@ -227,6 +230,13 @@ def link(ctx: PageContext, page: str, label: str, params: dict[str, str]) -> Non
     except StreamlitAPIException:
         query = urlencode(params)  # a unit id is data: encoded, it cannot end the link
         st.markdown(f"[{markdown_text(label)}](/{URL_PATHS[page]}?{query})")
+
+
+def empty_note(ctx: PageContext, project_id: str, key: str, **values: object) -> str:
+    """The text of an empty view (catalogue ``key``); while the project's first wave is open,
+    instead the day its first results appear."""
+    first = first_results_sentence(ctx.db, project_id, lang=ctx.lang, today=today())
+    return first if first is not None else ctx.tr(key, **values)
 
 
 def table_with_download(ctx: PageContext, frame: pd.DataFrame, name: str, key: str) -> None:

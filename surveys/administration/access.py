@@ -29,7 +29,7 @@ from pathlib import Path
 
 from data import org as org_queries
 from data.db import Database
-from medspil.config import CONFIG_FILE, Settings
+from medspil.config import CONFIG_FILE, Settings, toml_error_place
 from medspil.errors import AccessFileInvalid, DemoModeRefused, LoginNotConfigured
 from medspil.scope import Scope
 from medspil.vocabulary import ADMIN_ROLES, COMMITTEE_ROLES, ROLES_BY_POWER, Role, is_value
@@ -103,7 +103,7 @@ def parse_access_rules(text: str, source: str = "medspil.toml") -> AccessRules:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise AccessFileInvalid([("access.problem_toml", {"detail": str(e)})], path=source) from e
+        raise AccessFileInvalid([("access.problem_toml", toml_error_place(e))], path=source) from e
     problems: list[tuple[str, dict[str, object]]] = []
     login = raw.get("login", {})
     groups_claim = DEFAULT_GROUPS_CLAIM

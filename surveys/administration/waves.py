@@ -1,5 +1,8 @@
 """Planning a project's waves by cadence, and the table of its waves with their state.
 
+An open wave can be closed early (``close_wave_early``, for a pilot): its last day becomes
+yesterday, and it is sealed and counted exactly like a wave that closes on its date.
+
 A plan such as "every 14 days from 1 March to 30 June, each open 7 days" becomes one wave per
 open date, numbered after the project's existing waves and assigned to the phase that contains
 its open date. The whole plan is checked first and stored in one transaction, or not at all.
@@ -14,6 +17,7 @@ import pandas as pd
 
 from data import admin as admin_queries
 from data import projects as project_queries
+from data import submissions
 from data.db import Database
 from medspil.errors import AdminInputInvalid, UnknownProject
 from medspil.formatting import date_text
@@ -247,3 +251,59 @@ def delete_waves_from(
     if not deleted:
         raise AdminInputInvalid([("admin_waves.problem_delete_used", {"number": number})])
     return len(doomed)
+
+
+def closable_waves(db: Database, project_id: str, *, today: dt.date, lang: str) -> dict[int, str]:
+    """Wave number -> label for the project's waves that are open ``today`` (closable early)."""
+    choices: dict[int, str] = {}
+    for w in admin_queries.wave_states(db, project_id).itertuples():
+        opens, closes = pd.Timestamp(w.opens).date(), pd.Timestamp(w.closes).date()
+        if wave_state(opens, closes, today) == "open":
+            choices[int(w.number)] = t(
+                "admin_waves.close_label",
+                lang,
+                number=int(w.number),
+                opens=date_text(opens, lang),
+                closes=date_text(closes, lang),
+            )
+    return choices
+
+
+def close_wave_early(
+    db: Database, project_id: str, number: int, *, today: dt.date, scope: Scope
+) -> dt.date:
+    """Close the open wave ``number`` now: its last day for answers becomes yesterday, and it is
+    sealed and counted like any closed wave. Returns that last day.
+
+    Refused, nothing changed, unless ``scope`` is an administrator's (``AdminOnly``), and with
+    ``AdminInputInvalid`` for an unknown wave, one not open yet, one already closed, and one that
+    opened today (a wave is closed from the day after its last day, and a wave needs a first
+    day: close it tomorrow, or delete it if nobody should answer it). The audit log records who,
+    when and which wave.
+    """
+    actor = admin_actor(scope)
+    _project(db, project_id)
+    waves = admin_queries.wave_states(db, project_id)
+    found = waves[waves["number"] == number]
+    if found.empty:
+        raise AdminInputInvalid([("admin_waves.problem_unknown_wave", {})])
+    wave = found.iloc[0]
+    opens, closes = pd.Timestamp(wave["opens"]).date(), pd.Timestamp(wave["closes"]).date()
+    state = wave_state(opens, closes, today)
+    if state != "open":
+        key = f"admin_waves.problem_close_{state}"
+        raise AdminInputInvalid(
+            [(key, {"number": number, "opens": date_text(opens), "closes": date_text(closes)})]
+        )
+    if opens == today:
+        raise AdminInputInvalid([("admin_waves.problem_close_today", {"number": number})])
+    last_day = today - dt.timedelta(days=1)
+    detail = (
+        f"{project_id}: måling {number} lukket før tid; sidste svardag {date_text(last_day)} "
+        f"i stedet for {date_text(closes)}"
+    )
+    if not submissions.close_wave_early(
+        db, int(wave["id"]), last_day=last_day, actor=actor, detail=detail
+    ):
+        raise AdminInputInvalid([("admin_waves.problem_unknown_wave", {})])
+    return last_day

@@ -182,6 +182,8 @@ def issue_codes(
     if unit_id not in project_unit_ids(db, project_id):
         raise UnknownUnit(unit=unit_id)
     project = project_queries.project(db, project_id)
+    if project is None:
+        raise UnknownProject(project=project_id)
     chosen = _choose_wave(db, project_id, wave, today)
     wave_id, wave_number = int(chosen["id"]), int(chosen["number"])
     codes = _distinct_codes(int(count))

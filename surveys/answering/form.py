@@ -154,5 +154,9 @@ def submit_form(
     if len(text) > COMMENT_MAX_CHARS:
         raise CommentTooLong(length=len(text), max=COMMENT_MAX_CHARS)
     store_response(
-        db, code_hash=code_hash(form.code, secret), answers=answers, comment=text or None
+        db,
+        code_hash=code_hash(form.code, secret),
+        answers=answers,
+        comment=text or None,
+        today=today,  # the wave may have been closed early since the form was opened
     )

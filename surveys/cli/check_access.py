@@ -10,7 +10,7 @@ from data import open_database
 from medspil.config import config_file, load_settings
 from medspil.i18n import t
 from surveys.administration.access import Identity, load_access_rules, scope_for
-from surveys.cli.common import add_db_option, db_path
+from surveys.cli.common import add_db_option, db_path, line
 
 
 def cmd_check_access(args: argparse.Namespace) -> int:
@@ -29,7 +29,7 @@ def cmd_check_access(args: argparse.Namespace) -> int:
                 continue
             roots = "*" if scope.unit_roots is None else ",".join(sorted(scope.unit_roots))
             who = f"email:{entry.email}" if entry.email else f"group:{entry.group}"
-            print(f"{entry.number}\t{who}\t{scope.role}\t{roots}")
+            print(line([entry.number, who, scope.role, roots]))
     finally:
         db.close()
     print(t("access.cli_ok", "da", count=len(rules.entries), path=rules.source), file=sys.stderr)

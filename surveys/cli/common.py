@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import getpass
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from data import open_database, projects
 from data.db import Database
 from medspil.config import database_path
 from medspil.errors import DatabaseExists
 from medspil.scope import Scope
+from medspil.text import clean_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DB_HELP = "databasefil (standard: MEDSPIL_DB eller data/medspil.duckdb)"
 
@@ -51,3 +57,32 @@ def fresh_database(path: Path, force: bool) -> Database:
         if wal.exists():
             wal.unlink()
     return open_database(path)
+
+
+def field(value: object) -> str:
+    """One field of a printed line: no tab, line break, terminal escape or other control
+    character from a stored name or a file (they would shift the columns or drive the
+    terminal); every run of white space is one space."""
+    return clean_text(value, single_line=True)
+
+
+def line(fields: Iterable[object]) -> str:
+    """Fields cleaned and joined by tabs: one line of tab-separated output."""
+    return "\t".join(field(value) for value in fields)
+
+
+def table_lines(frame: pd.DataFrame) -> str:
+    """A table as tab-separated lines (header first), every field cleaned, a missing value
+    blank; ends with a line break."""
+    import pandas as pd
+
+    def text(value: object) -> object:
+        return "" if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+
+    rows = [line(frame.columns), *(line(map(text, row)) for row in frame.itertuples(index=False))]
+    return "".join(f"{row}\n" for row in rows)
+
+
+def plain_lines(text: str) -> str:
+    """A multi-line text for the terminal: each line cleaned as a field, the lines kept."""
+    return "\n".join(field(part) for part in text.splitlines())

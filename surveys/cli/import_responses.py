@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from data import open_database
 from medspil.config import database_path
 from medspil.errors import MappingInvalid
 from medspil.i18n import t
+from surveys.cli.common import admin_scope, field, plain_lines, table_lines
 from surveys.importing.importer import (
     apply_import,
     import_list,
@@ -20,15 +20,8 @@ from surveys.importing.importer import (
     remove_import,
     suggested_mapping,
 )
-from surveys.importing.mapping import dump_mapping, parse_mapping
+from surveys.importing.mapping import dump_mapping, mapping_text, parse_mapping
 from surveys.importing.sources import read_path
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _db(args: argparse.Namespace) -> Path:
@@ -37,9 +30,10 @@ def _db(args: argparse.Namespace) -> Path:
 
 def _read_mapping(path: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
+        data = Path(path).read_bytes()
+    except OSError as e:
         raise MappingInvalid([("import.mapping_unreadable", {"path": path})]) from e
+    return mapping_text(data, path)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -55,12 +49,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         mapping = parse_mapping(_read_mapping(args.mapping))
         today = dt.date.today()
         preview = preview_import(db, source, mapping, today=today)
-        print(preview.summary("da"))
-        print(preview.table("da").to_csv(sep="\t", index=False), end="")
+        print(plain_lines(preview.summary("da")))
+        print(table_lines(preview.table("da")), end="")
         if args.dry_run:
             print(t("import.cli_dry_run", "da"), file=sys.stderr)
             return 0
-        import_id, done = apply_import(db, source, mapping, actor=_actor(), today=today)
+        import_id, done = apply_import(db, source, mapping, scope=admin_scope(), today=today)
         print(t("import.applied", "da", id=import_id, responses=done.stored), file=sys.stderr)
         return 0
     finally:
@@ -70,7 +64,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_imports(args: argparse.Namespace) -> int:
     db = open_database(_db(args))
     try:
-        print(import_list(db, "da").to_csv(sep="\t", index=False), end="")
+        print(table_lines(import_list(db, "da")), end="")
     finally:
         db.close()
     return 0
@@ -79,10 +73,10 @@ def cmd_imports(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     db = open_database(_db(args))
     try:
-        record = remove_import(db, args.id, actor=_actor())
+        record = remove_import(db, args.id, scope=admin_scope())
     finally:
         db.close()
-    print(t("import.removed", "da", id=record.id, file=record.file_name), file=sys.stderr)
+    print(t("import.removed", "da", id=record.id, file=field(record.file_name)), file=sys.stderr)
     return 0
 
 

@@ -7,13 +7,7 @@ import datetime as dt
 
 from data import open_database, projects
 from data import org as org_queries
-from medspil.text import clean_text
-from surveys.cli.common import add_db_option, db_path
-
-
-def _field(value: object) -> str:
-    """One field of a line: no tab, line break or terminal escape from a stored name."""
-    return clean_text(value, single_line=True)
+from surveys.cli.common import add_db_option, db_path, line
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -23,13 +17,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     open_waves = projects.open_waves(db, dt.date.today())
     for row in projects.projects(db).itertuples():
         open_wave = str(open_waves[row.id]) if row.id in open_waves else "-"
-        out.append(f"project\t{_field(row.id)}\t{_field(row.name)}\t{open_wave}")
+        out.append(line(["project", row.id, row.name, open_wave]))
     for row in org_queries.units(db).itertuples():
-        parent = _field(row.parent_id) if row.parent_id else "-"
-        out.append(f"unit\t{_field(row.id)}\t{_field(row.name)}\t{parent}")
+        out.append(line(["unit", row.id, row.name, row.parent_id or "-"]))
     db.close()
-    for line in out:
-        print(line)
+    for text in out:
+        print(text)
     return 0
 
 

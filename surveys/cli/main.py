@@ -43,6 +43,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "surveys.cli.invite",
         "udsted svarkoder til en enhed / issue answer codes for a unit",
     ),
+    "close-wave": (
+        "surveys.cli.close_wave",
+        "luk en åben måling før tid / close an open wave early",
+    ),
     "import-responses": (
         "surveys.cli.import_responses",
         "importér tidligere svar (SurveyXact, lang CSV) / import earlier responses",
@@ -78,6 +82,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _plain(message: str) -> str:
+    """An error message for the terminal: a value quoted from a file or the database keeps no
+    terminal escape or other control character (line breaks stay)."""
+    from medspil.text import clean_text
+
+    return clean_text(message)
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     command = next((word for word in arguments if word in COMMANDS), None)
@@ -85,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except MedspilError as e:
-        print(f"Fejl: {e.message('da')}\nError: {e.message('en')}", file=sys.stderr)
+        print(_plain(f"Fejl: {e.message('da')}\nError: {e.message('en')}"), file=sys.stderr)
         return EXIT_ERROR
     except Exception as e:
         # A damaged file that opened (a truncated copy) fails on its first missing block: one
@@ -97,7 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         path = Path(args.db) if getattr(args, "db", None) else database_path()
         failure = storage_failure(e, path)
-        print(f"Fejl: {failure.message('da')}\nError: {failure.message('en')}", file=sys.stderr)
+        print(
+            _plain(f"Fejl: {failure.message('da')}\nError: {failure.message('en')}"),
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

@@ -16,6 +16,7 @@ from medspil.errors import SnapshotUsage
 from medspil.formatting import date_text
 from medspil.i18n import t
 from medspil.scope import Scope
+from surveys.cli.common import line
 from surveys.snapshots.freeze import (
     create_snapshot,
     open_snapshot,
@@ -136,10 +137,10 @@ def _print_list(db: Database) -> None:
         replaces = "-" if row.replaces is None else str(row.replaces)
         replaced_by = "-" if row.replaced_by is None else str(row.replaced_by)
         print(
-            "\t".join(
+            line(
                 [
                     "snapshot",
-                    str(row.id),
+                    row.id,
                     row.created_on.isoformat(),
                     row.project_id,
                     f"{row.area_kind}:{row.area_id}",
@@ -150,5 +151,5 @@ def _print_list(db: Database) -> None:
             )
         )
     for row in org_queries.committees(db).itertuples():
-        print(f"committee\t{row.id}\t{row.name}\t{','.join(row.unit_ids)}")
+        print(line(["committee", row.id, row.name, ",".join(row.unit_ids)]))
     sys.stdout.flush()

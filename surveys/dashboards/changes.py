@@ -1,10 +1,6 @@
-"""What has changed ("Det har ændret sig"), and the latest wave at a glance, for the Overblik page.
-
-Both look at the units the scope may see in one project. A change is listed when the shift
-monitor (:mod:`surveys.dashboards.shifts`, calibrated to a budget of chance flags per unit-year)
-has raised an alarm; the wave and phase comparisons, run charts and change points are views on
-the other pages and raise no flag here.
-"""
+"""The latest wave at a glance, for the Overblik page: per headline unit the scores of the latest
+closed wave and their change since the wave before (a view: what is flagged as changed comes
+from the shift monitor alone, see :mod:`surveys.dashboards.finding_list`)."""
 
 from __future__ import annotations
 
@@ -16,42 +12,9 @@ import pandas as pd
 from analytics import compare_waves
 from analytics.selection import select_scores
 from data.db import Database
-from medspil.formatting import number
-from medspil.i18n import t
 from medspil.scope import Scope
-from surveys.dashboards.basis import ProjectBasis, headline_units, project_basis, unit_choices
+from surveys.dashboards.basis import ProjectBasis, headline_units, project_basis
 from surveys.dashboards.hidden import hidden_reason, hidden_sentence
-from surveys.dashboards.shifts import budget_sentence, project_shifts
-
-# The list covers the headline unit and two levels below it (areas and their units for a
-# forvaltning): deeper units are one click away on Enheder, and a kommune-wide list of 500
-# teams would bury the changes that matter.
-MAX_DEPTH = 2
-
-
-@dataclass(frozen=True)
-class Change:
-    """One unit and construct with its alarms in plain sentences (latest first).
-
-    ``strength`` is the size in points of its largest alarm; the list is sorted on it.
-    """
-
-    unit_id: str
-    unit_label: str
-    construct: str
-    construct_label: str
-    strength: float
-    sentences: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ChangeList:
-    """The changes, how many units the list watches, and what its budget means for them."""
-
-    changes: tuple[Change, ...]
-    units: int
-    budget_note: str
-    latest_wave_label: str | None
 
 
 @dataclass(frozen=True)
@@ -74,51 +37,6 @@ class LatestScores:
     # instead of a row of hidden metrics).
     hidden_reason: str | None = None
     hidden_sentence: str | None = None
-
-
-def recent_changes(
-    db: Database, scope: Scope, project_id: str, *, lang: str, today: dt.date
-) -> ChangeList:
-    """The alarms of the shift monitor in the scope's units of one project, largest first."""
-    basis = project_basis(db, project_id, today=today)
-    units = [u for u, depth in unit_choices(basis, scope) if depth <= MAX_DEPTH]
-    note = budget_sentence(len(units), basis.names[units[0]] if units else "", lang)
-    if basis.protected is None or not units or basis.waves.empty:
-        return ChangeList((), len(units), note, None)
-    shifts = project_shifts(basis)
-    shifts = shifts[shifts["unit_id"].isin(units)].sort_values("wave_number", ascending=False)
-    phase_of = dict(zip(basis.waves["number"], basis.waves["phase_id"], strict=True))
-    kinds = dict(zip(basis.phases["id"], basis.phases["kind"], strict=True))
-    found: dict[tuple[str, str], tuple[float, list[str]]] = {}
-    for row in shifts.itertuples():
-        best, sentences = found.get((row.unit_id, row.construct), (0.0, []))
-        sentence = t(
-            "dash.change_shift",
-            lang,
-            direction=t("dash.rose" if row.direction > 0 else "dash.fell", lang),
-            points=number(abs(row.size)),
-            start=row.start_wave_number,
-            phase=t(f"phase.{kinds[phase_of[row.start_wave_number]]}", lang).lower(),
-            wave=row.wave_number,
-        )
-        found[(row.unit_id, row.construct)] = (max(best, abs(row.size)), [*sentences, sentence])
-    changes = [
-        Change(
-            unit,
-            basis.names[unit],
-            construct,
-            basis.construct_label(construct, lang),
-            strength,
-            tuple(sentences),
-        )
-        for (unit, construct), (strength, sentences) in found.items()
-    ]
-    order = {u: i for i, u in enumerate(units)}
-    # Largest first; sizes within about 5 points count as equal and go in tree order, so an
-    # area comes before its own units (whose smaller groups scatter more around the same drop).
-    changes.sort(key=lambda c: (-round(c.strength / 5), order[c.unit_id], c.construct))
-    latest = int(basis.waves["id"].iloc[-1])
-    return ChangeList(tuple(changes), len(units), note, basis.wave_label(latest, lang))
 
 
 def latest_scores(

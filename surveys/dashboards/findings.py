@@ -4,8 +4,8 @@ A flag (an alarm of the shift monitor) becomes a :class:`Finding`: the construct
 points, the unit, the phases or waves, whether the adjusted test confirms it, and the unit's own
 involvement level when it differs from its neighbours' or from the phase before. Related
 findings are grouped into :class:`FindingCard` s (an area and its units that moved the same way
-are one card), drops first. The statistics stay available, one click away, as the card's
-``details`` ("Om beregningen").
+are one card), the most important first (:func:`importance`). The statistics stay available,
+one click away, as the card's ``details`` ("Om beregningen").
 
 The words for size and certainty follow one scale (documented in docs/design.md, "How a
 finding is said"):
@@ -38,6 +38,9 @@ MEDIUM_POINTS = 10.0
 LARGE_POINTS = 15.0
 MIN_RUNCHART_POINTS = 10
 SAME_START_WAVES = 2  # alarms whose new level starts this close count as one movement
+# A drop goes before a rise of the same certainty that is at most this many points larger: drops
+# win ties and near-ties, never a clearly larger change.
+DROP_HEAD_START = 2.0
 
 
 @dataclass(frozen=True)
@@ -271,7 +274,8 @@ def group_findings(
     """Cards of related findings: a unit and its sub-units that moved the same way (same
     construct, direction and start) are one card. The unit whose sub-units moved together most
     completely leads ("Ældreområde Syd og 5 af 5 enheder", not the forvaltning above it with 1
-    of 4). Drops first, then by size, then in the order given (tree order).
+    of 4). The cards are in order of :func:`importance` (sure before not yet sure, larger before
+    smaller, a drop before a rise of about the same size), then in the order given (tree order).
     """
     position = {id(f): i for i, f in enumerate(findings)}
 
@@ -300,8 +304,23 @@ def group_findings(
         kids = len(children.get(finding.unit_id, ()))
         members.sort(key=lambda m: -abs(m.points))
         cards.append(_card(finding, tuple(members), kids, lang))
-    cards.sort(key=lambda c: (c.lead.direction, -round(abs(c.lead.points)), position[id(c.lead)]))
+    cards.sort(key=lambda c: (importance(c.lead), position[id(c.lead)]))
     return cards
+
+
+def importance(finding: Finding) -> tuple[int, float, int]:
+    """The sort key of a finding, most important first: sure findings (the adjusted test
+    confirms them) before those not yet sure, then the larger change first, where a drop counts
+    ``DROP_HEAD_START`` points larger than it is (it wins ties and near-ties, nothing more;
+    at exactly the head start, the drop goes first).
+
+    >>> rise = Finding("U", "U", False, "medspil", "Medspil", 1, 23.4, "i", "u", None, True)
+    >>> drop = Finding("U", "U", False, "mening", "Mening", -1, -2.3, "i", None, 21, False)
+    >>> sorted([drop, rise], key=importance) == [rise, drop]
+    True
+    """
+    size = abs(finding.points) + (DROP_HEAD_START if finding.direction < 0 else 0.0)
+    return (0 if finding.certain else 1, -size, finding.direction)
 
 
 def _same_movement(lead: Finding, other: Finding) -> bool:

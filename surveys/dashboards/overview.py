@@ -18,8 +18,9 @@ from medspil.i18n import t
 from medspil.scope import Scope
 from medspil.vocabulary import Involvement, PhaseKind
 from surveys.dashboards.basis import headline_units, project_basis, visible_projects
-from surveys.dashboards.changes import ChangeList, LatestScores, latest_scores, recent_changes
+from surveys.dashboards.changes import LatestScores, latest_scores
 from surveys.dashboards.finding_list import FindingList, finding_list
+from surveys.dashboards.first_results import first_results_sentence
 from surveys.dashboards.involvement import unit_phases
 from surveys.dashboards.live_progress import live_progress
 from surveys.together.plan import project_levels
@@ -38,8 +39,8 @@ class ProjectOverview:
     timeline: go.Figure
     phase_table: pd.DataFrame
     latest: list[LatestScores]
-    changes: ChangeList
     findings: FindingList
+    first_results: str | None  # while no wave has closed: when the first results come
 
 
 def phase_labels(lang: str) -> dict[str, str]:
@@ -93,8 +94,8 @@ def project_overviews(
                 ),
                 phase_table=_phase_table(db, project.id, phases, lang),
                 latest=latest_scores(db, scope, project.id, lang=lang, today=today),
-                changes=recent_changes(db, scope, project.id, lang=lang, today=today),
                 findings=finding_list(db, scope, project.id, lang=lang, today=today),
+                first_results=first_results_sentence(db, project.id, lang=lang, today=today),
             )
         )
     return overviews

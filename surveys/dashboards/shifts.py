@@ -7,6 +7,7 @@ stay as views for the analyst and raise no flag of their own.
 
 from __future__ import annotations
 
+import math
 import threading
 import weakref
 from dataclasses import dataclass
@@ -85,12 +86,17 @@ def _project_shifts(basis: ProjectBasis) -> pd.DataFrame:
     return found[columns]
 
 
-def budget_sentence(units: int, unit_label: str, lang: str) -> str:
-    """One plain sentence on how many chance flags to expect in the units shown."""
-    per_year = UNIT_BUDGET * units
-    if units <= 1:
+def budget_sentence(budget: ShiftBudget, units: int, unit_label: str, lang: str) -> str:
+    """One plain sentence on how many chance flags to expect in the units shown.
+
+    Computed from the budget the monitor runs with (``budget.per_construct_year`` for each of
+    ``budget.constructs`` constructs), so the sentence cannot drift from the flags.
+    """
+    per_unit = budget.per_construct_year * budget.constructs
+    per_year = per_unit * units
+    if units <= 1 and math.isclose(per_unit, 0.5):
         return t("dash.budget_one", lang, unit=unit_label)
-    if per_year == 1:
+    if math.isclose(per_year, 1.0):
         return t("dash.budget_two", lang, units=units)
-    whole = per_year == round(per_year) or per_year >= 5
+    whole = math.isclose(per_year, round(per_year)) or per_year >= 5
     return t("dash.budget_many", lang, units=units, flags=number(per_year, 0 if whole else 1))

@@ -15,6 +15,7 @@ from data import projects as project_queries
 from data.db import Database
 from medspil.errors import ImportFileRejected, ImportRefused, UnknownProject
 from medspil.i18n import t
+from medspil.scope import Scope, admin_actor
 from surveys.importing.mapping import Mapping, suggest_mapping
 from surveys.importing.plan import DROP_REASONS, ImportPlan, Phase, ProjectFacts, build_plan
 from surveys.importing.sources import SourceTable
@@ -151,13 +152,15 @@ def preview_import(
 
 
 def apply_import(
-    db: Database, source: SourceTable, mapping: Mapping, *, actor: str, today: dt.date
+    db: Database, source: SourceTable, mapping: Mapping, *, scope: Scope, today: dt.date
 ) -> tuple[int, ImportPreview]:
     """Store the whole file in one transaction, or nothing; returns the import's id.
 
-    The same file twice into one project is refused (``ImportRefused``): remove the earlier
-    import first to replace it.
+    Only an administrator's ``scope`` may (``AdminOnly`` before anything is read), and the
+    import is recorded as theirs. The same file twice into one project is refused
+    (``ImportRefused``): remove the earlier import first to replace it.
     """
+    actor = admin_actor(scope)
     preview = preview_import(db, source, mapping, today=today)
     plan = preview.plan
     index = {wave: i for i, wave in enumerate(plan.waves)}
@@ -196,8 +199,10 @@ def apply_import(
     return import_id, preview
 
 
-def remove_import(db: Database, import_id: int, *, actor: str) -> import_queries.ImportRecord:
-    """Remove an import's waves and every answer in them, as one unit."""
+def remove_import(db: Database, import_id: int, *, scope: Scope) -> import_queries.ImportRecord:
+    """Remove an import's waves and every answer in them, as one unit; only an administrator's
+    ``scope`` may (``AdminOnly`` before anything is read)."""
+    actor = admin_actor(scope)
     record = import_queries.get_import(db, import_id)
     if record is None:
         raise ImportFileRejected([("import.problem_no_such_import", {"id": import_id})])

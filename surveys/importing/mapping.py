@@ -39,6 +39,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 
+from medspil.config import toml_error_place
 from medspil.errors import MappingInvalid
 from surveys.importing.sources import LONG_CSV, SURVEYXACT, UNIT_COLUMN, WAVE_COLUMN, SourceTable
 
@@ -158,12 +159,20 @@ def _unknown_keys(table: dict, allowed: set[str], name: str, problems: list) -> 
         _problem(problems, "unknown_keys", key=name, keys=", ".join(extra))
 
 
+def mapping_text(data: bytes, source: str) -> str:
+    """The text of a saved mapping file (UTF-8, with or without BOM), or ``MappingInvalid``."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise MappingInvalid([("import.mapping_unreadable", {"path": source})]) from e
+
+
 def parse_mapping(text: str) -> Mapping:
     """Read a mapping file; every problem is listed (``MappingInvalid``), nothing is guessed."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise MappingInvalid([("import.mapping_toml", {"detail": str(e)})]) from e
+        raise MappingInvalid([("import.mapping_toml", toml_error_place(e))]) from e
     problems: list = []
     _unknown_keys(
         raw,

@@ -295,7 +295,9 @@ def build_demo(db: Database, *, seed: int = 1, today: dt.date | None = None) -> 
     }
     for project in PROJECTS:
         _build_project(db, project, instrument, today, rng, headcount, rates, frames)
-    bulk_insert(db, {name: pd.concat(parts) for name, parts in frames.items() if parts})
+    bulk_insert(
+        db, {name: pd.concat(parts) for name, parts in frames.items() if parts}, today=today
+    )
     demo_story.tell(db, today)
     projects.set_installation_flag(db, "demo", "true")
 
@@ -430,7 +432,7 @@ def _answer_wave(
         rows.append(pd.DataFrame({"response_id": ids, "item_id": item.id, "value": column}))
     frames["answers"].append(pd.concat(rows))
     writes = rng.random(n) < 0.12
-    texts = []
+    texts: list[tuple[str, str, str]] = []
     for i in np.flatnonzero(writes):
         low = bool(person["medspil"][i] < 50)
         pool = COMMENTS_BAD if low else COMMENTS_GOOD

@@ -85,7 +85,10 @@ ROLES = [
 
 def _phase_starts(db: Database) -> dict[str, dt.date]:
     phases = project_queries.phases(db, PROJECT)
-    return {str(p.kind): pd.Timestamp(p.starts).date() for p in phases.itertuples()}
+    return {
+        str(kind): pd.Timestamp(str(starts)).date()
+        for kind, starts in zip(phases["kind"], phases["starts"], strict=True)
+    }
 
 
 def tell(db: Database, today: dt.date) -> None:
@@ -101,12 +104,12 @@ def tell(db: Database, today: dt.date) -> None:
             fixed=fixed,
             open_for_change=open_for_change,
         )
-    for kind, unit, phases, people, note in ROLES:
+    for role, unit, phases, people, note in ROLES:
         plan.add_role(
             db,
             admin,
             project_id=PROJECT,
-            kind=kind,
+            kind=role,
             unit_id=unit,
             phase_kinds=[str(p) for p in phases],
             people=people,

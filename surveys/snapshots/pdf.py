@@ -172,8 +172,9 @@ RESUME_CARDS = 6  # what fits the résumé's first page beside the header
 
 
 def _resume(view: SnapshotView, tr, figures: list[SnapshotFigure]) -> dict[str, Any]:
-    """Two pages for the agenda: the findings (drops first), involvement against medspil, and
-    the four questions to discuss. Everything else follows as the appendix ("Bilag")."""
+    """Two pages for the agenda: the findings (most important first), involvement against
+    medspil, and the four questions to discuss. Everything else follows as the appendix
+    ("Bilag")."""
     cards = view.findings[:RESUME_CARDS]
     more = len(view.findings) - len(cards)
     return {

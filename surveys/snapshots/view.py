@@ -44,7 +44,8 @@ class SnapshotView:
     discussion: tuple[tuple[str, str], ...]
     tables: tuple[SnapshotTable, ...]
     comments_note: str
-    # The finding cards of the area (drops first); empty for snapshots frozen before findings.
+    # The finding cards of the area (most important first); empty for snapshots frozen before
+    # findings.
     findings: tuple[FindingCard, ...] = ()
 
     def table(self, key: str) -> SnapshotTable:

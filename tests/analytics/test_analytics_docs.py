@@ -18,6 +18,7 @@ STATISTICS_MODULES = [
     "aggregate_series",
     "changepoints",
     "comparisons",
+    "involvement_effect",
     "multiplicity",
     "protection",
     "reliability",

@@ -14,6 +14,13 @@ Run ``.venv/bin/python -m tests.data.storage_attack [--answers 30]`` to build th
 a temporary folder, answer ``--answers`` codes of one unit one by one, copy a backup half way,
 and print what each attack achieved. ``tests/data/test_storage_attack.py`` runs the same attack
 and fails when any guess beats chance.
+
+The log under continuous load (``watch_log_under_load``; ``--looks-answers 400`` in the command):
+several people answer back to back while a dashboard reads beside them, and the attacker copies
+the ``.wal`` at random moments. A copy that holds answers holds the last group commit's claims
+beside its fills; she knows who answered last, so a group of one is linked outright and a larger
+group at chance within the group, not within the unit. Printed: the share of copies that held
+answers, and how many of those held a code's claim beside them.
 """
 
 from __future__ import annotations
@@ -23,8 +30,11 @@ import datetime as dt
 import random
 import secrets
 import shutil
+import statistics
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -259,22 +269,151 @@ def format_guesses(guesses: list[Guess], answers: int) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class LogLooks:
+    """What copies of the ``.wal`` taken at random moments under continuous answering held."""
+
+    looks: int  # copies taken
+    with_answers: tuple[int, ...]  # per copy that held answers: how many (the group it links)
+    with_claim: int  # copies that held answers and a code's claim (the invitations table) too
+    answers: int  # answers given while the copies were taken
+    seconds: float
+
+    @property
+    def held(self) -> int:
+        return len(self.with_answers)
+
+    @property
+    def alone(self) -> int:
+        """Copies that held exactly one answer: linked to its code (and person) outright."""
+        return sum(1 for n in self.with_answers if n == 1)
+
+    def summary(self) -> str:
+        share = self.held / max(self.looks, 1)
+        group = statistics.median(self.with_answers) if self.with_answers else 0
+        return (
+            f"log copied at {self.looks} random moments while {self.answers} answers were "
+            f"given in {self.seconds:.1f} s ({self.answers / self.seconds:.0f}/s) beside a "
+            f"dashboard read: it held answers in {self.held} ({share:.1%}), a claimed code "
+            f"beside them in {self.with_claim}; answers per such copy median {group:g}, "
+            f"exactly one (linked outright) in {self.alone}"
+        )
+
+
+def watch_log_under_load(
+    db: Database,
+    *,
+    answers: int,
+    submitters: int,
+    today: dt.date,
+    seed: int | None = None,
+    pause_ms: float = 2.0,
+) -> LogLooks:
+    """``submitters`` threads answer ``answers`` codes of one unit back to back while one thread
+    reads as a dashboard does and another copies the ``.wal`` after a random pause (uniform in
+    0..``pause_ms``), again and again. Every answer carries a marker, so each copy can be
+    searched for the answers it holds."""
+    assert db.path is not None
+    wal = db.path.with_name(db.path.name + ".wal")
+    codes = list(
+        issue_codes(
+            db,
+            project_id=PROJECT,
+            unit_id=UNIT,
+            count=answers,
+            scope=Scope.admin("attack"),
+            today=today,
+            secret=SECRET,
+        ).codes
+    )
+    items = open_form(db, codes[0], lang="da", today=today, secret=SECRET).items
+    values = {item.id: 1 + i % 5 for i, item in enumerate(items)}
+    queue = list(reversed(codes))
+    lock = threading.Lock()
+    markers: list[str] = []
+    done = threading.Event()
+    copies: list[bytes] = []
+    failures: list[BaseException] = []
+
+    def submitter() -> None:
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    code = queue.pop()
+                    marker = f"markør {secrets.token_hex(6)}"
+                    markers.append(marker)
+                submit_answers(db, code, values, marker, today=today, secret=SECRET)
+        except BaseException as e:  # reported after the run
+            failures.append(e)
+
+    def reader() -> None:
+        while not done.is_set():
+            with db.cursor() as cur:
+                cur.execute(
+                    "SELECT unit_id, count(*), avg(value) FROM answers a "
+                    "JOIN responses r ON r.id = a.response_id GROUP BY ALL"
+                ).fetchall()
+
+    def watcher() -> None:
+        pauses = random.Random(seed)
+        while not done.is_set():
+            time.sleep(pauses.uniform(0, pause_ms / 1000))
+            try:
+                copies.append(wal.read_bytes())
+            except FileNotFoundError:  # removed by a checkpoint: an empty log
+                copies.append(b"")
+
+    threads = [threading.Thread(target=submitter) for _ in range(submitters)]
+    helpers = [threading.Thread(target=reader), threading.Thread(target=watcher)]
+    for thread in helpers:
+        thread.start()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    done.set()
+    for thread in helpers:
+        thread.join()
+    if failures:
+        raise failures[0]
+    needles = [marker.encode() for marker in markers]
+    with_answers = []
+    with_claim = 0
+    for raw in copies:
+        held = sum(1 for needle in needles if needle in raw)
+        if held:
+            with_answers.append(held)
+            with_claim += b"invitations" in raw
+    return LogLooks(len(copies), tuple(with_answers), with_claim, len(markers), seconds)
+
+
 def main() -> int:
     from surveys.installation.demo import build_demo
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=30)
+    parser.add_argument("--looks-answers", type=int, default=400)
+    parser.add_argument("--submitters", type=int, default=4)
     args = parser.parse_args()
     today = dt.date.today()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         db = open_database(root / "medspil.duckdb")
         build_demo(db, seed=1, today=today)
+        # First the log under load (the one-by-one run closes the wave at its end).
+        looks = watch_log_under_load(
+            db, answers=args.looks_answers, submitters=args.submitters, today=today
+        )
         copies = answer_one_by_one(db, root, answers=args.answers, today=today)
         db.close()
         guesses = [g for i, c in enumerate(copies) for g in attack(c, root / "scratch" / str(i))]
     print(format_guesses(guesses, args.answers))
-    return 1 if any(g.leaks for g in guesses) else 0
+    print(looks.summary())
+    return 1 if any(g.leaks for g in guesses) or looks.held else 0
 
 
 if __name__ == "__main__":

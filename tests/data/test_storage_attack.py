@@ -17,7 +17,12 @@ from pathlib import Path
 
 from data import open_database
 from tests.conftest import TODAY
-from tests.data.storage_attack import answer_one_by_one, attack, format_guesses
+from tests.data.storage_attack import (
+    answer_one_by_one,
+    attack,
+    format_guesses,
+    watch_log_under_load,
+)
 
 ANSWERS = 30
 
@@ -35,3 +40,18 @@ def test_no_order_in_the_file_the_log_or_a_backup_links_an_answer_to_its_code(
     # The attack must have had something to read: the responses' own rows at least.
     assert any(g.source.startswith("rows of") and g.found == ANSWERS for g in guesses), report
     assert not [g for g in guesses if g.leaks], report
+
+
+def test_a_copy_of_the_log_at_any_moment_holds_no_answer_under_continuous_load(
+    demo_copy: Path,
+) -> None:
+    # Before commits went straight into the file (main at eea70dd) the log held the last group
+    # commit's answers, beside the codes they used, in 74 % of 5,793 copies (400 answers).
+    db = open_database(demo_copy)
+    try:
+        looks = watch_log_under_load(db, answers=80, submitters=3, today=TODAY, seed=3)
+        assert looks.answers == 80 and looks.looks > 100, looks.summary()
+        assert looks.held == 0, looks.summary()
+        assert db.loud_commits == 0  # no commit gave up waiting for the dashboard's reads
+    finally:
+        db.close()

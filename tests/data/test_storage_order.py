@@ -4,11 +4,14 @@ after each answer, sealing that changes no reader's view, and migration 4 on an 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from pathlib import Path
 
+import pytest
 from scipy import stats
 
+import data.db
 from data import open_database
 from data.db import Database
 from data.migrations import MIGRATIONS, current_version
@@ -133,4 +136,82 @@ def test_a_checkpoint_held_up_by_a_read_happens_when_the_read_ends(demo_copy: Pa
         time.sleep(0.01)
     assert not wal.exists() or wal.stat().st_size == 0
     assert db.deferred_checkpoints >= 1
+    db.close()
+
+
+def _read_in_another_thread(
+    db: Database, seconds: float
+) -> tuple[threading.Thread, threading.Event]:
+    """A dashboard read holding a transaction open for ``seconds``, in a thread of its own."""
+    started = threading.Event()
+
+    def read() -> None:
+        with db.cursor() as reader:
+            reader.execute("BEGIN TRANSACTION")
+            reader.execute("SELECT count(*) FROM answers").fetchall()
+            started.set()
+            time.sleep(seconds)
+            reader.execute("COMMIT")
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    assert started.wait(10)
+    return thread, started
+
+
+def _log_holds(wal: Path, text: str) -> bool:
+    try:
+        return text.encode() in wal.read_bytes()
+    except FileNotFoundError:
+        return False
+
+
+def test_an_answer_waits_for_a_running_read_and_goes_straight_into_the_file(
+    demo_copy: Path,
+) -> None:
+    db = open_database(demo_copy)
+    wal = demo_copy.with_name(demo_copy.name + ".wal")
+    (code,) = open_codes(db, 1)
+    seen: list[bool] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            seen.append(_log_holds(wal, "ventede kommentar"))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    reader, _ = _read_in_another_thread(db, 0.4)
+    begin = time.monotonic()
+    submit_answers(db, code, {}, "ventede kommentar", today=TODAY, secret=SECRET)
+    waited = time.monotonic() - begin
+    reader.join()
+    stop.set()
+    watcher.join()
+    assert waited >= 0.2  # it waited for the read instead of committing into the log
+    assert len(seen) > 10 and not any(seen)
+    assert db.loud_commits == 0
+    assert _rows(db, "SELECT count(*) FROM comments WHERE text = 'ventede kommentar'") == [(1,)]
+    db.close()
+
+
+def test_an_answer_behind_a_long_read_goes_through_the_log_and_leaves_it_after_the_read(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(data.db, "QUIET_WAIT_SECONDS", 0.05)
+    db = open_database(demo_copy)
+    wal = demo_copy.with_name(demo_copy.name + ".wal")
+    (code,) = open_codes(db, 1)
+    reader, _ = _read_in_another_thread(db, 1.5)
+    begin = time.monotonic()
+    submit_answers(db, code, {}, "lang læsning", today=TODAY, secret=SECRET)
+    assert time.monotonic() - begin < 1.4  # gave up waiting: stored, acknowledged
+    assert db.loud_commits == 1
+    assert _log_holds(wal, "lang læsning")  # the documented rest: the log holds it meanwhile
+    reader.join()
+    deadline = time.monotonic() + 10
+    while _log_holds(wal, "lang læsning") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _log_holds(wal, "lang læsning")
+    assert _rows(db, "SELECT count(*) FROM comments WHERE text = 'lang læsning'") == [(1,)]
     db.close()

@@ -60,3 +60,10 @@ def test_dates() -> None:
 
 def test_chart_separators() -> None:
     assert chart_separators() == ",." and chart_separators("en") == ".,"
+
+
+def test_a_long_date_is_written_out_for_a_sentence() -> None:
+    from medspil.formatting import long_date_text
+
+    assert long_date_text(dt.date(2026, 12, 10)) == "torsdag den 10. december 2026"
+    assert long_date_text("2027-01-04", "en") == "Monday, January 4, 2027"

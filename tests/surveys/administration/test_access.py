@@ -114,7 +114,7 @@ def test_every_problem_is_reported_at_once_and_toml_errors_give_the_line() -> No
     message = _problems('[[access]]\nrole = "x"\n\n[[access]]\nemail = "a@b.dk"\nrole = "leder"\n')
     assert "[[access]] nr. 1" in message and "[[access]] nr. 2" in message
     broken = _problems('[[access]]\nemail = "a@b.dk\n')
-    assert "ikke gyldig TOML" in broken and "line 2" in broken
+    assert "ikke gyldig TOML" in broken and "linje 2" in broken
 
 
 def test_a_missing_role_file_gives_no_one_access(tmp_path: Path, monkeypatch) -> None:

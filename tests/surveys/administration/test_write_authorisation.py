@@ -27,6 +27,9 @@ from surveys.administration.organisation import apply_import
 from surveys.administration.projects import PhasePlan, ProjectPlan, project_plan, save_project
 from surveys.administration.waves import create_waves, delete_waves_from
 from surveys.answering.codes import issue_codes, issue_installation_codes
+from surveys.importing import importer
+from surveys.importing.mapping import parse_mapping
+from surveys.importing.sources import read_path
 from surveys.installation.demo import UNITS
 
 TODAY = dt.date.today()
@@ -77,6 +80,21 @@ def _with_planned_waves(db: Database) -> None:
         db, "robot", first_opens=_day(10), last_opens=_day(50), every_days=10, open_days=5,
         today=TODAY, scope=ADMIN,
     )  # fmt: skip
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "partners"
+
+
+def _history_import(db: Database, scope: Scope) -> object:
+    """Earlier responses (six people, one wave in 2020) into the demo's medicin project."""
+    mapping = parse_mapping((CORPUS / "mapping-long.toml").read_text(encoding="utf-8"))
+    source = read_path(CORPUS / "answers-long.csv")
+    return importer.apply_import(db, source, mapping, scope=scope, today=TODAY)
+
+
+def _removal_of_the_history_import(db: Database, scope: Scope) -> object:
+    (import_id,) = importer.import_list(db, "en")["No."]
+    return importer.remove_import(db, int(import_id), scope=scope)
 
 
 def _edited_plan(db: Database) -> ProjectPlan:
@@ -138,6 +156,11 @@ WRITES: dict[str, tuple[Callable[[Database], None], Callable[[Database, Scope], 
     "apply_import (units)": (
         lambda db: None,
         lambda db, scope: apply_import(db, _unit_file(), scope=scope),
+    ),
+    "apply_import (history)": (lambda db: None, _history_import),
+    "remove_import (history)": (
+        lambda db: _history_import(db, ADMIN),
+        _removal_of_the_history_import,
     ),
     "issue_codes": (
         lambda db: None,

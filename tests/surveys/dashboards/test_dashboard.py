@@ -22,8 +22,10 @@ from surveys.dashboards.basis import (
     project_basis,
     unit_choices,
 )
-from surveys.dashboards.changes import latest_scores, recent_changes
+from surveys.dashboards.changes import latest_scores
 from surveys.dashboards.comments import comment_view, matches_theme
+from surveys.dashboards.finding_list import finding_list
+from surveys.dashboards.shifts import ShiftBudget, budget_sentence
 from surveys.dashboards.views import heatmap_table, phase_table, runchart_table, trend_table
 from surveys.installation.demo import SMALL_TEAM
 from tests.conftest import TODAY
@@ -144,35 +146,35 @@ def test_run_chart_signals_the_drop_and_says_too_few_for_short_projects(demo_db:
     assert short and all(c.too_few for c in short)
 
 
-def test_changes_list_the_syd_medspil_drop_first_and_nothing_for_nord_medspil(
+def test_the_findings_list_the_syd_medspil_drop_first_and_nothing_for_nord_medspil(
     demo_db: Database,
 ) -> None:
-    changes = recent_changes(demo_db, ADMIN, "medicin", lang="da", today=TODAY)
-    first = changes.changes[0]
-    assert (first.construct, first.unit_id) == ("medspil", "AELDRE-SYD")
-    start = _first_wave_of(demo_db, "udvikling")
-    back = _first_wave_of(demo_db, "implementering")
-    # Latest alarm first: the recovery, then the drop, each caught at its first wave.
-    assert first.sentences[0].startswith("Steg ")
-    assert f"fra måling {back} i implementering (fanget ved måling {back})" in first.sentences[0]
-    assert first.sentences[1].startswith("Faldt ")
-    assert f"fra måling {start} i udvikling (fanget ved måling {start})" in first.sentences[1]
-    assert 15 < first.strength < 30
-    medspil_units = {c.unit_id for c in changes.changes if c.construct == "medspil"}
+    found = finding_list(demo_db, ADMIN, "medicin", lang="da", today=TODAY)
+    lead = found.cards[0].lead
+    assert (lead.construct, lead.unit_id, lead.direction) == ("medspil", "AELDRE-SYD", -1)
+    assert lead.statistics.alarm_wave == _first_wave_of(demo_db, "udvikling")
+    assert 15 < abs(lead.points) < 30
+    medspil_units = {
+        f.unit_id
+        for card in found.cards
+        for f in (card.lead, *card.members)
+        if f.construct == "medspil"
+    }
     assert {"AELDRE-SYD", *SYD_UNITS} <= medspil_units
     assert not medspil_units & {"AELDRE-NORD", *NORD_UNITS, SMALL_TEAM}
-    # The budget, said for the units the list watches: 0.5 chance flags per unit and year.
-    assert changes.units == 13
-    assert "dine 13 enheder tilsammen få cirka 6 tilfældige flag om året" in changes.budget_note
-    nord = recent_changes(
+    # The budget, said for the units the list watches: 0.5 chance flags per unit and year, by
+    # hand 13 units x 0.5 = 6.5, said as "cirka 6" (a whole number from 5 flags up).
+    assert found.units == 13
+    assert "dine 13 enheder tilsammen få cirka 6 tilfældige flag om året" in found.budget_note
+    nord = finding_list(
         demo_db,
         Scope(role="leder", unit_roots=frozenset({"AELDRE-NORD"})),
         "medicin",
         lang="da",
         today=TODAY,
     )
-    assert all(c.unit_id in {"AELDRE-NORD", *NORD_UNITS} for c in nord.changes)
-    one = recent_changes(
+    assert all(c.lead.unit_id in {"AELDRE-NORD", *NORD_UNITS} for c in nord.cards)
+    one = finding_list(
         demo_db,
         Scope(role="leder", unit_roots=frozenset({"SYD-SKOV"})),
         "medicin",
@@ -184,6 +186,19 @@ def test_changes_list_the_syd_medspil_drop_first_and_nothing_for_nord_medspil(
         "Even with no real change, Plejecenter Skovbrynet will on average get about one chance"
         " flag every two years."
     )
+
+
+def test_the_budget_sentence_is_computed_from_the_monitors_budget() -> None:
+    # Three constructs at 1/6 a year each are 0.5 a unit-year; four units: 2 a year.
+    budget = ShiftBudget(per_unit_year=0.5, per_construct_year=1 / 6, constructs=3,
+                         waves_per_year=26)  # fmt: skip
+    assert budget_sentence(budget, 2, "", "da").startswith(
+        "Selv uden nogen reel ændring vil dine 2 enheder tilsammen få cirka ét tilfældigt flag"
+    )
+    assert "dine 4 enheder tilsammen få cirka 2 tilfældige" in budget_sentence(budget, 4, "", "da")
+    assert "cirka 1,5 tilfældige" in budget_sentence(budget, 3, "", "da")
+    double = ShiftBudget(1.0, 0.25, 4, 26)  # a budget of 1 a unit-year: 3 units, 3 a year
+    assert "dine 3 enheder tilsammen få cirka 3 tilfældige" in budget_sentence(double, 3, "", "da")
 
 
 def test_udvikling_marks_the_monitors_alarms_on_the_whole_series(demo_db: Database) -> None:
@@ -222,7 +237,7 @@ def test_the_small_team_never_has_a_number(demo_db: Database) -> None:
         assert len(small) == 4 and small["hidden"].all() and small["mean"].isna().all()
     [latest] = latest_scores(demo_db, NORD_NAT, "medicin", lang="da", today=TODAY)
     assert latest.table["hidden"].all() and latest.response_rate is None
-    assert recent_changes(demo_db, NORD_NAT, "medicin", lang="da", today=TODAY).changes == ()
+    assert finding_list(demo_db, NORD_NAT, "medicin", lang="da", today=TODAY).cards == ()
     comments = comment_view(demo_db, NORD_NAT, "medicin", SMALL_TEAM, lang="da", today=TODAY)
     assert comments.empty_reason == "too_few" and comments.comments.empty
 

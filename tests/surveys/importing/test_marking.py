@@ -29,8 +29,8 @@ def imported(demo_copy: Path):
     first = first_wave(db)
     rounds = (first - dt.timedelta(days=70), first - dt.timedelta(days=40))
     import_id, _ = apply_import(
-        db, read_source(pulse_csv_files()), parse_mapping(pulse_mapping(rounds)), actor="t",
-        today=TODAY,
+        db, read_source(pulse_csv_files()), parse_mapping(pulse_mapping(rounds)),
+        scope=Scope.admin("t"), today=TODAY,
     )  # fmt: skip
     forget_bases()
     yield db, import_id, rounds
@@ -48,7 +48,7 @@ def test_dashboard_labels_mark_the_imported_waves(imported) -> None:
     assert not any("importeret" in label for label in labels[2:])
     assert basis.wave_label(int(waves["id"].iloc[0]), "en").endswith("(imported)")
     assert {v["file"] for v in basis.imported.values()} == {"dataset.csv"}
-    remove_import(db, import_id, actor="t")
+    remove_import(db, import_id, scope=Scope.admin("t"))
     forget_bases()
     after = project_basis(db, "medicin", today=TODAY)
     assert after.imported == {}

@@ -14,6 +14,7 @@ from data import audit, open_database
 from data import imports as import_queries
 from data.db import Database
 from medspil.errors import ImportFileRejected, ImportRefused
+from medspil.scope import Scope
 from surveys.importing.importer import (
     apply_import,
     preview_import,
@@ -93,7 +94,7 @@ def test_every_shape_stores_the_numbers_of_the_formula(demo: Database, shape: st
     rounds = _rounds(demo)
     source = read_source(SHAPES[shape]())
     mapping = parse_mapping(pulse_mapping(rounds))
-    import_id, preview = apply_import(demo, source, mapping, actor="test", today=TODAY)
+    import_id, preview = apply_import(demo, source, mapping, scope=Scope.admin("test"), today=TODAY)
     assert _stored(demo, import_id) == _expected(rounds)
     assert preview.stored == 36
     # the six invitees who never answered are left out, with their reason
@@ -122,7 +123,7 @@ def test_the_long_csv_stores_the_same_numbers(demo: Database) -> None:
         '[[items]]\nvariable = "men3"\nitem = "men3"\n'
     )
     source = read_source({"lang.csv": "\n".join(lines).encode("utf-8")})
-    import_id, _ = apply_import(demo, source, mapping, actor="test", today=TODAY)
+    import_id, _ = apply_import(demo, source, mapping, scope=Scope.admin("test"), today=TODAY)
     assert _stored(demo, import_id) == _expected(rounds)
 
 
@@ -130,7 +131,11 @@ def test_nothing_that_names_or_times_a_person_is_stored(demo: Database) -> None:
     rounds = _rounds(demo)
     source = read_source(pulse_csv_files())
     apply_import(
-        demo, source, parse_mapping(pulse_mapping(rounds, comment=True)), actor="t", today=TODAY
+        demo,
+        source,
+        parse_mapping(pulse_mapping(rounds, comment=True)),
+        scope=Scope.admin("t"),
+        today=TODAY,
     )
     with demo.cursor() as cur:
         columns = cur.execute(
@@ -152,7 +157,9 @@ def test_comments_only_on_request_and_cleaned(demo: Database) -> None:
     rows = pulse_rows()
     rows[1][8] = "  Vi mangler tid til\x0b oplæring\x1b  "
     source = read_source(pulse_csv_files(rows))
-    apply_import(demo, source, parse_mapping(pulse_mapping(rounds)), actor="t", today=TODAY)
+    apply_import(
+        demo, source, parse_mapping(pulse_mapping(rounds)), scope=Scope.admin("t"), today=TODAY
+    )
     assert _count(demo, "comments") == before
     other = read_source(pulse_csv_files(rows, delimiter=","))
     import_id, _ = apply_import(
@@ -163,7 +170,7 @@ def test_comments_only_on_request_and_cleaned(demo: Database) -> None:
                 (rounds[0] - dt.timedelta(days=30), rounds[0] - dt.timedelta(days=20)), comment=True
             )
         ),
-        actor="t",
+        scope=Scope.admin("t"),
         today=TODAY,
     )
     with demo.cursor() as cur:
@@ -184,23 +191,25 @@ def test_importing_the_same_file_twice_is_refused_and_removal_takes_it_all(demo:
     before = _totals(demo)
     files = pulse_csv_files()
     mapping = parse_mapping(pulse_mapping(rounds))
-    import_id, _ = apply_import(demo, read_source(files), mapping, actor="anna", today=TODAY)
+    import_id, _ = apply_import(
+        demo, read_source(files), mapping, scope=Scope.admin("anna"), today=TODAY
+    )
     after = _totals(demo)
     assert after[1] - before[1] == 36
     with pytest.raises(ImportRefused) as refused:
-        apply_import(demo, read_source(files), mapping, actor="anna", today=TODAY)
+        apply_import(demo, read_source(files), mapping, scope=Scope.admin("anna"), today=TODAY)
     assert f"import nr. {import_id}" in refused.value.message("da")
     assert _totals(demo) == after
     with pytest.raises(ImportRefused):
         preview_import(demo, read_source(files), mapping, today=TODAY)
     marked = import_queries.imported_waves(demo, "medicin")
     assert sorted(marked["file_name"]) == ["dataset.csv", "dataset.csv"]
-    remove_import(demo, import_id, actor="anna")
+    remove_import(demo, import_id, scope=Scope.admin("anna"))
     assert _totals(demo) == before
     actions = list(audit.entries(demo)["action"])
     assert actions[:2] == ["import.remove", "import.apply"]
     # after removal the same file may come in again
-    apply_import(demo, read_source(files), mapping, actor="anna", today=TODAY)
+    apply_import(demo, read_source(files), mapping, scope=Scope.admin("anna"), today=TODAY)
     assert _totals(demo) == after
 
 
@@ -210,7 +219,7 @@ def test_imported_waves_come_first_in_the_project(demo: Database) -> None:
         demo,
         read_source(pulse_csv_files()),
         parse_mapping(pulse_mapping(rounds)),
-        actor="t",
+        scope=Scope.admin("t"),
         today=TODAY,
     )
     from data import projects as project_queries
@@ -264,7 +273,7 @@ def _rejected(demo: Database, files: dict[str, bytes], mapping: str) -> str:
     before = _totals(demo)
     with pytest.raises(ImportFileRejected) as e:
         source = read_source(files)
-        apply_import(demo, source, parse_mapping(mapping), actor="t", today=TODAY)
+        apply_import(demo, source, parse_mapping(mapping), scope=Scope.admin("t"), today=TODAY)
     assert _totals(demo) == before
     return e.value.message("da") + "\n" + e.value.message("en")
 
@@ -349,7 +358,7 @@ def test_a_failure_while_storing_leaves_nothing_behind(demo: Database, monkeypat
             demo,
             read_source(pulse_csv_files()),
             parse_mapping(pulse_mapping(_rounds(demo))),
-            actor="t",
+            scope=Scope.admin("t"),
             today=TODAY,
         )
     assert _totals(demo) == before

@@ -13,6 +13,7 @@ import pytest
 
 from data import open_database
 from data.db import Database
+from medspil.scope import Scope
 from surveys.importing.importer import apply_import
 from surveys.importing.mapping import parse_mapping
 from surveys.importing.sources import read_path
@@ -135,7 +136,7 @@ def test_each_shape_imports_to_the_reference_numbers(
         day = first_wave(db) - dt.timedelta(days=30)
         source = read_path(shared_fixtures() / FIXTURE_SHAPES[shape])
         import_id, preview = apply_import(
-            db, source, parse_mapping(_mapping(day)), actor="test", today=TODAY
+            db, source, parse_mapping(_mapping(day)), scope=Scope.admin("test"), today=TODAY
         )
         assert _stored(db, import_id) == reference
         # The above-scale codes are stored as missing: 50 answered "6" to b_2, 11 "3" to b_4.
@@ -171,7 +172,7 @@ def test_contact_columns_of_the_comma_export_are_refused_as_items(demo_copy: Pat
         from medspil.errors import ImportFileRejected
 
         with pytest.raises(ImportFileRejected) as e:
-            apply_import(db, source, parse_mapping(mapping), actor="test", today=TODAY)
+            apply_import(db, source, parse_mapping(mapping), scope=Scope.admin("test"), today=TODAY)
         assert "Kolonnen 'ettern' kan pege på en person" in e.value.message("da")
     finally:
         db.close()
