@@ -74,10 +74,10 @@ def line(fields: Iterable[object]) -> str:
 def table_lines(frame: pd.DataFrame) -> str:
     """A table as tab-separated lines (header first), every field cleaned, a missing value
     blank; ends with a line break."""
-    import pandas as pd
+    from medspil.cells import cell_missing
 
     def text(value: object) -> object:
-        return "" if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+        return "" if cell_missing(value) else value
 
     rows = [line(frame.columns), *(line(map(text, row)) for row in frame.itertuples(index=False))]
     return "".join(f"{row}\n" for row in rows)
