@@ -4,6 +4,7 @@ units involved more moved more ("Flyttede inddragelsen medspil?")."""
 import streamlit as st
 
 from analytics.charts import involvement_figure, phase_comparison_figure
+from medspil.text import markdown_text
 from pages.common import dashboard as dash
 from pages.common.frame import page_setup
 from surveys.dashboards.involvement_effect import effect_notes, effect_rows
@@ -57,7 +58,7 @@ phase = st.selectbox(
 )
 effect = dash.call(ctx, "effect", project, unit, phase, lang=ctx.lang, today=dash.today())
 for line in effect_notes(effect, ctx.lang):
-    st.markdown(line)
+    st.markdown(markdown_text(line))
 if not effect.empty_reason:
     rows = effect_rows(effect, ctx.lang)
     dash.table_with_download(ctx, rows, f"inddragelse-effekt-{project}-{unit}", "effect")

@@ -144,6 +144,10 @@ for card in view.findings:
     st.markdown(f"**{card.title}.** {card.sentence}")
 if not view.findings:
     st.caption(ctx.tr("snapshot.resume_no_findings"))
+if view.involvement_effect:
+    st.subheader(ctx.tr("effect.title"))
+    for line in view.involvement_effect:
+        st.markdown(markdown_text(line))
 st.subheader(ctx.tr("snapshot.s_summary"))
 st.markdown(
     ctx.tr("snapshot.summary_intro")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from data import open_database, projects
 from data.db import Database
 from medspil.config import database_path
-from medspil.errors import DatabaseExists
+from medspil.errors import DatabaseCorrupt, DatabaseExists
 from medspil.scope import Scope
 from medspil.text import clean_text
 
@@ -46,11 +46,17 @@ def admin_scope() -> Scope:
 def fresh_database(path: Path, force: bool) -> Database:
     """Open ``path`` for a new database: refuse an existing one with data unless ``force``."""
     if path.exists():
-        if not force:
+        # Opening first also refuses a file the running app holds (``DatabaseLocked``): the app
+        # would go on writing into a deleted file, and every answer would be lost.
+        try:
             db = open_database(path)
+        except DatabaseCorrupt:
+            if not force:
+                raise
+        else:
             empty = projects.is_empty(db)
             db.close()
-            if not empty:
+            if not empty and not force:
                 raise DatabaseExists(path=str(path))
         path.unlink()
         wal = path.with_name(path.name + ".wal")
@@ -74,10 +80,10 @@ def line(fields: Iterable[object]) -> str:
 def table_lines(frame: pd.DataFrame) -> str:
     """A table as tab-separated lines (header first), every field cleaned, a missing value
     blank; ends with a line break."""
-    import pandas as pd
+    from medspil.cells import cell_missing
 
     def text(value: object) -> object:
-        return "" if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+        return "" if cell_missing(value) else value
 
     rows = [line(frame.columns), *(line(map(text, row)) for row in frame.itertuples(index=False))]
     return "".join(f"{row}\n" for row in rows)

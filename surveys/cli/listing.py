@@ -16,7 +16,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     out = []
     open_waves = projects.open_waves(db, dt.date.today())
     for row in projects.projects(db).itertuples():
-        open_wave = str(open_waves[row.id]) if row.id in open_waves else "-"
+        project_id = str(row.id)
+        open_wave = str(open_waves[project_id]) if project_id in open_waves else "-"
         out.append(line(["project", row.id, row.name, open_wave]))
     for row in org_queries.units(db).itertuples():
         out.append(line(["unit", row.id, row.name, row.parent_id or "-"]))

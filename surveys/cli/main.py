@@ -13,7 +13,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from medspil.errors import MedspilError
+from medspil.errors import DatabaseLocked, MedspilError
 
 EXIT_ERROR = 2
 
@@ -64,6 +64,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# While the app serves, it holds the database file and no other process can open it (DuckDB
+# allows one writer and no reader beside it). A command that needs the file then says which page
+# of the app does the same (``serving.<command>``), or to stop the app; see docs/design.md.
+WHILE_SERVING = {
+    "list": "serving.list",
+    "invite": "serving.invite",
+    "close-wave": "serving.close_wave",
+    "snapshot": "serving.snapshot",
+    "import-units": "serving.import_units",
+    "import-responses": "serving.import_responses",
+    "imports": "serving.import_responses",
+    "remove-import": "serving.import_responses",
+    "audit-disclosure": "serving.audit_disclosure",
+}
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser: ``command``'s module registers its full sub-parser; every other command is
     listed by name and help only (its module is not imported)."""
@@ -96,6 +112,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(command).parse_args(arguments)
     try:
         return int(args.func(args))
+    except DatabaseLocked as e:
+        from medspil.i18n import t
+
+        hint = WHILE_SERVING.get(args.command, "serving.stop_the_app")
+        danish = t("serving.in_use", "da", path=e.params.get("path", "")) + " " + t(hint, "da")
+        english = t("serving.in_use", "en", path=e.params.get("path", "")) + " " + t(hint, "en")
+        print(_plain(f"Fejl: {danish}\nError: {english}"), file=sys.stderr)
+        return EXIT_ERROR
     except MedspilError as e:
         print(_plain(f"Fejl: {e.message('da')}\nError: {e.message('en')}"), file=sys.stderr)
         return EXIT_ERROR

@@ -136,12 +136,14 @@ def _print_list(db: Database) -> None:
     for row in visible_snapshots(db, Scope.admin()).itertuples():
         replaces = "-" if row.replaces is None else str(row.replaces)
         replaced_by = "-" if row.replaced_by is None else str(row.replaced_by)
+        created = row.created_on
+        created_on = created.isoformat() if isinstance(created, dt.date) else str(created)
         print(
             line(
                 [
                     "snapshot",
                     row.id,
-                    row.created_on.isoformat(),
+                    created_on,
                     row.project_id,
                     f"{row.area_kind}:{row.area_id}",
                     replaces,
@@ -150,6 +152,9 @@ def _print_list(db: Database) -> None:
                 ]
             )
         )
-    for row in org_queries.committees(db).itertuples():
-        print(line(["committee", row.id, row.name, ",".join(row.unit_ids)]))
+    committees = org_queries.committees(db)
+    for committee_id, name, unit_ids in zip(
+        committees["id"], committees["name"], committees["unit_ids"], strict=True
+    ):
+        print(line(["committee", committee_id, name, ",".join(unit_ids)]))
     sys.stdout.flush()

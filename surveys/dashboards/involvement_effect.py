@@ -26,7 +26,6 @@ from data.db import Database
 from medspil.formatting import DASH, number, p_value
 from medspil.i18n import t
 from medspil.scope import Scope
-from medspil.text import markdown_text
 from medspil.vocabulary import Involvement
 from surveys.dashboards.basis import ProjectBasis, involvement_of, scope_units
 from surveys.dashboards.view_basis import _basis, _none_for_nan
@@ -289,8 +288,8 @@ def effect_rows(view: InvolvementEffectView, lang: str) -> pd.DataFrame:
 
 
 def effect_notes(view: InvolvementEffectView, lang: str) -> list[str]:
-    """What the section says above its table, as Markdown (names escaped): why there is
-    nothing to compare, or who takes part and one sentence per comparison."""
+    """What the section says above its table, as plain text (a page escapes it for Markdown):
+    why there is nothing to compare, or who takes part and the medspil sentences."""
     if view.empty_reason is not None:
         level = next(iter(view.units), None)
         return [
@@ -328,7 +327,7 @@ def effect_sentences(view: InvolvementEffectView, lang: str) -> list[str]:
             t(
                 key,
                 lang,
-                construct=markdown_text(r.construct_label.lower()),
+                construct=r.construct_label.lower(),
                 phase=view.phase_label.lower(),
                 points=number(abs(r.difference), 1, lang),
                 high=r.level_high_label.lower(),
@@ -339,6 +338,21 @@ def effect_sentences(view: InvolvementEffectView, lang: str) -> list[str]:
                 ci_high=_number(r.ci_high, lang),
             )
         )
+        if view.previous_phase_label is not None and r.change_enough_units:
+            out.append(
+                t(
+                    "effect.sentence_change",
+                    lang,
+                    construct=r.construct_label.lower(),
+                    before=view.previous_phase_label.lower(),
+                    phase=view.phase_label.lower(),
+                    high=r.level_high_label.lower(),
+                    low=r.level_low_label.lower(),
+                    change_high=_signed(r.change_high, lang),
+                    change_low=_signed(r.change_low, lang),
+                    diff=_interval(r.change_difference, r.change_ci_low, r.change_ci_high, lang),
+                )
+            )
     return out
 
 

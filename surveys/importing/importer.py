@@ -13,6 +13,7 @@ from data import imports as import_queries
 from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
+from medspil.cells import cell_int, cell_timestamp
 from medspil.errors import ImportFileRejected, ImportRefused, UnknownProject
 from medspil.i18n import t
 from medspil.scope import Scope, admin_actor
@@ -123,7 +124,8 @@ def project_facts(db: Database, project_id: str, today: dt.date) -> ProjectFacts
             org_queries.subtree_ids(db, project_queries.project_units(db, project_id))
         ),
         phases=tuple(
-            Phase(int(p.id), p.kind, _date(p.starts), _date(p.ends)) for p in phases.itertuples()
+            Phase(cell_int(p.id), str(p.kind), _date(p.starts), _date(p.ends))
+            for p in phases.itertuples()
         ),
         first_wave_opens=_date(waves["opens"].min()) if not waves.empty else None,
         today=today,
@@ -131,7 +133,7 @@ def project_facts(db: Database, project_id: str, today: dt.date) -> ProjectFacts
 
 
 def _date(value: object) -> dt.date:
-    return pd.Timestamp(value).date()
+    return cell_timestamp(value).date()
 
 
 def preview_import(

@@ -37,6 +37,7 @@ import difflib
 import json
 import re
 import tomllib
+from collections import abc
 from dataclasses import dataclass, field, replace
 
 from medspil.config import toml_error_place
@@ -251,7 +252,7 @@ def _string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _inline(table: dict[str, object]) -> str:
+def _inline(table: abc.Mapping[str, object]) -> str:
     def value(v: object) -> str:
         return (
             v.isoformat()
@@ -341,13 +342,13 @@ def suggest_mapping(
     "ved ikke" codes as missing. Nothing here is stored before the user has looked at it."""
     if source.kind == LONG_CSV:
         known = [ItemMap(v, v) for v in source.columns[2:] if v in items]
-        unit_values = {r.values[UNIT_COLUMN] for r in source.records}
+        named = {r.values[UNIT_COLUMN] for r in source.records}
         return Mapping(
             project=project,
             source=LONG_CSV,
             items=tuple(known),
             unit_column=UNIT_COLUMN,
-            unit_values={v: v for v in sorted(unit_values) if v in units},
+            unit_values={v: v for v in sorted(named) if v in units},
             wave_column=WAVE_COLUMN,
         )
     by_name = {name.lower(): uid for uid, name in units.items()}

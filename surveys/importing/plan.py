@@ -242,7 +242,7 @@ def build_plan(source: SourceTable, mapping: Mapping, facts: ProjectFacts) -> Im
             reason = "wave_blank"
         elif out_of_scale:
             reason = "out_of_scale"
-        if reason is not None:
+        if reason is not None or wave is None or unit is None:  # a reason names every None
             dropped[(wave, unit, reason)] += 1
             continue
         comment = None

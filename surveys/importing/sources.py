@@ -15,6 +15,7 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,7 +135,7 @@ def _csv_rows(data: bytes, file_name: str) -> tuple[list[list[str]], str]:
     return rows, f"{encoding}, {names[delimiter]}"
 
 
-def _header(names: list[object], file_name: str) -> tuple[str, ...]:
+def _header(names: Sequence[object], file_name: str) -> tuple[str, ...]:
     header = tuple(_clean(name) for name in names)
     while header and not header[-1]:
         header = header[:-1]
@@ -160,7 +161,7 @@ def _header(names: list[object], file_name: str) -> tuple[str, ...]:
 
 
 def _records(
-    rows: list[list[object]], header: tuple[str, ...], file_name: str
+    rows: Sequence[Sequence[object]], header: tuple[str, ...], file_name: str
 ) -> tuple[Record, ...]:
     records = []
     problems: list[Problem] = []
@@ -181,7 +182,9 @@ def _records(
 
 
 def _variables(
-    structure: list[list[object]], labels: list[list[object]], structure_name: str
+    structure: Sequence[Sequence[object]],
+    labels: Sequence[Sequence[object]],
+    structure_name: str,
 ) -> dict[str, Variable]:
     if not structure:
         raise _rejected("import.problem_structure_empty", file=structure_name)

@@ -156,10 +156,10 @@ def parse_instrument(text: str, source: str = "<tekst>") -> Instrument:
         if iid in seen:
             raise _reject(source, line, f"spørgsmåls-id '{iid}' står to gange / duplicate item id")
         seen.add(iid)
-        construct = str(node.get("construct", ""))
-        if construct not in construct_ids:
+        construct_id = str(node.get("construct", ""))
+        if construct_id not in construct_ids:
             raise _reject(
-                source, line, f"spørgsmål '{iid}' hører til ukendt konstrukt '{construct}'"
+                source, line, f"spørgsmål '{iid}' hører til ukendt konstrukt '{construct_id}'"
             )
         missing = [lang for lang in LANGS if not str(node.get(lang, "")).strip()]
         if missing:
@@ -172,7 +172,7 @@ def parse_instrument(text: str, source: str = "<tekst>") -> Instrument:
         if not isinstance(reverse, bool):
             raise _reject(source, line, f"'reverse' for '{iid}' skal være true eller false")
         text_by_lang = {lang: str(node[lang]).strip() for lang in LANGS}
-        items.append(Item(id=iid, construct=construct, text=text_by_lang, reverse=reverse))
+        items.append(Item(id=iid, construct=construct_id, text=text_by_lang, reverse=reverse))
 
     for construct in constructs:
         count = sum(item.construct == construct.id for item in items)

@@ -9,6 +9,7 @@ import pandas as pd
 from analytics import cronbach_alpha_from_moments
 from data.db import Database
 from data.reliability import construct_moments, instrument_versions
+from medspil.cells import cell_int, cell_optional_float
 from medspil.formatting import number
 from medspil.i18n import t
 from surveys.instruments.instrument import Instrument, load_instrument
@@ -58,13 +59,13 @@ def reliability_table(
         n_complete = 0
         if construct.id in moments.index:
             row = moments.loc[construct.id]
-            n_complete = int(row["n_complete"])
+            n_complete = cell_int(row["n_complete"])
             if n_complete >= k:
                 alpha = cronbach_alpha_from_moments(
-                    n_items=int(row["n_items"]),
+                    n_items=cell_int(row["n_items"]),
                     n_complete=n_complete,
-                    item_variance_sum=_number(row["item_variance_sum"]),
-                    total_variance=_number(row["total_variance"]),
+                    item_variance_sum=cell_optional_float(row["item_variance_sum"]),
+                    total_variance=cell_optional_float(row["total_variance"]),
                 )
         rows.append(
             {
@@ -75,10 +76,6 @@ def reliability_table(
             }
         )
     return pd.DataFrame(rows)
-
-
-def _number(value: object) -> float | None:
-    return None if pd.isna(value) else float(value)
 
 
 def instrument_by_id(instrument_id: str) -> Instrument:

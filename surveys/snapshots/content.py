@@ -40,6 +40,12 @@ from medspil.errors import (
 from medspil.vocabulary import AreaKind
 from surveys.dashboards.basis import ProjectBasis, project_basis
 from surveys.dashboards.findings import finding_record, project_findings
+from surveys.dashboards.involvement_effect import (
+    MIN_UNITS,
+    default_phase,
+    involvement_effect,
+    leaf_units,
+)
 from surveys.dashboards.shifts import project_shifts, shift_budget
 from surveys.instruments.instrument import load_instrument
 from surveys.together.plan import project_levels
@@ -167,7 +173,30 @@ def build_content(
     content["shifts"] = _shifts(basis, roots)
     content["comments"] = _comments(basis, db, roots, include_comments)
     content["findings"] = _findings(basis, heat_rows)
+    content["involvement_effect"] = _involvement_effect(basis, area_units)
     return content
+
+
+def _involvement_effect(basis: ProjectBasis, area_units: list[str]) -> dict[str, Any]:
+    """Did involvement move medspil, among the area's leaf units (the Faser comparison, for
+    the phase the page would open on). Built from shown cells only, like the page."""
+    units = leaf_units(basis, area_units)
+    phase_id = default_phase(basis, units)
+    if phase_id is None:
+        return {"phase": None, "reason": "no_waves", "units": {}, "left_out": len(units)}
+    effect = involvement_effect(basis, units, phase_id)
+    return {
+        "phase": phase_id,
+        "previous_phase": effect.previous_phase_id,
+        "reason": effect.empty_reason,
+        "min_units": MIN_UNITS,
+        "units": dict(effect.units),
+        "left_out": effect.left_out,
+        "rows": [
+            {key: _plain(value) for key, value in row.items()}
+            for row in effect.comparisons.to_dict("records")
+        ],
+    }
 
 
 def _findings(basis: ProjectBasis, units: list[str]) -> list[dict[str, Any]]:

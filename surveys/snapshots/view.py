@@ -12,9 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from medspil.formatting import date_text, number, p_value
 from medspil.i18n import t
 from surveys.dashboards.findings import FindingCard, finding_from_record, group_findings
+from surveys.dashboards.involvement_effect import InvolvementEffectView, effect_notes
 from surveys.snapshots.freeze import Snapshot
 from surveys.snapshots.tables import SnapshotTable, snapshot_tables
 from surveys.snapshots.text import FEW_WAVES, SnapshotTexts, area_level
@@ -47,6 +50,8 @@ class SnapshotView:
     # The finding cards of the area (most important first); empty for snapshots frozen before
     # findings.
     findings: tuple[FindingCard, ...] = ()
+    # "Did involvement move medspil?" in sentences; empty for snapshots frozen before it.
+    involvement_effect: tuple[str, ...] = ()
 
     def table(self, key: str) -> SnapshotTable:
         return next(table for table in self.tables if table.key == key)
@@ -84,6 +89,7 @@ def snapshot_view(snapshot: Snapshot, lang: str = "da") -> SnapshotView:
         tables=tuple(snapshot_tables(c, tr)),
         comments_note=tr.comments_note(),
         findings=tuple(_findings(c, tr.constructs, lang)),
+        involvement_effect=tuple(_involvement_effect(c, tr, lang)),
     )
 
 
@@ -106,6 +112,38 @@ def _findings(c: dict[str, Any], constructs: dict[str, str], lang: str) -> list[
     shown = [u["id"] for u in c["units"]]
     children = {u: [v["id"] for v in c["units"] if v["parent"] == u] for u in shown}
     return group_findings(found, children, lang)
+
+
+def _involvement_effect(c: dict[str, Any], tr: SnapshotTexts, lang: str) -> list[str]:
+    """The frozen comparison of units by involvement as the Faser page words it, then the
+    caveat; nothing for a snapshot frozen before the comparison existed."""
+    frozen = c.get("involvement_effect")
+    if frozen is None:
+        return []
+    if frozen["phase"] is None or frozen["reason"] is not None:
+        return [t("effect.snapshot_none", lang)]
+    rows = pd.DataFrame(frozen.get("rows", []))
+    if not rows.empty:
+        rows = rows.assign(
+            construct_label=[tr.constructs.get(k, k) for k in rows["construct"]],
+            level_low_label=[t(f"involvement.{v}", lang) for v in rows["level_low"]],
+            level_high_label=[t(f"involvement.{v}", lang) for v in rows["level_high"]],
+        )
+    before = frozen.get("previous_phase")
+    view = InvolvementEffectView(
+        unit_id=c["area"]["id"],
+        unit_label=c["area"]["name"],
+        phase_id=frozen["phase"],
+        phase_label=tr.phase(frozen["phase"]),
+        previous_phase_label=None if before is None else tr.phase(before),
+        units=dict(frozen["units"]),
+        left_out=int(frozen["left_out"]),
+        rows=rows,
+        empty_reason=frozen["reason"],
+        min_units=int(frozen["min_units"]),
+    )
+    intro = t("effect.snapshot_intro", lang, phase=view.phase_label.lower())
+    return [intro, *effect_notes(view, lang), t("effect.caveat", lang)]
 
 
 def _phase_status(c: dict[str, Any], created_on: dt.date, tr: SnapshotTexts) -> PhaseStatus:

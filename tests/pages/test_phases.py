@@ -12,6 +12,7 @@ from data import open_database
 from data import projects as project_queries
 from medspil.scope import Scope
 from surveys.administration.projects import project_plan, save_project
+from surveys.dashboards.basis import forget_bases
 from tests.conftest import TODAY
 from tests.pages.dash_support import HIDDEN, add_project_without_waves, run_page, tables, texts
 
@@ -128,6 +129,7 @@ def test_too_few_units_on_a_level_says_so(app_env: Path) -> None:
     )
     save_project(db, replace(plan, phases=phases), new=False, scope=Scope.admin(), today=TODAY)
     db.close()
+    forget_bases()  # as the Projekter page does after a save
     at = run_page("phases", params={"projekt": "medicin", "enhed": "AELDRE-SYD"})
     assert not at.exception
     assert "Enheder i sammenligningen: 1 med medbestemmelse, 4 med information." in texts(at)

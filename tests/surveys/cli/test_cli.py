@@ -89,7 +89,7 @@ def test_a_locked_database_gives_a_plain_message(demo_copy: Path) -> None:
         holder.kill()
         holder.wait()
     assert result.returncode == 2
-    assert "i brug af et andet program" in result.stderr
+    assert "Medspil-appen kører og har databasen" in result.stderr
     assert "Traceback" not in result.stderr
 
 

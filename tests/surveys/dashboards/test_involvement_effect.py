@@ -73,8 +73,9 @@ def test_syd_informed_lower_than_nord_codesigning_by_the_planted_size(demo_db: D
     # The constructs without a planted difference sit near zero (within their intervals).
     calm = view.rows[view.rows["construct"] == "mening"].iloc[0]
     assert calm["ci_low"] < 0 < calm["ci_high"]
-    sentence = effect_notes(view, "da")[-1]
-    assert sentence.startswith("I udvikling lå medspil 23,1 point højere i enhederne med")
+    within, change = effect_notes(view, "da")[-2:]
+    assert within.startswith("I udvikling lå medspil 23,1 point højere i enhederne med")
+    assert change.startswith("Fra konsekvensvurdering til udvikling ændrede medspil sig +1,5")
 
 
 def test_only_shown_wave_cells_count(demo_db: Database) -> None:
