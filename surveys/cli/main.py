@@ -77,6 +77,8 @@ WHILE_SERVING = {
     "imports": "serving.import_responses",
     "remove-import": "serving.import_responses",
     "audit-disclosure": "serving.audit_disclosure",
+    "med-log": "serving.med_log",
+    "actions": "serving.actions",
 }
 
 

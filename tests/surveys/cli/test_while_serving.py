@@ -66,6 +66,8 @@ COMMANDS = {
     "imports": (["imports"], "siden Importér data"),
     "remove-import": (["remove-import", "1"], "siden Importér data"),
     "audit-disclosure": (["audit-disclosure"], "Stop appen"),
+    "med-log": (["med-log", "list"], "siden MED-log"),
+    "actions": (["actions", "list", "--open"], "siden Aftalte handlinger"),
     # --force must not delete the file the app writes into (it did: every answer was lost).
     "init": (["init", "--force"], "Stop appen"),
     "demo": (["demo", "--force"], "Stop appen"),
