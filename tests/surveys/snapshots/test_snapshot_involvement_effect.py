@@ -15,11 +15,11 @@ from streamlit.testing.v1 import AppTest
 from data import open_database
 from data.db import Database
 from medspil.scope import Scope
-from surveys.administration.projects import project_plan, save_project
 from surveys.dashboards.basis import forget_bases
 from surveys.snapshots.freeze import open_snapshot, verify_snapshot
 from surveys.snapshots.pdf import render_pdf
 from surveys.snapshots.view import snapshot_view
+from surveys.together.plan import record_actual
 from tests.conftest import TODAY, app_file
 from tests.surveys.dashboards.test_involvement_effect import _planted_difference
 from tests.surveys.snapshots.snapshot_support import demo_database, make_snapshot
@@ -67,14 +67,14 @@ def test_the_comparison_stays_frozen_when_the_plan_changes(demo_copy: Path) -> N
     db = open_database(demo_copy)
     first = make_snapshot(db, area="HMED")
     before = snapshot_view(open_snapshot(db, Scope.admin(), first), "da").involvement_effect
-    plan = project_plan(db, "medicin")
-    informed = tuple(
-        dataclasses.replace(p, unit_involvement={}) if p.kind == "udvikling" else p
-        for p in plan.phases
-    )
-    plan = dataclasses.replace(plan, phases=informed)
-    save_project(db, plan, new=False, scope=Scope.admin(), today=TODAY)
-    forget_bases()  # as the Projekter page does after a save
+    # Record that both areas in fact had the same level in udvikling (the demo records Nord
+    # co-deciding and Syd informed): the dashboards now see one level.
+    for area in ("AELDRE-NORD", "AELDRE-SYD"):
+        record_actual(
+            db, Scope.admin(), project_id="medicin", phase_kind="udvikling", unit_id=area,
+            level="medindflydelse", note="", today=TODAY,
+        )  # fmt: skip
+    forget_bases()  # as the pages do after a change to the plan
     again = snapshot_view(open_snapshot(db, Scope.admin(), first), "da").involvement_effect
     assert again == before and verify_snapshot(db, first).intact
     later = open_snapshot(db, Scope.admin(), make_snapshot(db, area="HMED"))
