@@ -32,3 +32,21 @@ def comments_in_subtree(
             {"project": project_id, "roots": [root], "waves": wave_ids},
         ).df()
     return frame.astype({"wave_id": "int64"})
+
+
+def comment_counts(db: Database, project_id: str) -> pd.DataFrame:
+    """Comments per unit and wave of a project (``unit_id``, ``wave_id``, ``comments``): the
+    truth the disclosure audit compares the published comment counts with."""
+    with db.cursor() as cur:
+        frame = cur.execute(
+            """
+            SELECT r.unit_id, r.wave_id, count(*) AS comments
+            FROM comments c
+            JOIN responses r ON r.id = c.response_id
+            JOIN waves w ON w.id = r.wave_id
+            WHERE w.project_id = ?
+            GROUP BY ALL
+            """,
+            [project_id],
+        ).df()
+    return frame.astype({"wave_id": "int64", "comments": "int64"})

@@ -1,26 +1,32 @@
 """Disclosure audit: can anything published pin down a group below k? Solved, not argued.
 
 Collects the numbers every role can see for each project, writes them as linear facts about the
-unknown answers per (unit, wave), and asks ``scipy.optimize.linprog`` for the smallest and the
-largest value each hidden small group can have given all of them together:
+unknown counts and sums per (unit, wave), and asks ``scipy.optimize.linprog`` for the smallest
+and the largest value each hidden small group can have given all of them together:
 
 - **n**: answers and each construct's n per group. A group with 1..k-1 answers must stay
   anywhere in 0..k-1 (or be unbounded).
 - **mean**: each construct's score sum, with the attacker even knowing every group's true n.
   A hidden small group's mean must still range over the full 0..100.
+- **favourable share**: each construct's count of respondents scoring at least 75, again with
+  every true n known. A hidden small group's share must still range over the full 0..1.
+- **comments**: the number of comments per group. A group whose comments may not be read
+  (1..k_comments-1 answers) must have its comment count anywhere in 0..k_comments-1 (or up to
+  the codes issued to it, if fewer).
 
 The published numbers: the protected basis every dashboard page, CSV download and export is
-cut from (scores: n and mean per unit subtree and closed wave or phase; answers per unit and
-closed wave), the answers so far on Overblik for every role (administrator, a leder of each
-unit, a member of each MED committee), the answers per unit on Svarkoder and per wave on
-Målinger, the open wave's band (``surveys.live_progress``), the codes issued per unit and wave
-(upper bounds), and every stored snapshot's scores, phase scores and response counts. Means are
-taken at the precision snapshots store (6 decimals), not the 1 decimal the pages show.
+cut from (scores: n, mean and favourable share per unit subtree and closed wave or phase;
+answers per unit and closed wave), the answers so far on Overblik for every role
+(administrator, a leder of each unit, a member of each MED committee), the answers per unit on
+Svarkoder and per wave on Målinger, the open wave's band (``surveys.live_progress``), the codes
+issued per unit and wave (upper bounds), the comments the Kommentarer page shows per unit and
+wave, the reliability table's complete answers per construct (Spørgeskema: one count over every
+project using the instrument, which bounds the sum of construct n over all of them from below),
+and every stored snapshot's scores, phase scores, heatmap cells, response counts and comments.
+Means are taken at the precision snapshots store (6 decimals), not the 1 decimal the pages show.
 
-Not modelled (stated in the README): the reliability table's complete-answer counts (one sum
-over the whole organisation and every project using the instrument, closed waves only),
-comment counts (a different measure: comments, shown per group of at least ``k_comments``),
-quantiles, spreads and favourable shares (non-linear, or a third measure per cell).
+Not modelled (stated in the README): quantiles and spreads (non-linear in the counts),
+Cronbach's alpha, and links between the measures (a construct's n is at most the answers).
 
 Run on a copy of an installation: ``medspil audit-disclosure --db COPY.duckdb``.
 """
@@ -40,23 +46,35 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linprog
 
+from analytics.scoring import FAVOURABLE_FROM
 from data import open_database
 from data import org as org_queries
 from data import projects as project_queries
+from data.comments import comment_counts
 from data.db import Database
 from data.results import response_counts, score_histograms
 from data.snapshots import snapshot_headers, stored_snapshot
+from medspil.config import settings
 from medspil.errors import MedspilError
 from medspil.i18n import t
 from medspil.scope import Scope
 from medspil.vocabulary import Role
 from surveys.administration.codes import response_rates
 from surveys.administration.waves import wave_table
-from surveys.dashboards.basis import ProjectBasis, headline_units, project_basis
+from surveys.dashboards.basis import (
+    ProjectBasis,
+    headline_units,
+    project_basis,
+    unit_choices,
+)
+from surveys.dashboards.comments import comment_view
 from surveys.dashboards.live_progress import live_progress
 from surveys.dashboards.overview import responses_so_far
+from surveys.instruments.report import instrument_by_id, reliability_table
 
 ANSWERS = "_answers"  # the measure "answers per group", beside each construct's n
+COMMENTS = "_comments"  # comments per group
+FAVOURABLE = "favourable:"  # + construct: respondents scoring at least 75 per group
 MEAN_TOLERANCE = 5e-7  # snapshots round means to 6 decimals
 EPS = 1e-6
 
@@ -169,21 +187,47 @@ class _Project:
             for u, w, n in zip(counts["unit_id"], counts["wave_id"], counts["issued"], strict=True)
         }
         histograms = score_histograms(db, project_id, Scope.admin())
-        histograms = histograms.assign(total=histograms["score"] * histograms["n"])
-        grouped = histograms.groupby(["construct", "unit_id", "wave_id"])[["n", "total"]].sum()
+        histograms = histograms.assign(
+            total=histograms["score"] * histograms["n"],
+            favourable=histograms["n"].where(histograms["score"] >= FAVOURABLE_FROM, 0),
+        )
+        grouped = histograms.groupby(["construct", "unit_id", "wave_id"])[
+            ["n", "total", "favourable"]
+        ].sum()
         self.construct_n = {key: int(row.n) for key, row in grouped.iterrows()}
         self.construct_sum = {key: float(row.total) for key, row in grouped.iterrows()}
+        self.favourable = {key: int(row.favourable) for key, row in grouped.iterrows()}
         self.constructs = tuple(sorted({c for c, _, _ in self.construct_n}))
+        self.k_comments = self.basis.k_comments
+        comments = comment_counts(db, project_id)
+        self.comments = {
+            (str(u), int(w)): int(n)
+            for u, w, n in zip(
+                comments["unit_id"], comments["wave_id"], comments["comments"], strict=True
+            )
+        }
 
     def members(self, unit: str) -> tuple[str, ...]:
         inside = set(self.basis.subtree(unit))
         return tuple(u for u in self.direct_units if u in inside)
 
     def true_n(self, measure: str, unit: str, waves: Iterable[int]) -> int:
+        """The true count of ``measure`` (for a favourable share: of its construct's n)."""
         members = self.members(unit)
-        if measure == ANSWERS:
-            return sum(self.answers.get((u, w), 0) for u in members for w in waves)
-        return sum(self.construct_n.get((measure, u, w), 0) for u in members for w in waves)
+        return sum(self.count(measure, u, w) for u in members for w in waves)
+
+    def count(self, measure: str, unit: str, wave: int) -> int:
+        if measure in (ANSWERS, COMMENTS):
+            return self.answers.get((unit, wave), 0)
+        return self.construct_n.get((measure.removeprefix(FAVOURABLE), unit, wave), 0)
+
+    def true_count(self, measure: str, unit: str, wave: int) -> int:
+        """The measure's own true count: comments, favourable respondents, answers, n."""
+        if measure == COMMENTS:
+            return self.comments.get((unit, wave), 0)
+        if measure.startswith(FAVOURABLE):
+            return self.favourable.get((measure.removeprefix(FAVOURABLE), unit, wave), 0)
+        return self.count(measure, unit, wave)
 
 
 def _fact(
@@ -217,7 +261,29 @@ def _score_facts(project: _Project, frame: pd.DataFrame, source: str, period: st
                 source,
             )
         )
+        share = row.favourable_share
+        facts.append(_favourable_fact(project, row.construct, row.unit_id, waves, n, share, source))
     return [f for f in facts if f is not None]
+
+
+def _favourable_fact(
+    project: _Project, construct: str, unit: str, waves, n: int, share, source: str
+) -> Fact | None:
+    """A shown share favourable times its n: how many of the group scored at least 75."""
+    if share is None or pd.isna(share):
+        return None
+    count = float(share) * n
+    tolerance = MEAN_TOLERANCE * n
+    return _fact(
+        project,
+        FAVOURABLE + construct,
+        "n",
+        unit,
+        waves,
+        count - tolerance,
+        count + tolerance,
+        source,
+    )
 
 
 def collect_facts(
@@ -262,6 +328,7 @@ def collect_facts(
                 "open wave band",
             )
         )
+    facts += _comment_facts(db, project, today)
     facts += _snapshot_facts(db, project)
     return [f for f in facts if f is not None]
 
@@ -321,6 +388,12 @@ def _snapshot_facts(db: Database, project: _Project) -> list[Fact]:
         for item in content.get("phase_scores", []):
             waves = tuple(w for w in waves_in if phase_of[w] == int(item["phase"]))
             facts += _snapshot_score(project, item, waves, source)
+        heatmap = content.get("heatmap") or {}
+        if heatmap.get("wave") is not None:
+            wave = project.number_to_wave[int(heatmap["wave"])]
+            for item in heatmap.get("cells", []):
+                facts += _snapshot_score(project, item, (wave,), source + " heatmap")
+        facts += _snapshot_comment_facts(project, content, source)
         for item in content.get("response_rates", []):
             if item.get("hidden") or item.get("responses") is None:
                 continue
@@ -328,6 +401,47 @@ def _snapshot_facts(db: Database, project: _Project) -> list[Fact]:
             wave = project.number_to_wave[int(item["wave"])]
             facts.append(_fact(project, ANSWERS, "n", item["unit"], (wave,), n, n, source))
     return [f for f in facts if f is not None]
+
+
+def _snapshot_comment_facts(project: _Project, content: dict, source: str) -> list[Fact]:
+    """A snapshot with comments: how many of the area's comments per wave."""
+    comments = content.get("comments") or {}
+    if not comments.get("included"):
+        return []
+    roots = [str(r) for r in (content.get("area") or {}).get("roots", [])]
+    members = tuple(sorted({m for r in roots for m in project.members(r)}))
+    per_wave: dict[int, int] = defaultdict(int)
+    for item in comments.get("items", []):
+        per_wave[project.number_to_wave[int(item["wave"])]] += 1
+    return [
+        Fact(COMMENTS, "n", members, (wave,), n, n, source + " comments")
+        for wave, n in per_wave.items()
+        if members
+    ]
+
+
+def _comment_facts(db: Database, project: _Project, today: dt.date) -> list[Fact]:
+    """What the Kommentarer page shows: every readable group's comments, dated by wave.
+
+    The groups are the same for every role (one rule over the organisation, then cut to the
+    scope), so the administrator's view of each unit is everyone's. A wave of a readable unit
+    without comments shows none: a count of 0.
+    """
+    facts = []
+    groups = project.basis.comment_groups
+    label_to_wave = {project.basis.wave_label(w, "da"): w for w in project.closed}
+    offered = {u for u, _ in unit_choices(project.basis, Scope.admin())}
+    for unit, readable in groups.groupby("unit_id")["wave_id"]:
+        if unit not in offered:  # not a unit the page lets anyone pick in this project
+            continue
+        view = comment_view(db, Scope.admin(), project.id, str(unit), lang="da", today=today)
+        shown = view.comments["wave_label"].map(label_to_wave).value_counts()
+        for wave in readable:
+            n = int(shown.get(int(wave), 0))
+            fact = _fact(project, COMMENTS, "n", str(unit), (int(wave),), n, n, "Kommentarer")
+            if fact is not None:
+                facts.append(fact)
+    return facts
 
 
 def _snapshot_score(project: _Project, item: dict, waves: tuple[int, ...], source: str) -> list:
@@ -338,6 +452,7 @@ def _snapshot_score(project: _Project, item: dict, waves: tuple[int, ...], sourc
     tolerance = MEAN_TOLERANCE * n
     construct, unit = item["construct"], item["unit"]
     return [
+        _favourable_fact(project, construct, unit, waves, n, item.get("favourable_share"), source),
         _fact(project, construct, "n", unit, waves, n, n, source),
         _fact(
             project,
@@ -374,9 +489,11 @@ class _System:
             if fact.high - fact.low < EPS:
                 eq_rows.append(columns)
                 eq_b.append(fact.low)
-            else:
+                continue
+            if np.isfinite(fact.high):
                 ub_rows.append(columns)
                 ub_b.append(fact.high)
+            if np.isfinite(fact.low):
                 ub_rows.append([-1 - c for c in columns])  # marks a negated row
                 ub_b.append(-fact.low)
         size = len(self.index)
@@ -390,14 +507,25 @@ class _System:
         self, unit_members: tuple[str, ...], waves: Iterable[int]
     ) -> tuple[float | None, float | None]:
         """Smallest and largest sum over the group; None for an unbounded side."""
+        objective = self._objective(unit_members, waves)
+        low = self._solve(objective)
+        high = self._solve(-objective)
+        return low, (None if high is None else -high)
+
+    def lowest(self, unit_members: tuple[str, ...], waves: Iterable[int]) -> float | None:
+        return self._solve(self._objective(unit_members, waves))
+
+    def highest(self, unit_members: tuple[str, ...], waves: Iterable[int]) -> float | None:
+        high = self._solve(-self._objective(unit_members, waves))
+        return None if high is None else -high
+
+    def _objective(self, unit_members: tuple[str, ...], waves: Iterable[int]) -> np.ndarray:
         objective = np.zeros(len(self.index))
         for u in unit_members:
             for w in waves:
                 if (u, w) in self.index:
                     objective[self.index[(u, w)]] = 1.0
-        low = self._solve(objective)
-        high = self._solve(-objective)
-        return low, (None if high is None else -high)
+        return objective
 
     def _solve(self, objective: np.ndarray) -> float | None:
         result = linprog(
@@ -448,6 +576,15 @@ def _small_groups(project: _Project, measure: str) -> list[tuple[str, str, tuple
     basis = project.basis
     k = project.k
     groups = []
+    if measure == COMMENTS:  # comments carry their wave only, and only closed waves are read
+        groups_read = basis.comment_groups
+        readable = set(zip(groups_read["unit_id"], groups_read["wave_id"], strict=True))
+        for unit in basis.parent:
+            for wave in project.closed:
+                n = project.true_n(ANSWERS, unit, (wave,))
+                if 0 < n < project.k_comments and (unit, wave) not in readable:
+                    groups.append((unit, f"wave {wave}", (wave,), n))
+        return groups
     small_wave: dict[str, set[int]] = defaultdict(set)
     for unit in basis.parent:
         for wave in project.closed:
@@ -504,61 +641,226 @@ def audit_project(
     scopes: list[Scope],
     report: AuditReport,
     extra_facts: Iterable[Fact] = (),
+    measures: Iterable[str] | None = None,
 ) -> None:
     """Check one project; findings go into ``report``. ``extra_facts``: numbers published
-    elsewhere (a test plants a leak with them to see the audit catch it)."""
+    elsewhere (a test plants a leak with them to see the audit catch it); ``measures``: solve
+    only these (all when None)."""
     project = _Project(db, project_id, today)
     if not project.direct_units or not project.waves:
         return
     facts = [*collect_facts(db, project, scopes, today), *extra_facts]
+    _check(project, facts, report, measures)
+
+
+def _upper_bounds(project: _Project, measure: str) -> np.ndarray:
+    """Per unknown: the codes issued (public) for counts of people; for a construct's sum and
+    count of favourable respondents, what the true n allows (the attacker knows every n)."""
+    cells = [(u, w) for u in project.direct_units for w in project.waves]
+    if measure in (ANSWERS, COMMENTS) or measure in project.constructs:
+        if not project.issued:
+            return np.full(len(cells), np.inf)
+        return np.array([project.issued.get(cell, np.inf) for cell in cells], dtype=float)
+    return np.array([project.count(measure, u, w) for u, w in cells], dtype=float)
+
+
+def _check(
+    project: _Project,
+    facts: list[Fact],
+    report: AuditReport,
+    measures: Iterable[str] | None = None,
+) -> None:
+    """Solve for every hidden small group's extremes; findings go into ``report``.
+
+    Every fact is true of the data (``test_every_number_the_audit_collects_is_true_of_the_data``
+    checks each), so the true values are a solution: a bound that the true value already meets
+    needs no program (a group whose true n is at least k-1 cannot have its largest n below
+    k-1, a group with no comment cannot be proven to have one, and so on).
+    """
     report.facts += len(facts)
-    k = project.k
-    for measure in (ANSWERS, *project.constructs):
-        groups = _small_groups(project, measure)
+    favourable = tuple(FAVOURABLE + c for c in project.constructs)
+    every = (ANSWERS, COMMENTS, *project.constructs, *favourable)
+    wanted = set(every if measures is None else measures)
+    for measure in (m for m in every if m in wanted):
+        groups = _small_groups(project, measure.removeprefix(FAVOURABLE))
         if not groups:
             continue
         n_facts = [f for f in facts if f.measure == measure and f.kind == "n"]
-        issued = np.array(
-            [
-                project.issued.get((u, w), np.inf) if project.issued else np.inf
-                for u in project.direct_units
-                for w in project.waves
-            ],
-            dtype=float,
-        )
-        n_system = _System(project, n_facts, issued)
+        n_system = _System(project, n_facts, _upper_bounds(project, measure))
         sum_system = None
-        if measure != ANSWERS:
-            true_n = np.array(
-                [
-                    project.construct_n.get((measure, u, w), 0)
-                    for u in project.direct_units
-                    for w in project.waves
-                ],
-                dtype=float,
-            )
+        if measure in project.constructs:
+            true_n = _upper_bounds(project, FAVOURABLE + measure)
             sum_facts = [f for f in facts if f.measure == measure and f.kind == "sum"]
             sum_system = _System(project, sum_facts, 100.0 * true_n)
         for unit, period, waves, n in groups:
+            if measure in favourable and n == 0:
+                continue
             report.groups += 1
             members = project.members(unit)
-            low, high = n_system.extremes(members, waves)
-            report.linear_programs += 2
-            pinned = (low is not None and low > EPS) or (high is not None and high < k - 1 - EPS)
-            mean_low = mean_high = None
+            value = sum(project.true_count(measure, u, w) for u in members for w in waves)
+            pinned = _counts_pinned(project, measure, n_system, members, waves, n, value, report)
             if sum_system is not None and n > 0:
-                s_low, s_high = sum_system.extremes(members, waves)
-                report.linear_programs += 2
-                mean_low = None if s_low is None else s_low / n
-                mean_high = None if s_high is None else s_high / n
-                narrowed = (mean_low is not None and mean_low > EPS) or (
-                    mean_high is not None and mean_high < 100 - EPS
+                total = sum(
+                    project.construct_sum.get((measure, u, w), 0.0) for u in members for w in waves
                 )
-                pinned = pinned or narrowed
+                if total > EPS:  # could the mean be 0?
+                    report.linear_programs += 1
+                    low = sum_system.lowest(members, waves)
+                    pinned = pinned or (low is not None and low > EPS)
+                if total < 100 * n - EPS:  # could it be 100?
+                    report.linear_programs += 1
+                    high = sum_system.highest(members, waves)
+                    pinned = pinned or (high is not None and high < 100 * n - EPS)
             if pinned:
+                low, high = n_system.extremes(members, waves)
+                mean_low = mean_high = None
+                if sum_system is not None and n > 0:
+                    s_low, s_high = sum_system.extremes(members, waves)
+                    mean_low = None if s_low is None else s_low / n
+                    mean_high = None if s_high is None else s_high / n
                 report.findings.append(
-                    Finding(project_id, measure, unit, period, n, low, high, mean_low, mean_high)
+                    Finding(project.id, measure, unit, period, n, low, high, mean_low, mean_high)
                 )
+
+
+def _counts_pinned(
+    project: _Project,
+    measure: str,
+    system: _System,
+    members: tuple[str, ...],
+    waves: tuple[int, ...],
+    n: int,
+    value: int,
+    report: AuditReport,
+) -> bool:
+    """Do the published numbers prove more about the group's count than the rule allows?
+
+    ``n`` is the group's answers (or construct n), ``value`` the measure's own true count.
+    """
+    if measure.startswith(FAVOURABLE):
+        # Neither "every one of them scored favourably" nor "none of them did" may be proven
+        # (an attribute of each member). "Not all of them" may: it follows from any larger group
+        # that holds them (the remainder beside a shown group, of at least k, with fewer
+        # favourable answers than the small group has members).
+        at_least, at_most = (n - 1, 1)
+        ask_low, ask_high = value == n, value == 0
+    elif measure == COMMENTS:
+        # No comment may be proven to come from the group (its text would then be read as
+        # written by one of fewer than k_comments people). An upper bound is what the readable
+        # group around it says of all its members.
+        at_least, at_most = 0, -1
+        ask_low, ask_high = value > 0, False
+    else:  # answers and construct n: anywhere in 0..k-1
+        at_least, at_most = 0, project.k - 1
+        ask_low, ask_high = value > 0, value < project.k - 1
+    if ask_low:
+        report.linear_programs += 1
+        low = system.lowest(members, waves)
+        if low is not None and low > at_least + EPS:
+            return True
+    if ask_high:
+        report.linear_programs += 1
+        high = system.highest(members, waves)
+        if high is not None and high < at_most - EPS:
+            return True
+    return False
+
+
+def _reliability_facts(
+    db: Database, projects: dict[str, _Project], facts: dict[str, list[Fact]], today: dt.date
+) -> dict[str, list[Fact]]:
+    """Spørgeskema's complete answers per construct, as a fact about each project.
+
+    The count is one sum over every project using the instrument (closed waves), and a
+    complete answer is one of the construct's n, so the sum of construct n over all of them is
+    at least the count. For one project that says: its construct n over its closed waves is at
+    least the count minus the most the other projects' published numbers allow theirs to be.
+    """
+    by_instrument: dict[str, list[str]] = defaultdict(list)
+    for project_id in projects:
+        row = project_queries.project(db, project_id)
+        if row is not None:
+            by_instrument[str(row["instrument_id"])].append(project_id)
+    out: dict[str, list[Fact]] = defaultdict(list)
+    for instrument_id, members in by_instrument.items():
+        try:
+            instrument = instrument_by_id(instrument_id)
+        except MedspilError:
+            continue  # an instrument without its file: the page shows no table for it
+        table = reliability_table(db, instrument, lang="da", k=settings().k_min, today=today)
+        column = t("instrument.n_complete", "da")
+        for construct, shown in zip(instrument.constructs, table[column], strict=True):
+            if not str(shown).isdigit():
+                continue  # below k: the page shows "–"
+            total = int(shown)
+            most = {pid: _most_n(projects[pid], facts[pid], construct.id) for pid in members}
+            for pid in members:
+                others = sum(most[q] for q in members if q != pid)
+                project = projects[pid]
+                useful = np.isfinite(others) and total - others > 0
+                if useful and construct.id in project.constructs and project.closed:
+                    out[pid].append(
+                        Fact(
+                            construct.id,
+                            "n",
+                            project.direct_units,
+                            project.closed,
+                            total - others,
+                            np.inf,
+                            "Spørgeskema",
+                        )
+                    )
+    return out
+
+
+def _most_n(project: _Project, facts: list[Fact], construct: str) -> float:
+    """The largest sum of a construct's n over the project's closed waves the facts allow."""
+    if construct not in project.constructs or not project.closed:
+        return 0.0
+    n_facts = [f for f in facts if f.measure == construct and f.kind == "n"]
+    system = _System(project, n_facts, _upper_bounds(project, construct))
+    _, high = system.extremes(project.direct_units, project.closed)
+    return np.inf if high is None else high
+
+
+def _collect(
+    db: Database, today: dt.date, scopes: list[Scope]
+) -> tuple[dict[str, _Project], dict[str, list[Fact]]]:
+    projects: dict[str, _Project] = {}
+    facts: dict[str, list[Fact]] = {}
+    for project_id in project_queries.projects(db)["id"]:
+        project = _Project(db, str(project_id), today)
+        if project.direct_units and project.waves:
+            projects[project.id] = project
+            facts[project.id] = collect_facts(db, project, scopes, today)
+    for project_id, more in _reliability_facts(db, projects, facts, today).items():
+        facts[project_id] += more
+    return projects, facts
+
+
+def collected_facts(db: Database, *, today: dt.date) -> dict[str, list[Fact]]:
+    """Every published number of every role, per project, as the audit reads it."""
+    return _collect(db, today, every_role(db))[1]
+
+
+class Truth:
+    """The true value behind a fact (for checking that the audit reads what is published)."""
+
+    def __init__(self, project: _Project) -> None:
+        self.project = project
+
+    def members(self, unit: str) -> tuple[str, ...]:
+        return self.project.members(unit)
+
+    def __call__(self, fact: Fact) -> float:
+        cells = [(u, w) for u in fact.units for w in fact.waves]
+        if fact.kind == "sum":
+            return sum(self.project.construct_sum.get((fact.measure, u, w), 0.0) for u, w in cells)
+        return float(sum(self.project.true_count(fact.measure, u, w) for u, w in cells))
+
+
+def project_truth(db: Database, project_id: str, today: dt.date) -> Truth:
+    return Truth(_Project(db, project_id, today))
 
 
 def audit_disclosure(db: Database, *, today: dt.date | None = None) -> AuditReport:
@@ -566,8 +868,9 @@ def audit_disclosure(db: Database, *, today: dt.date | None = None) -> AuditRepo
     today = today or dt.date.today()
     scopes = every_role(db)
     report = AuditReport(roles=len(scopes))
-    for project_id in project_queries.projects(db)["id"]:
-        audit_project(db, str(project_id), today=today, scopes=scopes, report=report)
+    projects, facts = _collect(db, today, scopes)
+    for project_id, project in projects.items():
+        _check(project, facts[project_id], report)
     return report
 
 

@@ -1,25 +1,34 @@
-"""The disclosure audit: it passes on the demo with snapshots of every committee, and it catches
-the leaks it is there for when they are planted (the old Overblik totals, a pinned mean)."""
+"""The disclosure audit: it passes on the demo with snapshots of every committee, every number it
+collects is true of the data, the Kommentarer page shows what it audits, and it catches the leaks
+it is there for when they are planted (the old Overblik totals, a pinned mean, a comment or a
+favourable share given away by subtraction)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from data import open_database
 from data import org as org_queries
+from data.comments import comment_counts
 from data.db import Database
 from data.results import score_histograms
 from medspil.errors import SnapshotNoData
 from medspil.scope import Scope
 from surveys.administration.disclosure_audit import (
     ANSWERS,
+    COMMENTS,
+    FAVOURABLE,
     AuditReport,
     Fact,
     audit_project,
+    collected_facts,
     every_role,
+    project_truth,
 )
 from surveys.cli.main import main
 from surveys.snapshots.freeze import create_snapshot
@@ -28,10 +37,12 @@ TODAY = dt.date.today()
 NORD_TEAMS = ("NORD-EGELY", "NORD-HAVBO", "NORD-HJEM", "NORD-NAT", "NORD-SOLHOJ")
 
 
-def test_the_demo_passes_the_audit_with_a_snapshot_of_every_committee(
-    demo_copy: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    db = open_database(demo_copy)
+@pytest.fixture(scope="module")
+def audited_demo(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo with a snapshot of every committee for both projects, comments included."""
+    path = tmp_path_factory.mktemp("audit") / "demo.duckdb"
+    shutil.copy(demo_file, path)
+    db = open_database(path)
     made = 0
     try:
         for committee in org_queries.committees(db)["id"]:
@@ -44,6 +55,7 @@ def test_the_demo_passes_the_audit_with_a_snapshot_of_every_committee(
                         area_kind="committee",
                         area_id=str(committee),
                         today=TODAY,
+                        include_comments=True,
                     )
                     made += 1
                 except SnapshotNoData:
@@ -51,12 +63,42 @@ def test_the_demo_passes_the_audit_with_a_snapshot_of_every_committee(
     finally:
         db.close()
     assert made >= 4
-    code = main(["audit-disclosure", "--db", str(demo_copy)])
+    return path
+
+
+def test_the_demo_passes_the_audit_with_a_snapshot_of_every_committee(
+    audited_demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(audited_demo, copy)
+    code = main(["audit-disclosure", "--db", str(copy)])
     out = capsys.readouterr().out
     assert code == 0, out
     assert "47 roller" in out and "Ingen skjult gruppe under k kan indsnævres" in out
     facts = int(out.split("roller, ")[1].split(" ")[0])
-    assert facts > 4000  # the snapshots' numbers are in it too
+    assert facts > 8000  # snapshots, comments and favourable shares are in it too
+
+
+def test_every_number_the_audit_collects_is_true_of_the_data(audited_demo: Path) -> None:
+    # A number read wrongly (a wave label mapped to the wrong wave, a unit's subtree cut wrong)
+    # would be a fact the true data break: the audit would then prove things nobody can see.
+    db = open_database(audited_demo)
+    try:
+        facts = collected_facts(db, today=TODAY)
+        sources: set[str] = set()
+        for project_id, found in facts.items():
+            truth = project_truth(db, project_id, TODAY)
+            for fact in found:
+                sources.add(fact.source.split(" ")[0] + (" heatmap" * ("heatmap" in fact.source)))
+                value = truth(fact)
+                assert fact.low - 1e-6 <= value <= fact.high + 1e-6, (project_id, fact, value)
+    finally:
+        db.close()
+    measures = {f.measure.split(":")[0] for found in facts.values() for f in found}
+    assert {ANSWERS, COMMENTS, FAVOURABLE.rstrip(":"), "medspil"} <= measures
+    assert {"Kommentarer", "Spørgeskema", "snapshot heatmap", "Svarkoder", "Overblik"} <= sources
+    comment_sources = {f.source for found in facts.values() for f in found}
+    assert any(s.endswith(" comments") for s in comment_sources)  # the snapshots' comments
 
 
 def test_a_missing_database_is_a_plain_error(
@@ -100,7 +142,13 @@ def test_the_audit_catches_the_old_overview_totals(demo_db: Database) -> None:
     leak.append(Fact(ANSWERS, "n", tuple(sorted(NORD_TEAMS)), waves, nord, nord, "old Overblik"))
     report = AuditReport()
     audit_project(
-        demo_db, "medicin", today=TODAY, scopes=every_role(demo_db), report=report, extra_facts=leak
+        demo_db,
+        "medicin",
+        today=TODAY,
+        scopes=every_role(demo_db),
+        report=report,
+        extra_facts=leak,
+        measures=[ANSWERS],
     )
     night = [f for f in report.findings if f.unit_id == "NORD-NAT" and f.measure == ANSWERS]
     assert any(f.period == "all closed waves" for f in night)
@@ -122,7 +170,13 @@ def test_the_audit_catches_a_mean_given_away(demo_db: Database) -> None:
     leak = [Fact("medspil", "sum", ("NORD-NAT",), (wave,), total - 1, total + 1, "planted")]
     report = AuditReport()
     audit_project(
-        demo_db, "medicin", today=TODAY, scopes=every_role(demo_db), report=report, extra_facts=leak
+        demo_db,
+        "medicin",
+        today=TODAY,
+        scopes=every_role(demo_db),
+        report=report,
+        extra_facts=leak,
+        measures=["medspil"],
     )
     found = [
         f
@@ -132,3 +186,116 @@ def test_the_audit_catches_a_mean_given_away(demo_db: Database) -> None:
     assert len(found) == 1
     assert found[0].mean_high - found[0].mean_low <= 2 / n + 1e-9  # the planted ±1 on the sum
     assert found[0].mean_low == pytest.approx(total / n, abs=1)
+
+
+def _night_wave(db: Database, count: dict[int, int], wanted) -> int:
+    return next(w for w in _closed_waves(db) if wanted(count.get(w, 0)))
+
+
+def test_the_audit_catches_a_comment_count_given_away(demo_db: Database) -> None:
+    # The comment counts of Nord and of its four other teams in a wave the night team commented
+    # in: the night team's comments by subtraction, so one text is known to be one of theirs.
+    counts = comment_counts(demo_db, "medicin")
+    per = {(u, int(w)): int(n) for u, w, n in counts.itertuples(index=False)}
+    wave = _night_wave(demo_db, {w: n for (u, w), n in per.items() if u == "NORD-NAT"}, bool)
+    leak = [
+        Fact(COMMENTS, "n", (team,), (wave,), n, n, "planted")
+        for team in NORD_TEAMS
+        if team != "NORD-NAT"
+        for n in [per.get((team, wave), 0)]
+    ]
+    nord = sum(per.get((team, wave), 0) for team in NORD_TEAMS)
+    leak.append(Fact(COMMENTS, "n", NORD_TEAMS, (wave,), nord, nord, "planted"))
+    report = AuditReport()
+    audit_project(
+        demo_db,
+        "medicin",
+        today=TODAY,
+        scopes=every_role(demo_db),
+        report=report,
+        extra_facts=leak,
+        measures=[COMMENTS],
+    )
+    found = [f for f in report.findings if f.measure == COMMENTS and f.unit_id == "NORD-NAT"]
+    assert [f.period for f in found] == [f"wave {wave}"]
+    assert found[0].n_low == pytest.approx(per[("NORD-NAT", wave)]) == found[0].n_high
+
+
+def test_the_audit_catches_a_favourable_share_given_away(demo_db: Database) -> None:
+    # Nord's and the four other teams' favourable counts on motivation in a wave where none of
+    # the night team scored favourably: by subtraction, each of them is known to be unfavourable.
+    scores = score_histograms(demo_db, "medicin", Scope.admin())
+    motivation = scores[scores["construct"] == "motivation"]
+    favourable = motivation[motivation["score"] >= 75].groupby(["unit_id", "wave_id"])["n"].sum()
+    answered = motivation.groupby(["unit_id", "wave_id"])["n"].sum()
+    night = {
+        int(w): int(favourable.get(("NORD-NAT", w), 0))
+        for (u, w) in answered.index
+        if u == "NORD-NAT"
+    }
+    wave = next(w for w in _closed_waves(demo_db) if w in night and night[w] == 0)
+    measure = FAVOURABLE + "motivation"
+    leak = [
+        Fact(measure, "n", (team,), (wave,), n, n, "planted")
+        for team in NORD_TEAMS
+        if team != "NORD-NAT"
+        for n in [int(favourable.get((team, wave), 0))]
+    ]
+    nord = sum(int(favourable.get((team, wave), 0)) for team in NORD_TEAMS)
+    leak.append(Fact(measure, "n", NORD_TEAMS, (wave,), nord, nord, "planted"))
+    report = AuditReport()
+    audit_project(
+        demo_db,
+        "medicin",
+        today=TODAY,
+        scopes=every_role(demo_db),
+        report=report,
+        extra_facts=leak,
+        measures=[measure],
+    )
+    found = [f for f in report.findings if f.measure == measure and f.unit_id == "NORD-NAT"]
+    assert f"wave {wave}" in [f.period for f in found]
+    assert all(f.n_high == pytest.approx(0) for f in found if f.period == f"wave {wave}")
+
+
+def test_the_comments_page_shows_what_the_audit_collects(
+    audited_demo: Path, tmp_path: Path
+) -> None:
+    # The cross-check: the audit reads comment_view; the page, run as a leder, shows as many
+    # comments as the audit's facts for that leder's unit add up to, in every phase.
+    from tests.conftest import ROOT
+    from tests.pages.dash_support import run_page
+
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(audited_demo, copy)
+    db = open_database(copy)
+    try:
+        facts = collected_facts(db, today=TODAY)["medicin"]
+        truth = project_truth(db, "medicin", TODAY)
+    finally:
+        db.close()
+    members = truth.members
+    import streamlit as st
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MEDSPIL_DB", str(copy))
+    mp.setenv("MEDSPIL_SECRET_FILE", str(copy.with_suffix(".secret")))
+    mp.chdir(ROOT)
+    try:
+        for unit in ("AELDRE-NORD", "AELDRE-SYD"):
+            st.cache_resource.clear()
+            st.cache_data.clear()
+            audited = sum(
+                f.low
+                for f in facts
+                if f.measure == COMMENTS and f.source == "Kommentarer" and f.units == members(unit)
+            )
+            at = run_page("comments", role="leder", unit=unit, params={"projekt": "medicin"})
+            assert not at.exception
+            heading = next(h.value for h in at.subheader if "kommentar" in h.value.lower())
+            shown = int(re.search(r"\d[\d.]*", heading).group().replace(".", ""))
+            assert audited > 0 and shown == audited, (unit, heading, audited)
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        mp.undo()
