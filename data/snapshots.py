@@ -58,11 +58,13 @@ def insert_snapshot(
     content: str,
     sha256: str,
     audit_detail: str,
+    shown_log_entries: tuple[int, ...] = (),
 ) -> int:
     """Store a snapshot and its ``audit_log`` row in one transaction; return the new id.
 
     The first ``{id}`` in ``audit_detail`` is replaced by the new snapshot's id; nothing else in
-    it is interpreted (an area id may contain braces).
+    it is interpreted (an area id may contain braces). The MED log entries the snapshot shows
+    (``shown_log_entries``) are frozen in the same transaction: never edited again.
     """
     with db.transaction() as cur:
         snapshot_id = one_row(
@@ -89,6 +91,10 @@ def insert_snapshot(
             """INSERT INTO audit_log (happened_at, actor, action, detail)
                VALUES (current_timestamp, ?, 'snapshot.create', ?)""",
             [created_by, audit_detail.replace("{id}", str(snapshot_id), 1)],
+        )
+        cur.executemany(
+            "INSERT OR IGNORE INTO med_log_frozen VALUES (?, ?)",
+            [(entry_id, snapshot_id) for entry_id in shown_log_entries],
         )
     return int(snapshot_id)
 

@@ -9,6 +9,7 @@ from medspil.errors import MedspilError, SnapshotRenderFailed
 from medspil.formatting import date_text
 from medspil.text import markdown_text
 from pages.common.frame import page_setup
+from pages.common.snapshot_together import draw_since_last, draw_together
 from surveys.snapshots.charts import snapshot_figures
 from surveys.snapshots.freeze import (
     area_label,
@@ -139,6 +140,7 @@ for column, (key, data, file_name, mime) in zip(columns, downloads, strict=True)
     column.download_button(
         ctx.tr(f"snapshot.{key}"), data, file_name, mime, key=f"snapshot_{key}", on_click="ignore"
     )
+draw_since_last(view.together, lang)
 st.subheader(ctx.tr("snapshot.resume_findings"))
 for card in view.findings:
     st.markdown(f"**{card.title}.** {card.sentence}")
@@ -148,6 +150,7 @@ if view.involvement_effect:
     st.subheader(ctx.tr("effect.title"))
     for line in view.involvement_effect:
         st.markdown(markdown_text(line))
+draw_together(view.together, lang)
 st.subheader(ctx.tr("snapshot.s_summary"))
 st.markdown(
     ctx.tr("snapshot.summary_intro")

@@ -48,6 +48,7 @@ from surveys.dashboards.involvement_effect import (
 )
 from surveys.dashboards.shifts import project_shifts, shift_budget
 from surveys.instruments.instrument import load_instrument
+from surveys.together.frozen import together_content
 from surveys.together.plan import project_levels
 
 COMMENT_WAVES = 3  # comments come from the latest waves whose area group is large enough
@@ -174,6 +175,17 @@ def build_content(
     content["comments"] = _comments(basis, db, roots, include_comments)
     content["findings"] = _findings(basis, heat_rows)
     content["involvement_effect"] = _involvement_effect(basis, area_units)
+    # What the parties did and agreed, and what changed since the area's last snapshot.
+    content["together"] = together_content(
+        db,
+        project_id=project_id,
+        area_kind=area.kind,
+        area_id=area.id,
+        area_units=area_units,
+        roots=roots,
+        today=today,
+        scores=content["scores"],
+    )
     return content
 
 

@@ -40,6 +40,7 @@ from medspil.scope import Scope
 from medspil.vocabulary import COMMITTEE_ROLES, SNAPSHOT_CREATOR_ROLES, AreaKind
 from surveys.dashboards.overview import visible_projects
 from surveys.snapshots.content import Area, build_content, resolve_area
+from surveys.together.frozen import log_entry_ids
 
 FORMAT_VERSION = 1
 DECIMALS = 6
@@ -221,6 +222,7 @@ def create_snapshot(
         replaces=replaces,
         content=content_text,
         sha256=snapshot_hash(header, content_text),
+        shown_log_entries=tuple(log_entry_ids(content)),
         audit_detail=(
             f"snapshot {{id}}: project {project_id}, {area.kind} {area.id}"
             + (f", replaces {replaces}" if replaces is not None else "")

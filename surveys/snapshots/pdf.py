@@ -143,6 +143,7 @@ def report_html(view: SnapshotView) -> str:
                 "significant": view.significant or [tr("no_significant")],
             },
             resume=_resume(view, tr, figures),
+            together=_together(view),
             sections=sections,
             comments=comments,
             discussion={
@@ -169,6 +170,39 @@ def report_html(view: SnapshotView) -> str:
 
 
 RESUME_CARDS = 6  # what fits the résumé's first page beside the header
+SINCE_LINES = 3  # "since last time" on the résumé's second page; the whole list in the appendix
+
+
+def _together(view: SnapshotView) -> dict[str, Any] | None:
+    """Since last time (short, on the résumé) and the plan, discussions and actions (appendix)."""
+    together = view.together
+    if together is None:
+        return None
+    lang = view.lang
+    since = list(together.since)
+
+    def heading(key: str) -> str:
+        return t(f"snapshot_together.{key}", lang)
+
+    return {
+        "since_title": together.since_title,
+        "since_short": since[:SINCE_LINES],  # empty for the area's first snapshot
+        "since_more": t("snapshot_together.since_more", lang, n=len(since) - SINCE_LINES)
+        if len(since) > SINCE_LINES
+        else "",
+        "title": heading("title"),
+        "since": since,
+        "parts": [
+            (heading(key), list(lines) or [heading("none")])
+            for key, lines in (
+                ("plan_title", together.differences),
+                ("framing_title", together.framing),
+                ("roles_title", together.roles),
+                ("log_title", together.log),
+                ("actions_title", together.actions),
+            )
+        ],
+    }
 
 
 def _resume(view: SnapshotView, tr, figures: list[SnapshotFigure]) -> dict[str, Any]:

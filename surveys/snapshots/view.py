@@ -21,6 +21,7 @@ from surveys.dashboards.involvement_effect import InvolvementEffectView, effect_
 from surveys.snapshots.freeze import Snapshot
 from surveys.snapshots.tables import SnapshotTable, snapshot_tables
 from surveys.snapshots.text import FEW_WAVES, SnapshotTexts, area_level
+from surveys.snapshots.together_view import TogetherView, together_view
 
 CORE = ("mening", "motivation", "medspil")
 
@@ -52,6 +53,9 @@ class SnapshotView:
     findings: tuple[FindingCard, ...] = ()
     # "Did involvement move medspil?" in sentences; empty for snapshots frozen before it.
     involvement_effect: tuple[str, ...] = ()
+    # Plan against practice, the MED log, actions and "since last time"; None for snapshots
+    # frozen before them.
+    together: TogetherView | None = None
 
     def table(self, key: str) -> SnapshotTable:
         return next(table for table in self.tables if table.key == key)
@@ -90,6 +94,7 @@ def snapshot_view(snapshot: Snapshot, lang: str = "da") -> SnapshotView:
         comments_note=tr.comments_note(),
         findings=tuple(_findings(c, tr.constructs, lang)),
         involvement_effect=tuple(_involvement_effect(c, tr, lang)),
+        together=together_view(c, tr.constructs, lang),
     )
 
 
