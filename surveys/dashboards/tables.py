@@ -49,6 +49,8 @@ def chart_labels(lang: str, *, series: str = "", axes: str = "time") -> dict[str
         labels["y_axis"] = t("dash.chart_y_units", lang)
     labels["hidden"] = t("ui.fewer_than_k", lang)
     labels["series"] = series
+    labels["event_med_log"] = t("events.kind_med_log", lang)
+    labels["event_action"] = t("events.kind_action", lang)
     return labels
 
 
