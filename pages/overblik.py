@@ -37,6 +37,8 @@ def show_findings(item) -> None:
         st.info(item.findings.nothing_yet)
         return
     st.caption(item.findings.budget_note)
+    if item.findings.small_note:
+        st.caption(item.findings.small_note)
     if not cards:
         st.caption(ctx.tr("dash.nothing_changed"))
         return

@@ -73,5 +73,7 @@ figure = trend_figure(
 )
 st.plotly_chart(figure, width="stretch", key="trend")
 st.caption(ctx.md("dash.trend_family", n=view.family_size, unit=view.unit_label))
+if view.same_as:
+    st.caption(ctx.md("dash.same_group", unit=view.unit_label, other=view.same_as))
 dash.show_events(ctx, found)
 dash.table_with_download(ctx, trend_rows(view, ctx.lang), f"udvikling-{project}-{unit}", "trend")
