@@ -73,9 +73,11 @@ def finding_list(
     return FindingList(cards, None, len(units), note, small)
 
 
-def small_group_note(basis: ProjectBasis, heads: list[str], lang: str) -> str | None:
-    """A sentence for each headline unit with typically fewer than :data:`SMALL_GROUP` answers
-    a wave: its flags come slower (a matter of noise, not of method), or None.
+def small_group_note(
+    basis: ProjectBasis, heads: list[str], lang: str, *, below: int = SMALL_GROUP
+) -> str | None:
+    """A sentence for each headline unit with typically fewer than ``below`` answers a wave:
+    its flags come slower (a matter of noise, not of method), or None.
 
     "Typically" is the median over the unit's shown waves of its largest n over the constructs,
     all of them numbers the dashboards show already.
@@ -89,6 +91,6 @@ def small_group_note(basis: ProjectBasis, heads: list[str], lang: str) -> str | 
     sentences = [
         t("dash.small_slow", lang, unit=basis.names[head], n=int(round(typical[head])))
         for head in heads
-        if head in typical.index and typical[head] < SMALL_GROUP
+        if head in typical.index and typical[head] < below
     ]
     return " ".join(sentences) or None
