@@ -21,15 +21,16 @@ from surveys.dashboards.hidden import hidden_sentence, shown_waves
 from surveys.dashboards.shifts import (
     budget_sentence,
     distinct_alarms,
+    distinct_units,
     project_shifts,
     shift_budget,
 )
 
 # As Overblik's list of changes: the headline unit and two levels below it.
 MAX_DEPTH = 2
-# Below this many answers a wave the monitor is markedly slower (benchmarks/bench_shifts.py: a
-# 10-point drop takes a median of 2 waves with 18 answers, 4 with 10 and 9 or more with 5), and
-# Overblik says so for the headline unit.
+# Below this many answers a wave the monitor is markedly slower (benchmarks/bench_shifts.py at
+# the dashboards' budgets of 1/8-1/6 per construct-year: a 10-point drop takes a median of 2-3
+# waves with 18 answers, 4-5 with 10 and 9-15 with 5), and Overblik says so for the headline unit.
 SMALL_GROUP = 15
 
 
@@ -54,23 +55,25 @@ def finding_list(
     units = [u for u, depth in unit_choices(basis, scope) if depth <= MAX_DEPTH]
     heads = headline_units(basis, scope)
     small = small_group_note(basis, heads, lang)
+    # The budget counts groups of people: a unit with its parent's answers is not a second one.
+    groups = distinct_units(basis, units)
     note = budget_sentence(
-        shift_budget(basis), len(units), basis.names[units[0]] if units else "", lang
+        shift_budget(basis), len(groups), basis.names[groups[0]] if groups else "", lang
     )
     if heads and len(basis.waves) < 2:
         sentence = hidden_sentence("nothing_yet", lang, unit=basis.names[heads[0]], k=basis.k_min)
-        return FindingList((), sentence, len(units), note, small)
+        return FindingList((), sentence, len(groups), note, small)
     if heads and all(shown_waves(basis, h) < 2 for h in heads):
         hidden = t("hidden.changes_hidden", lang, unit=basis.names[heads[0]])
-        return FindingList((), hidden, len(units), note, small)
+        return FindingList((), hidden, len(groups), note, small)
     if basis.protected is None or not units:
-        return FindingList((), None, len(units), note, small)
+        return FindingList((), None, len(groups), note, small)
     # The monitor with the dashboards' one budget (surveys/dashboards/shifts.py, issue 13).
     # A unit with the same answers as its parent in view (an only child) is one finding.
     alarms = distinct_alarms(basis, project_shifts(basis), units)
     findings = project_findings(basis, units, alarms, lang)
     cards = tuple(group_findings(findings, card_children(basis, units), lang))
-    return FindingList(cards, None, len(units), note, small)
+    return FindingList(cards, None, len(groups), note, small)
 
 
 def small_group_note(

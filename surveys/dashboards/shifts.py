@@ -139,6 +139,25 @@ def distinct_alarms(
     return alarms[np.array(keep, dtype=bool)] if keep else alarms
 
 
+def distinct_units(basis: ProjectBasis, units: Sequence[str]) -> list[str]:
+    """``units`` without those whose every series is an ancestor's in ``units``: the groups of
+    people the list watches (what the budget sentence counts)."""
+    same = same_series(basis)
+    shown = set(units)
+    constructs = [str(c) for c in basis.constructs]
+
+    def repeated(unit: str) -> bool:
+        for construct in constructs:
+            up = same.get((unit, construct))
+            while up is not None and up not in shown:
+                up = same.get((up, construct))
+            if up is None:
+                return False
+        return bool(constructs)
+
+    return [u for u in units if not repeated(u)]
+
+
 def budget_sentence(budget: ShiftBudget, units: int, unit_label: str, lang: str) -> str:
     """One plain sentence on how many chance flags to expect in the units shown.
 

@@ -86,6 +86,10 @@ def test_overblik_shows_the_group_once_under_the_broader_name(db: Database) -> N
     found = _findings(finding_list(db, syd, "medicin", lang="da", today=TODAY))
     units = {f.unit_id for f in found}
     assert MIDDLE in units and CHILD not in units
+    # The budget counts groups of people: Syd, its five units and the new level are six groups.
+    listed = finding_list(db, syd, "medicin", lang="da", today=TODAY)
+    assert listed.units == 6
+    assert "dine 6 enheder tilsammen få cirka 3 tilfældige flag om året" in listed.budget_note
     middle = [f for f in found if f.unit_id == MIDDLE]
     assert len(middle) == len({(f.construct, f.statistics.alarm_wave) for f in middle})
     # A leder of the child alone still sees the child's own flags.
