@@ -113,7 +113,7 @@ with st.form("act_new"):
         write(
             lambda: actions.add_action(ctx.db, ctx.scope, given, today=today),
             ctx.tr("actions.saved"),
-            clear=FORM_KEYS,
+            clear=(*FORM_KEYS, PREFILLED),
         )
 
 changeable = {a.id: a for a in changeable_actions(ctx.db, ctx.scope, found)}
