@@ -236,8 +236,9 @@ def pick_constructs(ctx: PageContext, project_id: str) -> list[str]:
         key=CONSTRUCTS_KEY,
         placeholder=ctx.tr("ui.choose_options"),
     )
-    _show_in_address("omraade", ",".join(chosen) if chosen != list(names) else None)
-    return chosen
+    ordered = [c for c in names if c in chosen]  # one order everywhere, whatever the clicks
+    _show_in_address("omraade", ",".join(ordered) if ordered != list(names) else None)
+    return ordered
 
 
 def pick_period(ctx: PageContext, project_id: str) -> tuple[int | None, int | None]:
