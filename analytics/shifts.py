@@ -20,9 +20,15 @@ from analytics.exceptions import InvalidInput
 from analytics.results import Shift
 
 # Reference value k of both CUSUMs, in standard errors of a wave's residual. Page's CUSUM with
-# k = delta / 2 is the quickest for a shift of delta (Moustakides 1986): k = 1 aims at a shift of
-# two standard errors, e.g. 10 points for 18 answers with a person-level SD of 20.
-REFERENCE = 1.0
+# k = delta / 2 is the quickest for a shift of delta (Moustakides 1986). The case the monitor is
+# tuned for is 10 points with 18 answers and a person-level SD of 20 (2.1 standard errors), but a
+# self-starting chart sees less of it: the level it compares with is itself uncertain, and each
+# wave at the new level pulls it along until the alarm (Hawkins & Olwell 1998, 7.3). After half a
+# year of waves the shift reaches the chart as about 1.8-1.9 standard errors, so k = 0.9. Measured
+# against k = 1 at the same budget (benchmarks/bench_shifts.py, docs/design.md): the 90th
+# percentile delay after 8-13 waves drops by about a wave, smaller groups and shifts are caught
+# sooner, and a 15-point drop at the strictest budget is sometimes caught one wave later.
+REFERENCE = 0.9
 _Z_LIMIT = 8.0  # residuals beyond 8 SDs count as 8: one absurd wave cannot carry the chart alone
 
 
@@ -42,7 +48,7 @@ def detect_shifts(
     waves ``0..t``. Under a stable level and normal scores ``r_t`` has a t distribution with the
     pooled degrees of freedom, and is turned into a standard normal ``z_t`` through its
     probability (Hawkins 1987). Two one-sided CUSUMs ``S+ = max(0, S+ + z_t - k)`` and
-    ``S- = max(0, S- - z_t - k)`` with ``k = 1`` raise an alarm when one exceeds ``h``; ``h``
+    ``S- = max(0, S- - z_t - k)`` with ``k = 0.9`` raise an alarm when one exceeds ``h``; ``h``
     is computed so that each chart's in-control average run length is
     ``2 * waves_per_year / false_alarms_per_year`` waves (Page's integral equation, see
     :func:`analytics.arl.cusum_threshold`), which makes the two charts together raise
@@ -101,8 +107,12 @@ def detect_shifts_many(
     *,
     waves_per_year: float = 26,
     false_alarms_per_year: float = 0.5,
+    reference: float = REFERENCE,
 ) -> list[list[Shift]]:
     """:func:`detect_shifts` for every row of three 2-d arrays (series x waves) at once.
+
+    ``reference`` is the CUSUM's k (the threshold follows it); other values than the default
+    are for the benchmark's comparisons only.
 
     Examples
     --------
@@ -111,32 +121,36 @@ def detect_shifts_many(
     ...                                                      np.full((2, 6), 20.0))]
     [[4], []]
     """
-    h = threshold(waves_per_year, false_alarms_per_year)
+    h = threshold(waves_per_year, false_alarms_per_year, reference)
     x, n, s = (np.atleast_2d(np.asarray(a, dtype="float64")) for a in (means, ns, sds))
     if not x.shape == n.shape == s.shape:
         raise InvalidInput("means, ns and sds must have the same shape (series x waves)")
     if np.any(n < 0) or np.any(s < 0):
         raise InvalidInput("numbers of respondents and SDs cannot be negative")
-    return _monitor(x, n, s, h)
+    return _monitor(x, n, s, h, reference)
 
 
-def threshold(waves_per_year: float, false_alarms_per_year: float) -> float:
+def threshold(
+    waves_per_year: float, false_alarms_per_year: float, reference: float = REFERENCE
+) -> float:
     """The decision interval ``h`` of each one-sided chart for the budget (see detect_shifts).
 
     Examples
     --------
     >>> round(threshold(26, 1 / 6), 3)
-    2.092
+    2.326
     """
     for name, value in (("waves_per_year", waves_per_year), ("budget", false_alarms_per_year)):
         if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
             raise InvalidInput(f"{name} must be a positive number, got {value!r}")
     if false_alarms_per_year >= waves_per_year:
         raise InvalidInput("false_alarms_per_year must be smaller than waves_per_year")
-    return cusum_threshold(REFERENCE, 2.0 * waves_per_year / false_alarms_per_year)
+    if not math.isfinite(reference) or reference < 0:
+        raise InvalidInput(f"the reference value must be a number >= 0, got {reference!r}")
+    return cusum_threshold(reference, 2.0 * waves_per_year / false_alarms_per_year)
 
 
-def _monitor(x: np.ndarray, n: np.ndarray, s: np.ndarray, h: float) -> list[list[Shift]]:
+def _monitor(x: np.ndarray, n: np.ndarray, s: np.ndarray, h: float, k: float) -> list[list[Shift]]:
     rows, waves = x.shape
     valid = np.isfinite(x) & np.isfinite(n) & (n > 0)
     weight = np.where(valid, n, 0.0)
@@ -161,7 +175,7 @@ def _monitor(x: np.ndarray, n: np.ndarray, s: np.ndarray, h: float) -> list[list
         if not live.any():
             continue
         z = _t_to_normal(r[live], cum_df[live, t])
-        charts[:, live] = np.maximum(0.0, charts[:, live] + np.stack((z, -z)) - REFERENCE)
+        charts[:, live] = np.maximum(0.0, charts[:, live] + np.stack((z, -z)) - k)
         for row in np.flatnonzero(live & (charts > h).any(axis=0)):
             direction = 1 if charts[0, row] >= charts[1, row] else -1
             found[row].append(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from analytics._arrays import as_timestamp
+from analytics.events import EVENT_STYLES, ChartEvent, events_by_kind, hover_text
 from medspil.formatting import CHART_DATE_FORMAT, chart_separators, date_text
 
 # Okabe-Ito, a colour-blind-safe palette; one colour per involvement level.
@@ -26,6 +28,8 @@ def phase_timeline_figure(
     involvement_labels: dict[str, str],
     today: dt.date,
     today_label: str,
+    events: Sequence[ChartEvent] = (),
+    event_labels: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """A horizontal timeline of a project's phases, coloured by involvement level.
 
@@ -35,6 +39,10 @@ def phase_timeline_figure(
     or "Blandet: ..." with ``involvement`` None when its parts were involved differently). The
     phase name is the axis label; the bar carries the level, inside when it fits and beside the
     bar when the bar is short.
+
+    ``events`` (day, kind, label, detail) are the MED discussions and agreed actions: each kind
+    gets a row of its own under the phases, named by ``event_labels[kind]``, with a symbol at
+    each event's day and its whole text in the hover (see :mod:`analytics.events`).
     """
     figure = go.Figure()
     own_labels = "involvement_label" in phases.columns
@@ -67,6 +75,7 @@ def phase_timeline_figure(
                 showlegend=False,
             )
         )
+    rows = _event_rows(figure, events, event_labels or {})
     figure.add_vline(x=pd.Timestamp(today), line_dash="dot", line_color="#333333")
     figure.add_annotation(
         x=pd.Timestamp(today), y=1.0, yref="paper", yanchor="bottom", text=today_label,
@@ -74,7 +83,7 @@ def phase_timeline_figure(
     )  # fmt: skip
     figure.update_layout(
         barmode="overlay",
-        height=80 + (36 + 15 * (lines - 1)) * max(len(phases), 1),
+        height=80 + (36 + 15 * (lines - 1)) * max(len(phases), 1) + 30 * rows,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         uniformtext={"minsize": 11, "mode": "show"},
         xaxis={"type": "date", "tickformat": CHART_DATE_FORMAT},
@@ -82,3 +91,28 @@ def phase_timeline_figure(
         separators=chart_separators(),
     )
     return figure
+
+
+def _event_rows(figure: go.Figure, events: Sequence[ChartEvent], names: Mapping[str, str]) -> int:
+    """One row of symbols per kind of event under the phase bars; returns the number of rows."""
+    groups = events_by_kind(events)
+    for kind, found in groups:
+        style = EVENT_STYLES[kind]
+        figure.add_trace(
+            go.Scatter(
+                x=[pd.Timestamp(day) for day, _, _, _ in found],
+                y=[names.get(kind, kind)] * len(found),
+                mode="markers",
+                name=names.get(kind, kind),
+                marker={
+                    "symbol": style["symbol"],
+                    "size": 11,
+                    "color": style["colour"],
+                    "line": {"color": "#FFFFFF", "width": 1},
+                },
+                hovertext=[hover_text(detail) for _, _, _, detail in found],
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
+    return len(groups)

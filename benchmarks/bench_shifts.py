@@ -1,13 +1,20 @@
 """Detection delay and false alarms of the shift monitor against the flags Overblik raised before.
 
-Run as ``.venv/bin/python benchmarks/bench_shifts.py`` (about a minute), or with ``--series``
-and the grid options for a quick look. Every simulated series is one unit and construct with
-26 waves a year, ``n`` answers a wave and a person-level SD of 20 points (normal scores):
+Run as ``.venv/bin/python benchmarks/bench_shifts.py`` (a few minutes on a busy 2-core
+machine), or with ``--quick`` (n = 18, a 10-point drop, 500 series) or ``--series`` and the grid
+options for a quick look. Every simulated series is one unit and construct with 26 waves a
+year, ``n`` answers a wave and a person-level SD of 20 points (normal scores):
 
-* false alarms: a stable series of four years; alarms per series-year;
-* delay: a year at 60, then a drop of ``shift`` points; the delay counts the first wave at the
-  new level as 1 and is the first flag in the direction of the drop (a run-chart signal counts
-  whatever its side); no flag within 26 waves counts as "never" (shown as >26).
+* false alarms: a stable series of four years; alarms per series-year, and that rate divided by
+  the budget (the calibration check: 1 is exact);
+* delay: ``--change-at`` stable waves at 60 (13 = half a year, 26 = a year; the monitor is
+  self-starting, so it knows the level only from these), then a drop of ``shift`` points; the
+  delay counts the first wave at the new level as 1 and is the first flag in the direction of
+  the drop (a run-chart signal counts whatever its side); no flag within 26 waves counts as
+  "never" (shown as >26).
+
+``--reference`` runs the monitor with other CUSUM reference values k beside the default, on the
+same simulated series (k = 1 was the first version's).
 
 "today" is the rule set that fed "Det har ændret sig" before ``detect_shifts``: the latest
 wave against the one before (Welch t-test, Benjamini-Hochberg over the unit's three core
@@ -30,34 +37,42 @@ from scipy import stats
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analytics.runchart import anhoej, crossings_limit, longest_run_limit  # noqa: E402
-from analytics.shifts import detect_shifts_many  # noqa: E402
+from analytics.shifts import REFERENCE, detect_shifts_many  # noqa: E402
 
 SD = 20.0
 LEVEL = 60.0
 WAVES_PER_YEAR = 26
 NULL_YEARS = 4
-CHANGE_AT = 26
 WATCH = 26  # waves watched after the change
 MIN_RUNCHART_POINTS = 10
 NEVER = WATCH + 1
 
 
-def simulate(rng: np.random.Generator, series: int, waves: int, n: int, shift: float = 0.0):
-    """Wave means, answer counts and within-wave SDs; the level drops by ``shift`` at CHANGE_AT."""
+def simulate(
+    rng: np.random.Generator, series: int, waves: int, n: int, shift: float = 0.0, at: int = 0
+):
+    """Wave means, answer counts and within-wave SDs; the level drops by ``shift`` at ``at``."""
     level = np.full((series, waves), LEVEL)
     if shift:
-        level[:, CHANGE_AT:] -= shift
+        level[:, at:] -= shift
     means = level + rng.normal(0.0, SD / np.sqrt(n), (series, waves))
     sds = SD * np.sqrt(rng.chisquare(n - 1, (series, waves)) / (n - 1))
     return means, np.full((series, waves), float(n)), sds
 
 
-def monitor_flags(means, ns, sds, budget: float) -> tuple[np.ndarray, np.ndarray]:
+def monitor_flags(
+    means, ns, sds, budget: float, reference: float = REFERENCE
+) -> tuple[np.ndarray, np.ndarray]:
     """Per series and wave: did detect_shifts raise an alarm, and in which direction."""
     flags = np.zeros(means.shape, dtype=bool)
     direction = np.zeros(means.shape, dtype=int)
     found = detect_shifts_many(
-        means, ns, sds, waves_per_year=WAVES_PER_YEAR, false_alarms_per_year=budget
+        means,
+        ns,
+        sds,
+        waves_per_year=WAVES_PER_YEAR,
+        false_alarms_per_year=budget,
+        reference=reference,
     )
     for row, shifts in enumerate(found):
         for s in shifts:
@@ -134,42 +149,65 @@ def check_runs_signal(rng: np.random.Generator) -> None:
             raise SystemExit("the vectorised run-chart rules disagree with analytics.anhoej")
 
 
-def first_delay(flags: np.ndarray, direction: np.ndarray, *, any_side: np.ndarray) -> np.ndarray:
-    """Per series: waves from the change to the first flag towards the drop (first wave = 1)."""
-    after = flags[:, CHANGE_AT:] & ((direction[:, CHANGE_AT:] == -1) | any_side[:, CHANGE_AT:])
+def first_delay(
+    flags: np.ndarray, direction: np.ndarray, at: int, *, any_side: np.ndarray
+) -> np.ndarray:
+    """Per series: waves from the change at ``at`` to the first flag towards the drop (the
+    first wave at the new level = 1)."""
+    after = flags[:, at:] & ((direction[:, at:] == -1) | any_side[:, at:])
     hit = after.any(axis=1)
     return np.where(hit, after.argmax(axis=1) + 1, NEVER)
 
 
-def run(series: int, ns: list[int], shifts: list[float], budgets: list[float], seed: int) -> None:
+def run(
+    series: int,
+    ns: list[int],
+    shifts: list[float],
+    budgets: list[float],
+    seed: int,
+    change_at: list[int],
+    references: list[float],
+) -> None:
     rng = np.random.default_rng(seed)
     check_runs_signal(rng)
     print(
-        f"{series} series per cell, SD {SD:g}, {WAVES_PER_YEAR} waves/year, drop at wave "
-        f"{CHANGE_AT}, {NULL_YEARS} stable years for the false-alarm rate; delays in waves\n"
+        f"{series} series per cell, SD {SD:g}, {WAVES_PER_YEAR} waves/year, {NULL_YEARS} stable"
+        " years for the false-alarm rate; a drop after c stable waves; delays in waves (median,"
+        " 90th percentile)\n"
     )
-    header = f"{'n':>4} {'rule':>12} {'false/yr':>9}" + "".join(
-        f"  {'d=' + format(s, 'g'):>5} med p90" for s in shifts
+    header = f"{'n':>4} {'rule':>16} {'false/yr':>9} {'/budget':>7}" + "".join(
+        f"  {f'c={c} d={s:g}':>11} med p90" for c in change_at for s in shifts
     )
     print(header)
     print("-" * len(header))
     started = time.perf_counter()
     for n in ns:
         null = simulate(rng, series, NULL_YEARS * WAVES_PER_YEAR, n)
-        drops = {s: simulate(rng, series, CHANGE_AT + WATCH, n, s) for s in shifts}
-        rules = [(f"budget {b:g}", lambda data, b=b: monitor_flags(*data, b)) for b in budgets]
-        rules.append(("today", lambda data: today_flags(rng, *data)))
-        for label, flag in rules:
+        drops = {
+            (c, s): simulate(rng, series, c + WATCH, n, s, c) for c in change_at for s in shifts
+        }
+        rules = [
+            (
+                f"budget {b:g}" + ("" if k == REFERENCE else f" k={k:g}"),
+                b,
+                lambda data, b=b, k=k: monitor_flags(*data, b, k),
+            )
+            for b in budgets
+            for k in references
+        ]
+        rules.append(("today", None, lambda data: today_flags(rng, *data)))
+        for label, budget, flag in rules:
             flags, _ = flag(null)
             rate = flags.sum() / (series * NULL_YEARS)
+            ratio = f"{rate / budget:.2f}" if budget else "-"
             cells = []
-            for s in shifts:
-                flags, direction = flag(drops[s])
+            for (c, _shift), data in drops.items():
+                flags, direction = flag(data)
                 # Only today's run-chart flags have no side (direction 0): they count either way.
-                delays = first_delay(flags, direction, any_side=flags & (direction == 0))
+                delays = first_delay(flags, direction, c, any_side=flags & (direction == 0))
                 median, p90 = np.median(delays), np.percentile(delays, 90)
-                cells.append(f"  {_wave(median):>9} {_wave(p90):>3}")
-            print(f"{n:>4} {label:>12} {rate:>9.3f}" + "".join(cells))
+                cells.append(f"  {_wave(median):>15} {_wave(p90):>3}")
+            print(f"{n:>4} {label:>16} {rate:>9.3f} {ratio:>7}" + "".join(cells), flush=True)
     print(f"\n{time.perf_counter() - started:.1f} s")
 
 
@@ -184,8 +222,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shift", type=float, nargs="+", default=[5.0, 10.0, 15.0])
     parser.add_argument("--budget", type=float, nargs="+", default=[0.25, 0.5, 1.0])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--change-at", type=int, nargs="+", default=[13, 26])
+    parser.add_argument("--reference", type=float, nargs="+", default=[REFERENCE])
+    parser.add_argument(
+        "--quick", action="store_true", help="n 18, a 10-point drop, budget 0.5, 500 series"
+    )
     args = parser.parse_args(argv)
-    run(args.series, args.n, args.shift, args.budget, args.seed)
+    if args.quick:
+        args.series, args.n, args.shift, args.budget = 500, [18], [10.0], [0.5]
+    run(args.series, args.n, args.shift, args.budget, args.seed, args.change_at, args.reference)
 
 
 if __name__ == "__main__":

@@ -100,6 +100,10 @@ class BackupLocked(MedspilError):
     key = "backup.error_locked"
 
 
+class BackupKeepInvalid(MedspilError):
+    key = "backup.error_keep"
+
+
 class RestoreLocked(MedspilError):
     key = "backup.error_restore_locked"
 

@@ -10,6 +10,7 @@ from medspil.formatting import date_text
 from medspil.text import markdown_text
 from pages.common.frame import page_setup
 from pages.common.snapshot_together import draw_since_last, draw_together
+from pages.common.together import action_link
 from surveys.snapshots.charts import snapshot_figures
 from surveys.snapshots.freeze import (
     area_label,
@@ -26,6 +27,7 @@ from surveys.snapshots.spreadsheet import render_csv_zip, render_xlsx
 from surveys.snapshots.tables import SECTIONS, snapshot_list_table
 from surveys.snapshots.text import display_frame
 from surveys.snapshots.view import file_stem, snapshot_view
+from surveys.together.views import snapshot_action_params
 
 OPEN_KEY = "snapshot_open"
 
@@ -108,6 +110,7 @@ st.info(ctx.tr("snapshot.read_only", date=day), icon=":material/lock:")
 replaced_by = listing.loc[listing["id"] == chosen, "replaced_by"].iloc[0]
 if replaced_by is not None:
     st.warning(ctx.tr("snapshot.replaced_by", id=replaced_by))
+action_link(ctx, snapshot_action_params(scope, snapshot.project_id, snapshot.id))
 name = file_stem(view)
 pdf_key = f"snapshot_pdf_{snapshot.id}"  # UI state: the PDF made in this session, if any
 downloads = (

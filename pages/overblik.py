@@ -6,7 +6,9 @@ from medspil.text import markdown_text
 from pages.common import dashboard as dash
 from pages.common.first_day import show_first_day
 from pages.common.frame import page_setup
+from pages.common.together import action_link, actions_link
 from surveys.dashboards.tables import latest_metrics, latest_rows
+from surveys.together.views import finding_action_params, open_actions_summary
 
 SHOWN_CHANGES = 5
 
@@ -23,6 +25,7 @@ def show_card(card, project_id: str) -> None:
         lead = card.lead
         params = {"projekt": project_id, "enhed": lead.unit_id, "omraade": lead.construct}
         dash.link(ctx, "pages/udvikling.py", ctx.tr("dash.see_trend"), params)
+        action_link(ctx, finding_action_params(ctx.db, ctx.scope, project_id, card, ctx.lang))
         with st.expander(ctx.tr("findings.about")):
             st.markdown("\n".join(f"- {markdown_text(line)}" for line in card.details))
 
@@ -34,6 +37,8 @@ def show_findings(item) -> None:
         st.info(item.findings.nothing_yet)
         return
     st.caption(item.findings.budget_note)
+    if item.findings.small_note:
+        st.caption(item.findings.small_note)
     if not cards:
         st.caption(ctx.tr("dash.nothing_changed"))
         return
@@ -43,6 +48,19 @@ def show_findings(item) -> None:
         with st.expander(ctx.tr("dash.more_changes", n=len(cards) - SHOWN_CHANGES)):
             for card in cards[SHOWN_CHANGES:]:
                 show_card(card, item.project_id)
+
+
+def show_open_actions(project_id: str) -> None:
+    """The open actions for the units the reader sees: at most three, and how many more."""
+    summary = open_actions_summary(ctx.db, ctx.scope, project_id, today=dash.today(), lang=ctx.lang)
+    if not summary.lines:
+        return
+    st.markdown(f"#### {ctx.tr('actions.overview_heading')}")
+    lines = [f"- {markdown_text(line)}" for line in summary.lines]
+    if summary.more:
+        lines.append(f"- {ctx.tr('actions.overview_more', n=summary.more)}")
+    st.markdown("\n".join(lines))
+    actions_link(ctx, ctx.tr("actions.overview_link"), {"project": project_id})
 
 
 ctx = page_setup("page.overview")
@@ -64,6 +82,7 @@ for item in items:
             st.info(item.first_results)
         else:
             show_findings(item)
+        show_open_actions(item.project_id)
         st.plotly_chart(item.timeline, width="stretch", key=f"timeline-{item.project_id}")
         st.dataframe(item.phase_table, hide_index=True, width="stretch")
         for latest in [] if item.first_results else item.latest:

@@ -6,6 +6,7 @@ from analytics.charts import runchart_figure, trend_figure
 from pages.common import dashboard as dash
 from pages.common.frame import page_setup
 from surveys.dashboards.tables import chart_labels, runchart_rows, runchart_summary, trend_rows
+from surveys.dashboards.timeline_events import chart_events
 
 ctx = page_setup("dash_page.trends")
 project = dash.pick_project(ctx)
@@ -15,6 +16,7 @@ if unit is None:
 constructs = dash.pick_constructs(ctx, project)
 first, last = dash.pick_period(ctx, project)
 period = {"lang": ctx.lang, "today": dash.today(), "first_wave": first, "last_wave": last}
+found = dash.events_now(ctx, project, unit, first, last)
 mode = st.segmented_control(
     ctx.tr("dash.mode"),
     ["trend", "runchart"],
@@ -49,18 +51,29 @@ if mode == "runchart":
             long_run_signal=chart.long_run_signal,
             few_crossings_signal=chart.few_crossings_signal,
             labels=chart_labels(ctx.lang, series=chart.construct_label),
+            events=chart_events(found),
         )
         st.plotly_chart(figure, width="stretch", key=f"run-{chart.construct}")
         st.dataframe(runchart_summary(chart, ctx.lang), hide_index=True)
         rows = runchart_rows(chart, ctx.lang)
         dash.table_with_download(ctx, rows, f"runchart-{unit}-{chart.construct}", chart.construct)
+    dash.show_events(ctx, found)
     st.stop()
 view = dash.call(ctx, "trend", project, unit, constructs, **period)
 if view.empty_reason:
     st.info(dash.empty_note(ctx, project, f"dash.empty_{view.empty_reason}"))
     st.stop()
 labels = chart_labels(ctx.lang)
-figure = trend_figure(view.table, phases=view.phases, changepoints=view.changepoints, labels=labels)
+figure = trend_figure(
+    view.table,
+    phases=view.phases,
+    changepoints=view.changepoints,
+    labels=labels,
+    events=chart_events(found),
+)
 st.plotly_chart(figure, width="stretch", key="trend")
 st.caption(ctx.md("dash.trend_family", n=view.family_size, unit=view.unit_label))
+if view.same_as:
+    st.caption(ctx.md("dash.same_group", unit=view.unit_label, other=view.same_as))
+dash.show_events(ctx, found)
 dash.table_with_download(ctx, trend_rows(view, ctx.lang), f"udvikling-{project}-{unit}", "trend")

@@ -25,9 +25,13 @@ from analytics.charts.style import (
     construct_colour,
 )
 from analytics.charts.trend import trend_figure
+from analytics.events import ACTION, MED_LOG, ChartEvent
 from medspil.formatting import number
 
 __all__ = [
+    "ACTION",
+    "MED_LOG",
+    "ChartEvent",
     "CONSTRUCT_COLOURS",
     "DATE_FORMAT",
     "HATCH_COLOUR",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,6 +18,7 @@ from analytics.charts.style import (
     _shown,
     _summary_hover,
 )
+from analytics.events import ChartEvent, add_event_lines, add_event_markers
 from medspil.formatting import number
 
 
@@ -28,8 +30,10 @@ def runchart_figure(
     long_run_signal: bool,
     few_crossings_signal: bool,
     labels: Labels,
+    events: Sequence[ChartEvent] = (),
 ) -> go.Figure:
-    """A run chart: wave means, the median centre line, and the Anhøj signals highlighted.
+    """A run chart: wave means, the median centre line, and the Anhøj signals highlighted,
+    with the MED discussions and agreed actions as markers at their days.
 
     Parameters
     ----------
@@ -43,9 +47,13 @@ def runchart_figure(
         The last baseline wave's date when the centre line is frozen.
     labels : mapping
         ``y_axis``, ``x_axis``, ``ci``, ``n``, ``hidden``, ``median``, ``baseline``,
-        ``long_run``, ``few_crossings``, ``series``.
+        ``long_run``, ``few_crossings``, ``series``; with events also ``event_med_log``,
+        ``event_action``.
+    events : sequence of (day, kind, label, detail)
+        As for :func:`analytics.charts.trend_figure`.
     """
     figure = go.Figure()
+    add_event_lines(figure, events)
     shown = series[~series["hidden"].astype(bool)]
     figure.add_trace(
         go.Scatter(
@@ -105,5 +113,6 @@ def runchart_figure(
                 showarrow=False,
                 text=labels["baseline"],
             )
+    add_event_markers(figure, events, labels)
     _layout(figure, labels["x_axis"], labels["y_axis"], height=400)
     return figure

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -20,6 +22,7 @@ from analytics.charts.style import (
     _transparent,
     construct_colour,
 )
+from analytics.events import ChartEvent, add_event_lines, add_event_markers, event_days
 from medspil.formatting import number
 
 
@@ -29,8 +32,10 @@ def trend_figure(
     phases: pd.DataFrame,
     changepoints: pd.DataFrame,
     labels: Labels,
+    events: Sequence[ChartEvent] = (),
 ) -> go.Figure:
-    """Score per wave with its 95% CI band, phases as shaded bands, flags and change points.
+    """Score per wave with its 95% CI band, phases as shaded bands, flags and change points,
+    and the MED discussions and agreed actions as markers at their days.
 
     The flags (large triangles) are the shift monitor's alarms when ``trend`` has a ``shift``
     column (+1/-1 at the wave that raised an alarm, with ``shift_size`` and
@@ -51,10 +56,15 @@ def trend_figure(
         ``construct``, ``construct_label``, ``opens``: the first wave of each new level.
     labels : mapping
         ``y_axis``, ``x_axis``, ``ci``, ``n``, ``hidden``, ``significant``, ``change_point``,
-        ``p_adjusted``, ``effect``, ``points``, ``shift``, ``shift_from``.
+        ``p_adjusted``, ``effect``, ``points``, ``shift``, ``shift_from``; with events also
+        ``event_med_log``, ``event_action``.
+    events : sequence of (day, kind, label, detail)
+        MED discussions (kind ``"med_log"``) and agreed actions (``"action"``), drawn by
+        :func:`analytics.events.add_event_markers`; the x axis reaches out to hold them.
     """
     figure = go.Figure()
     _phase_bands(figure, phases)
+    add_event_lines(figure, events)
     for position, (construct, rows) in enumerate(_groups(trend, "construct")):
         colour = construct_colour(str(construct), position)
         name = str(rows["construct_label"].iloc[0])
@@ -84,10 +94,12 @@ def trend_figure(
                 figure.add_trace(_change_markers(changed, colour, name, labels))
     several = trend["construct"].nunique() > 1 if not trend.empty else False
     _changepoint_lines(figure, changepoints, labels, hidden_by_default=several)
+    add_event_markers(figure, events, labels)
     _layout(figure, labels["x_axis"], labels["y_axis"], height=460)
     if not trend.empty:
-        # The x-axis ends at the last wave (a phase may run on for weeks without one).
-        first, last = pd.Timestamp(trend["opens"].min()), pd.Timestamp(trend["opens"].max())
+        # The x-axis ends at the last wave or event (a phase may run on for weeks without one).
+        days = [pd.Timestamp(day) for day in [*trend["opens"], *event_days(events)]]
+        first, last = min(days), max(days)
         figure.update_xaxes(range=[first - pd.Timedelta(days=4), last + pd.Timedelta(days=4)])
     return figure
 

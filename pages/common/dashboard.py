@@ -29,6 +29,7 @@ from surveys.dashboards import involvement_effect as effect
 from surveys.dashboards.first_results import first_results_sentence
 from surveys.dashboards.overview import project_overviews
 from surveys.dashboards.tables import csv_bytes
+from surveys.dashboards.timeline_events import event_lines, unit_events
 
 URL_PATHS = {"pages/udvikling.py": "udvikling"}  # as registered in app.py
 MAX_ENTRIES = 512  # per cached read: scopes x projects x units x pickers, bounded memory
@@ -62,7 +63,7 @@ def overviews(_db, db_key: str, scope, lang: str, day: dt.date):
 def clear_dashboard_reads() -> None:
     """Forget the project bases in memory and every cached dashboard read (nothing else)."""
     dashboard.forget_bases()
-    for cached_read in (projects, choices, cached, overviews):
+    for cached_read in (projects, choices, cached, overviews, unit_events_read):
         cached_read.clear()
 
 
@@ -113,6 +114,46 @@ def comments_now(ctx: PageContext, project_id: str, unit_id: str, **filters):
     except MedspilError as e:
         st.error(e.message(ctx.lang))
         st.stop()
+
+
+# A MED log entry or an action written elsewhere reaches the charts within a minute.
+EVENTS_TTL = 60
+
+
+@st.cache_resource(ttl=EVENTS_TTL, max_entries=MAX_ENTRIES, show_spinner=False)
+def unit_events_read(_db, db_key: str, scope, project_id: str, unit_id: str, **kwargs) -> list:
+    return unit_events(_db, scope, project_id, unit_id, **kwargs)
+
+
+def events_now(
+    ctx: PageContext, project_id: str, unit_id: str, first: int | None, last: int | None
+):
+    """The MED discussions and agreed actions on the unit's charts within waves first..last."""
+    try:
+        return unit_events_read(
+            ctx.db,
+            str(ctx.db.path),
+            ctx.scope,
+            project_id,
+            unit_id,
+            lang=ctx.lang,
+            today=today(),
+            first_wave=first,
+            last_wave=last,
+        )
+    except MedspilError as e:
+        st.error(e.message(ctx.lang))
+        st.stop()
+
+
+def show_events(ctx: PageContext, found: list) -> None:
+    """The events under a chart as a plain list, for screen readers and print."""
+    st.markdown(f"#### {markdown_text(ctx.tr('events.heading'))}")
+    if not found:
+        st.caption(ctx.tr("events.none"))
+        return
+    st.caption(ctx.tr("events.chart_note"))
+    st.markdown("\n".join(f"- {markdown_text(line)}" for line in event_lines(found, ctx.lang)))
 
 
 def _preselect(ctx: PageContext, param: str, key: str, allowed: list[str]) -> None:
@@ -195,8 +236,9 @@ def pick_constructs(ctx: PageContext, project_id: str) -> list[str]:
         key=CONSTRUCTS_KEY,
         placeholder=ctx.tr("ui.choose_options"),
     )
-    _show_in_address("omraade", ",".join(chosen) if chosen != list(names) else None)
-    return chosen
+    ordered = [c for c in names if c in chosen]  # one order everywhere, whatever the clicks
+    _show_in_address("omraade", ",".join(ordered) if ordered != list(names) else None)
+    return ordered
 
 
 def pick_period(ctx: PageContext, project_id: str) -> tuple[int | None, int | None]:

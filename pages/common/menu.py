@@ -39,6 +39,9 @@ DASHBOARDS = (
     MenuPage("pages/laes_tallene.py", "dash_page.howto", ":material/menu_book:"),
     MenuPage("pages/spoergeskema.py", "page.instrument", ":material/checklist:"),
     MenuPage("pages/oejebliksbillede.py", "snapshot.page_title", ":material/photo_camera:"),
+    MenuPage("pages/inddragelse.py", "page.inddragelse", ":material/diversity_3:"),
+    MenuPage("pages/med_log.py", "page.med_log", ":material/event_note:"),
+    MenuPage("pages/handlinger.py", "page.handlinger", ":material/task_alt:"),
 )
 ADMINISTRATION = (
     MenuPage("pages/organisation.py", "admin_units.title", ":material/account_tree:", True),

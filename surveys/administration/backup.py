@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from data import open_database
@@ -10,6 +11,7 @@ from data.answers import table_counts
 from data.backup import restore_file, write_backup
 from data.db import Database, StorageError
 from medspil.errors import (
+    BackupKeepInvalid,
     BackupLocked,
     BackupUnreadable,
     DatabaseCorrupt,
@@ -19,6 +21,8 @@ from medspil.errors import (
 from medspil.scope import Scope, admin_actor
 
 FOLDER_NAME = "sikkerhedskopier"
+# The app's and the scheduled backups' names: medspil-YYYYMMDD-HHMMSS.duckdb (sorts by time).
+BACKUP_NAME = re.compile(r"medspil-\d{8}-\d{6}\.duckdb")
 
 
 def backup_folder(db_path: Path | None) -> Path:
@@ -30,8 +34,11 @@ def backup_folder(db_path: Path | None) -> Path:
 def take_backup(db: Database, *, scope: Scope, now: dt.datetime) -> Path:
     """An administrator's backup while the app serves: a complete copy in ``backup_folder``."""
     admin_actor(scope)
-    name = f"medspil-{now:%Y%m%d-%H%M%S}.duckdb"
-    return write_backup(db, backup_folder(db.path) / name)
+    return write_backup(db, backup_folder(db.path) / backup_name(now))
+
+
+def backup_name(now: dt.datetime) -> str:
+    return f"medspil-{now:%Y%m%d-%H%M%S}.duckdb"
 
 
 def backup_stopped(db_path: Path, target: Path) -> Path:
@@ -44,6 +51,29 @@ def backup_stopped(db_path: Path, target: Path) -> Path:
         return write_backup(db, target)
     finally:
         db.close()
+
+
+def scheduled_backup(db_path: Path, *, keep: int, now: dt.datetime) -> tuple[Path, list[Path]]:
+    """``medspil backup --keep N`` (a cron job or systemd timer, the app stopped for it): a new
+    copy in ``backup_folder``, then the oldest copies there deleted so that ``keep`` remain.
+    Nothing is deleted unless the new copy was written whole. Returns the copy and what was
+    deleted."""
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        raise BackupKeepInvalid(keep=keep)
+    folder = backup_folder(Path(db_path))
+    written = backup_stopped(Path(db_path), folder / backup_name(now))
+    return written, rotate_backups(folder, keep=keep)
+
+
+def rotate_backups(folder: Path, *, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest backups in ``folder`` (only files named as Medspil
+    names its backups; anything else there is left alone). Returns what was deleted."""
+    copies = sorted(p for p in Path(folder).iterdir() if BACKUP_NAME.fullmatch(p.name))
+    old = copies[: max(len(copies) - keep, 0)]
+    for path in old:
+        path.unlink()
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    return old
 
 
 def restore(backup: Path, db_path: Path, *, now: dt.datetime) -> Path:

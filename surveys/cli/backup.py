@@ -9,11 +9,16 @@ import sys
 from pathlib import Path
 
 from medspil.i18n import t
-from surveys.administration.backup import backup_stopped, restore
+from surveys.administration.backup import backup_stopped, restore, scheduled_backup
 from surveys.cli.common import add_db_option, db_path
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    if args.keep is not None:
+        written, removed = scheduled_backup(db_path(args), keep=args.keep, now=dt.datetime.now())
+        message = t("backup.cli_rotated", "da", path=str(written), removed=len(removed))
+        print(message, file=sys.stderr)
+        return 0
     written = backup_stopped(db_path(args), Path(args.to))
     print(t("backup.cli_written", "da", path=str(written)), file=sys.stderr)
     return 0
@@ -33,7 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     backup = sub.add_parser(
         "backup", help="tag en sikkerhedskopi (appen stoppet) / back up (app stopped)"
     )
-    backup.add_argument("--to", required=True, help="ny fil til kopien (overskriver aldrig)")
+    where = backup.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", help="ny fil til kopien (overskriver aldrig)")
+    where.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help="til cron/systemd: ny kopi i sikkerhedskopier/ ved databasen, behold de N nyeste",
+    )
     add_db_option(backup)
     backup.set_defaults(func=cmd_backup)
     back = sub.add_parser(

@@ -11,6 +11,7 @@ from pathlib import Path
 from data import open_database
 from medspil.config import database_path
 from medspil.errors import MappingInvalid
+from medspil.formatting import integer
 from medspil.i18n import t
 from surveys.cli.common import admin_scope, field, plain_lines, table_lines
 from surveys.importing.importer import (
@@ -55,7 +56,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(t("import.cli_dry_run", "da"), file=sys.stderr)
             return 0
         import_id, done = apply_import(db, source, mapping, scope=admin_scope(), today=today)
-        print(t("import.applied", "da", id=import_id, responses=done.stored), file=sys.stderr)
+        print(
+            t("import.applied", "da", id=import_id, responses=integer(done.stored)), file=sys.stderr
+        )
         return 0
     finally:
         db.close()

@@ -23,6 +23,7 @@ from surveys.dashboards.finding_list import FindingList, finding_list
 from surveys.dashboards.first_results import first_results_sentence
 from surveys.dashboards.involvement import unit_phases
 from surveys.dashboards.live_progress import live_progress
+from surveys.dashboards.timeline_events import chart_events, event_names, project_events
 from surveys.together.plan import project_levels
 
 
@@ -91,6 +92,8 @@ def project_overviews(
                     involvement_labels=levels_by,
                     today=today,
                     today_label=t("ui.today", lang),
+                    events=chart_events(project_events(db, scope, project.id, lang)),
+                    event_labels=event_names(lang),
                 ),
                 phase_table=_phase_table(db, project.id, phases, lang),
                 latest=latest_scores(db, scope, project.id, lang=lang, today=today),

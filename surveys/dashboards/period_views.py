@@ -125,13 +125,15 @@ def phase_table(
         for p, k in zip(basis.phases["id"], basis.phases["kind"], strict=True)
     }
     order = {int(p): i for i, p in enumerate(basis.phases["id"])}
+    # One construct order on every page: the instrument's (core first), not the picker's.
+    construct_order = {c: i for i, c in enumerate(basis.constructs)}
     summaries = basis.phase_summaries
     boxes = summaries[(summaries["unit_id"] == unit_id) & summaries["construct"].isin(constructs)]
     boxes = boxes.assign(
         phase_label=boxes["phase_id"].map(phase_label),
         construct_label=[basis.construct_label(c, lang) for c in boxes["construct"]],
         _p=boxes["phase_id"].map(order),
-        _c=boxes["construct"].map({c: i for i, c in enumerate(constructs)}),
+        _c=boxes["construct"].map(construct_order),
     ).sort_values(["_c", "_p"])
     comparisons = compare_phases(select_scores(basis.protected, units=[unit_id]))
     family = len(comparisons)
@@ -140,7 +142,10 @@ def phase_table(
         construct_label=[basis.construct_label(c, lang) for c in comparisons["construct"]],
         previous_phase_label=comparisons["previous_phase_id"].map(phase_label),
         phase_label=comparisons["phase_id"].map(phase_label),
+        _c=comparisons["construct"].map(construct_order),
+        _p=comparisons["phase_id"].map(order),
     )
+    comparisons = comparisons.sort_values(["_c", "_p"], kind="stable").drop(columns=["_c", "_p"])
     medspil = summaries[(summaries["unit_id"] == unit_id) & (summaries["construct"] == "medspil")]
     levels = [involvement_of(basis, unit_id, int(p)) for p in medspil["phase_id"]]
     involvement = medspil.assign(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import threading
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analytics import wave_shifts
@@ -84,6 +86,76 @@ def _project_shifts(basis: ProjectBasis) -> pd.DataFrame:
     found["wave_number"] = [int(numbers[w]) for w in found["wave_id"]]
     found["start_wave_number"] = [int(numbers[w]) for w in found["start_wave_id"]]
     return found[columns]
+
+
+def same_series(basis: ProjectBasis) -> dict[tuple[str, str], str]:
+    """``(unit, construct) -> parent`` where the parent's series is the unit's own.
+
+    A unit whose parent has no answers besides the unit's (typically its only child) is the
+    same group of people under two names: the same counts in every wave, so the same wave
+    means and the same alarms. Compared on the protected counts the monitor reads, so a wave
+    hidden for one and shown for the other keeps them apart (they are then not the same series).
+    """
+    protected = basis.protected
+    if protected is None:
+        return {}
+    index = {u: i for i, u in enumerate(protected.units)}
+    counts = protected.wave_counts
+    same = {}
+    for unit, u in index.items():
+        parent = basis.parent.get(str(unit))
+        if parent is None or parent not in index:
+            continue
+        for c, construct in enumerate(protected.constructs):
+            mine = counts[c, u]
+            if mine.any() and np.array_equal(mine, counts[c, index[parent]]):
+                same[(str(unit), str(construct))] = str(parent)
+    return same
+
+
+def distinct_alarms(
+    basis: ProjectBasis, alarms: pd.DataFrame, units: Sequence[str]
+) -> pd.DataFrame:
+    """The alarms of ``units`` without those of a unit whose series is that of an ancestor also
+    in ``units`` (see :func:`same_series`): one group of people, one finding, under the
+    broadest name the viewer may see (a leder of the child alone still sees the child's).
+    """
+    same = same_series(basis)
+    shown = set(units)
+
+    def repeated(unit: str, construct: str) -> bool:
+        up = same.get((unit, construct))
+        while up is not None:
+            if up in shown:
+                return True
+            up = same.get((up, construct))
+        return False
+
+    alarms = alarms[alarms["unit_id"].isin(shown)]
+    keep = [
+        not repeated(str(u), str(c))
+        for u, c in zip(alarms["unit_id"], alarms["construct"], strict=True)
+    ]
+    return alarms[np.array(keep, dtype=bool)] if keep else alarms
+
+
+def distinct_units(basis: ProjectBasis, units: Sequence[str]) -> list[str]:
+    """``units`` without those whose every series is an ancestor's in ``units``: the groups of
+    people the list watches (what the budget sentence counts)."""
+    same = same_series(basis)
+    shown = set(units)
+    constructs = [str(c) for c in basis.constructs]
+
+    def repeated(unit: str) -> bool:
+        for construct in constructs:
+            up = same.get((unit, construct))
+            while up is not None and up not in shown:
+                up = same.get((up, construct))
+            if up is None:
+                return False
+        return bool(constructs)
+
+    return [u for u in units if not repeated(u)]
 
 
 def budget_sentence(budget: ShiftBudget, units: int, unit_label: str, lang: str) -> str:

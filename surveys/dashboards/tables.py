@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from medspil.formatting import DASH, number, p_value
+from medspil.formatting import DASH, integer, number, p_value
 from medspil.i18n import t
 from medspil.text import spreadsheet_text
 from surveys.dashboards.changes import LatestScores
@@ -49,6 +49,8 @@ def chart_labels(lang: str, *, series: str = "", axes: str = "time") -> dict[str
         labels["y_axis"] = t("dash.chart_y_units", lang)
     labels["hidden"] = t("ui.fewer_than_k", lang)
     labels["series"] = series
+    labels["event_med_log"] = t("events.kind_med_log", lang)
+    labels["event_action"] = t("events.kind_action", lang)
     return labels
 
 
@@ -206,7 +208,13 @@ def latest_metrics(latest: LatestScores, lang: str) -> list[Metric]:
             metrics.append(Metric(r.construct_label, hidden, None, False, None))
             continue
         delta = None
-        help_text = t("dash.metric_help", lang, n=r.n, low=number(r.ci_low), high=number(r.ci_high))
+        help_text = t(
+            "dash.metric_help",
+            lang,
+            n=integer(r.n, lang),
+            low=number(r.ci_low),
+            high=number(r.ci_high),
+        )
         if r.difference is not None:
             # Short enough never to be cut off ("ikke signifik…"): the verdict is the colour,
             # and in words in the help text.

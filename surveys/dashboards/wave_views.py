@@ -12,9 +12,9 @@ from analytics.selection import select_scores
 from data.db import Database
 from medspil.i18n import t
 from medspil.scope import Scope
-from surveys.dashboards.basis import ProjectBasis, involvement_of
+from surveys.dashboards.basis import ProjectBasis, involvement_of, unit_choices
 from surveys.dashboards.involvement import unit_level_label
-from surveys.dashboards.shifts import project_shifts
+from surveys.dashboards.shifts import project_shifts, same_series
 from surveys.dashboards.view_basis import (
     COMPARISON_COLUMNS,
     _basis,
@@ -48,6 +48,9 @@ class TrendView:
     changepoints: pd.DataFrame
     family_size: int
     empty_reason: str | None
+    # The name of a unit in view with exactly this unit's answers (its parent or only child):
+    # one group under two names, with the same flags; Overblik shows its changes once.
+    same_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,17 @@ def trend_table(
         changepoints=points[["construct", "construct_label", "opens", "wave_number"]],
         family_size=len(comparisons),
         empty_reason=empty,
+        same_as=_same_group(basis, scope, unit_id),
     )
+
+
+def _same_group(basis: ProjectBasis, scope: Scope, unit_id: str) -> str | None:
+    """The name of the scope's unit with the same series as ``unit_id`` (see same_series)."""
+    same = same_series(basis)
+    linked = {p for (u, _), p in same.items() if u == unit_id}
+    linked |= {u for (u, _), p in same.items() if p == unit_id}
+    linked &= {u for u, _ in unit_choices(basis, scope)}
+    return basis.names[sorted(linked)[0]] if linked else None
 
 
 def _with_shifts(table: pd.DataFrame, basis: ProjectBasis, unit_id: str, lang: str) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from data import projects as project_queries
 from data.db import Database
 from medspil.cells import cell_int, cell_timestamp
 from medspil.errors import ImportFileRejected, ImportRefused, UnknownProject
+from medspil.formatting import integer
 from medspil.i18n import t
 from medspil.scope import Scope, admin_actor
 from surveys.importing.mapping import Mapping, suggest_mapping
@@ -79,7 +80,7 @@ class ImportPreview:
             t(
                 "import.summary_stored",
                 lang,
-                responses=self.stored,
+                responses=integer(self.stored, lang),
                 waves=len(self.plan.waves),
                 units=len({r.unit_id for r in self.plan.responses}),
                 file=self.source.file_name,
@@ -89,9 +90,17 @@ class ImportPreview:
         reasons = self.drop_reasons()
         if reasons:
             parts = ", ".join(
-                f"{t(f'import.drop_{r}', lang).lower()}: {n}" for r, n in sorted(reasons.items())
+                f"{t(f'import.drop_{r}', lang).lower()}: {integer(n, lang)}"
+                for r, n in sorted(reasons.items())
             )
-            lines.append(t("import.summary_dropped", lang, dropped=self.dropped, reasons=parts))
+            lines.append(
+                t(
+                    "import.summary_dropped",
+                    lang,
+                    dropped=integer(self.dropped, lang),
+                    reasons=parts,
+                )
+            )
         if self.plan.unknown_units:
             values = ", ".join(
                 f"{v or '-'} ({n})" for v, n in sorted(self.plan.unknown_units.items())

@@ -46,7 +46,7 @@ from surveys.dashboards.involvement_effect import (
     involvement_effect,
     leaf_units,
 )
-from surveys.dashboards.shifts import project_shifts, shift_budget
+from surveys.dashboards.shifts import distinct_alarms, project_shifts, shift_budget
 from surveys.instruments.instrument import load_instrument
 from surveys.together.frozen import together_content
 from surveys.together.plan import project_levels
@@ -214,7 +214,8 @@ def _involvement_effect(basis: ProjectBasis, area_units: list[str]) -> dict[str,
 def _findings(basis: ProjectBasis, units: list[str]) -> list[dict[str, Any]]:
     """The area's finding sentences as numbers and words' keys (rendered in either language)."""
     units = list(dict.fromkeys(units))
-    found = project_findings(basis, units, project_shifts(basis), "da")
+    alarms = distinct_alarms(basis, project_shifts(basis), units)  # an only child: one finding
+    found = project_findings(basis, units, alarms, "da")
     return [finding_record(f) for f in found]
 
 
@@ -416,8 +417,8 @@ def _heatmap(basis: ProjectBasis, rows: list[str], number: dict[int, int]) -> di
 
 def _shifts(basis: ProjectBasis, roots: list[str]) -> dict[str, Any]:
     """The monitor's alarms for the area's roots, latest first, and the budget they meet."""
-    found = project_shifts(basis)
-    found = _of_roots(found, roots).sort_values("wave_number", ascending=False, kind="stable")
+    found = distinct_alarms(basis, project_shifts(basis), roots)
+    found = found.sort_values("wave_number", ascending=False, kind="stable")
     budget = shift_budget(basis)
     phase_of = dict(zip(basis.waves["number"], basis.waves["phase_id"], strict=True))
     alarms = [

@@ -29,7 +29,7 @@ def _split(segment: list[tuple[int, float, float]], direction: int) -> tuple[int
     return best[1], best[2]
 
 
-def _reference(means, ns, sds, h: float, k: float = 1.0) -> list[tuple[int, int, int, float]]:
+def _reference(means, ns, sds, h: float, k: float = 0.9) -> list[tuple[int, int, int, float]]:
     """The method as written in the docstring, one wave at a time with scalar scipy calls."""
     segment: list[tuple[int, float, float]] = []  # (wave, n, mean) of the current segment
     pooled_ss = pooled_df = 0.0
@@ -89,8 +89,8 @@ def test_matches_the_reference_written_out_wave_by_wave(seed: int) -> None:
 
 def test_threshold_is_the_arl_of_half_the_budget_per_side() -> None:
     # 26 waves a year and 1/6 false alarm a year: one false alarm per 156 waves, split over the
-    # upper and the lower chart, so 312 waves per chart.
-    assert threshold(26, 1 / 6) == pytest.approx(cusum_threshold(1.0, 312.0))
+    # upper and the lower chart, so 312 waves per chart, with the reference value k = 0.9.
+    assert threshold(26, 1 / 6) == pytest.approx(cusum_threshold(0.9, 312.0))
 
 
 @pytest.mark.parametrize("n", [5, 18, 100, 500])
@@ -108,9 +108,11 @@ def test_false_alarms_stay_within_the_budget(n: int, waves_per_year: int, budget
     assert 0.75 * budget <= rate <= 1.1 * budget
 
 
-def _delays(shift: float, n: int = 18, budget: float = 1 / 6, series: int = 1000) -> np.ndarray:
+def _delays(
+    shift: float, n: int = 18, budget: float = 1 / 6, series: int = 1000, change: int = 26
+) -> np.ndarray:
     rng = np.random.default_rng(42)
-    change, waves = 26, 46
+    waves = change + 20
     means, ns, sds = _stable(rng, series, waves, n)
     means[:, change:] -= shift
     found = detect_shifts_many(means, ns, sds, false_alarms_per_year=budget)
@@ -127,6 +129,17 @@ def test_a_ten_point_drop_is_flagged_within_two_waves_at_the_noise_limit() -> No
     delays = _delays(10.0)
     assert np.median(delays) <= 2
     assert np.percentile(delays, 90) <= 5
+
+
+def test_half_a_year_of_waves_is_enough_at_a_budget_of_one_flag_every_two_years() -> None:
+    # Self-starting: after 13 stable waves the level is known less well than after 26. At the
+    # budget of 0.5 a series-year the target (median 2, 90th percentile 5) holds already then;
+    # at 1/6 it takes about a year (see the benchmark and docs/design.md).
+    delays = _delays(10.0, budget=0.5, change=13, series=2000)
+    assert np.median(delays) <= 2
+    assert np.percentile(delays, 90) <= 5
+    strict = _delays(10.0, budget=1 / 6, change=13, series=2000)
+    assert np.median(strict) <= 3 and np.percentile(strict, 90) <= 6
 
 
 def test_bigger_drops_are_flagged_sooner() -> None:

@@ -144,6 +144,28 @@ def test_the_demo_role_survives_a_visit_to_the_answer_page(frame_server, page) -
     )
 
 
+def test_a_leders_unit_survives_a_visit_to_the_answer_page(frame_server, page) -> None:
+    open_page(page, f"{frame_server.url}/overblik", "Overblik")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("combobox", name="Rolle").click()
+    page.get_by_role("option", name="Leder", exact=True).click()
+    settle(page)
+    sidebar.get_by_role("combobox", name="Leder for enhed").click()
+    page.get_by_role("option", name="Ældreområde Syd", exact=True).click()
+    settle(page)
+    shown(page, "Digital medicinhåndtering")  # Syd's project (the first unit, ADM-DIGI, has none)
+    sidebar.locator('a[href="besvar"]').click()
+    shown(page, "svarkode")
+    assert "Leder for enhed" not in page.locator("body").inner_text()
+    page.go_back()
+    titled(page, "Overblik")
+    unit = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Leder for enhed")
+    unit.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert "Ældreområde Syd" in unit.input_value() or "Ældreområde Syd" in sidebar.inner_text()
+    # The default unit (the first, Digitalisering) is in no project: Overblik would be empty.
+    shown(page, "Digital medicinhåndtering")
+
+
 # Streamlit's own English that a Danish page must not show (rendered text and placeholders),
 # and internal names that must not leak. Not listed: the file uploader's "Browse files", which
 # is hidden by CSS but still in the page's text (README: "The frame").

@@ -62,8 +62,8 @@ def test_a_bad_file_is_rejected_with_line_numbers_and_no_apply_button(app_env: P
     assert not at.exception
     error = at.error[0].value
     assert "Filen blev afvist, og intet er ændret" in error
-    assert "Linje 3: 'seks' er ikke et helt tal" in error
-    assert "Linje 4: den overordnede enhed 'X' findes ikke i filen" in error
+    assert "Linje 3: »seks« er ikke et helt tal" in error
+    assert "Linje 4: den overordnede enhed »X« findes ikke i filen" in error
     assert not [b for b in at.button if b.key == "units_apply"]
 
 

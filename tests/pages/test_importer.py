@@ -85,7 +85,7 @@ def test_without_a_saved_mapping_the_page_suggests_one(app_env: Path) -> None:
     assert 'column = "enhed"' in text
     assert 'item = "men1"' in text
     # the suggestion has no dates for the rounds yet: the page says what is missing
-    assert "runden '1' har ingen dato" in at.error[0].value
+    assert "runden »1« har ingen dato" in at.error[0].value
 
 
 def test_a_broken_file_is_rejected_with_its_line_and_no_apply_button(app_env: Path) -> None:
@@ -94,7 +94,7 @@ def test_a_broken_file_is_rejected_with_its_line_and_no_apply_button(app_env: Pa
     before = _responses(app_env)
     at = _upload(_page(), pulse_csv_files(rows), _mapping(app_env))
     assert not at.exception
-    assert "dataset.csv linje 5, kolonne q1: koden '8'" in at.error[0].value
+    assert "dataset.csv linje 5, kolonne q1: koden »8«" in at.error[0].value
     assert not [b for b in at.button if b.key == "import_apply"]
     assert _responses(app_env) == before
 

@@ -66,7 +66,7 @@ def test_a_broken_role_file_is_named_and_shows_nothing(role_file: Path) -> None:
     at = signed_in("pages/overblik.py", "leder").run()
     assert not at.exception
     assert f"Rollefilen {role_file} skal rettes" in at.error[0].value
-    assert "rollen 'chef' findes ikke" in at.error[0].value
+    assert "rollen »chef« findes ikke" in at.error[0].value
     assert _projects(at) == []
 
 

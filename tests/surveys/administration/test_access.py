@@ -89,7 +89,7 @@ def test_a_valid_role_file_is_read_with_its_groups_claim(rules) -> None:
         ('email = "a@b.dk"\nrole = "leder"\nunits = ["X"]\nwho = "?"', "ukendte nøgler: who"),
         ('email = "a@b.dk"\ngroup = "g"\nrole = "admin"', "præcis én af email og group"),
         ('role = "admin"', "præcis én af email og group"),
-        ('email = "a@b.dk"\nrole = "chef"', "rollen 'chef' findes ikke"),
+        ('email = "a@b.dk"\nrole = "chef"', "rollen »chef« findes ikke"),
         ('email = "a@b.dk"\nrole = "leder"', "en leder skal have units"),
         ('email = "a@b.dk"\nrole = "leder"\nunits = ["X"]\ncommittees = ["C"]', "ingen committees"),
         (
@@ -98,7 +98,7 @@ def test_a_valid_role_file_is_read_with_its_groups_claim(rules) -> None:
         ),
         ('email = "a@b.dk"\nrole = "admin"\nunits = ["X"]', "ser alle enheder"),
         ('email = "a@b.dk"\nrole = "leder"\nunits = [3]', "lister af id'er"),
-        ('email = "anne"\nrole = "admin"', "'anne' er ikke en e-mailadresse"),
+        ('email = "anne"\nrole = "admin"', "»anne« er ikke en e-mailadresse"),
     ],
 )
 def test_each_mistake_in_an_entry_is_named_with_its_number(entry: str, expected: str) -> None:
@@ -168,7 +168,7 @@ def test_an_entry_naming_an_unknown_unit_or_committee_is_an_error(demo_db) -> No
     )
     with pytest.raises(AccessFileInvalid) as caught:
         scope_for(demo_db, Identity(email="a@b.dk"), rules)
-    assert "nr. 1: enheden 'NOPE' findes ikke" in caught.value.message("da")
+    assert "nr. 1: enheden »NOPE« findes ikke" in caught.value.message("da")
     with pytest.raises(AccessFileInvalid) as caught:
         scope_for(demo_db, Identity(email="m@b.dk"), rules)
     assert "MED committee 'LMED-X' does not exist" in caught.value.message("en")

@@ -116,13 +116,13 @@ def test_every_problem_of_a_project_form_is_listed_and_nothing_is_stored(demo) -
     message = _message(lambda: save_project(demo, bad, new=True, scope=ADMIN, today=TODAY))
     assert message.startswith("Intet er gemt.")
     for expected in (
-        "Projektets id 'Robot!'",
+        "Projektets id »Robot!«",
         "Skriv projektets navn",
         "Vælg mindst én enhed",
         "k skal være mindst 3",
         "kommentarer skal være mindst lige så stor som k",
         "Fasen Drift og forankring slutter, før den begynder",
-        "enheden 'BYG-SAG' hører ikke til projektets enheder",
+        "enheden »BYG-SAG« hører ikke til projektets enheder",
         "rækkefølgen idé, konsekvensvurdering",
         "Faserne Udvikling og Idé overlapper",
     ):
@@ -162,7 +162,7 @@ def test_gaps_between_phases_need_a_reason_and_overlaps_are_refused(demo) -> Non
         lambda: save_project(demo, twice, new=True, scope=ADMIN, today=TODAY)
     )
     taken = _plan("medicin")
-    assert "findes allerede et projekt med id'et 'medicin'" in _message(
+    assert "findes allerede et projekt med id'et »medicin«" in _message(
         lambda: save_project(demo, taken, new=True, scope=ADMIN, today=TODAY)
     )
 
@@ -242,7 +242,7 @@ def test_a_unit_with_answers_cannot_leave_its_project(demo) -> None:
     medicin = project_plan(demo, "medicin")
     smaller = ProjectPlan(**{**medicin.__dict__, "unit_ids": ("AELDRE-NORD",)})
     message = _message(lambda: save_project(demo, smaller, new=False, scope=ADMIN, today=TODAY))
-    assert "Enheden 'SYD-SKOV' har allerede svar" in message
+    assert "Enheden »SYD-SKOV« har allerede svar" in message
 
 
 def test_waves_are_planned_by_cadence_and_assigned_to_the_phase_of_their_open_date(demo) -> None:
@@ -375,10 +375,10 @@ def test_committee_forms_are_checked_whole(demo) -> None:
         )  # fmt: skip
     )
     for expected in (
-        "findes allerede et udvalg med id'et 'LMED-SYD'",
+        "findes allerede et udvalg med id'et »LMED-SYD«",
         "Skriv udvalgets navn",
         "Vælg udvalgets niveau",
-        "Enheden 'NOPE' findes ikke",
+        "Enheden »NOPE« findes ikke",
         "Plejecenter Skovbrynet ligger allerede under en anden valgt enhed",
     ):
         assert expected in message

@@ -34,7 +34,7 @@ def test_a_bad_unit_file_is_refused_with_line_numbers(tmp_path: Path) -> None:
     bad.write_text("id,parent_id,name,type,headcount\nA,,A,kommune,0\nB,Z,B,enhed,3\n")
     result = medspil("import-units", str(bad), "--db", str(db))
     assert result.returncode == 2
-    assert "Linje 3: den overordnede enhed 'Z' findes ikke i filen." in result.stderr
+    assert "Linje 3: den overordnede enhed »Z« findes ikke i filen." in result.stderr
     assert "Line 3: the parent unit 'Z' is not in the file." in result.stderr
     missing = medspil("import-units", str(tmp_path / "nope.csv"), "--db", str(db))
     assert missing.returncode == 2 and "kan ikke læses" in missing.stderr
@@ -59,7 +59,7 @@ def test_check_access_lists_each_entry_with_its_scope(demo_copy: Path, tmp_path:
     roles.write_text('[[access]]\nemail = "lea@fjordby.dk"\nrole = "leder"\nunits = ["NOPE"]\n')
     broken = medspil("check-access", "--db", str(demo_copy), env={"MEDSPIL_CONFIG": str(roles)})
     assert broken.returncode == 2
-    assert "[[access]] nr. 1: enheden 'NOPE' findes ikke" in broken.stderr
+    assert "[[access]] nr. 1: enheden »NOPE« findes ikke" in broken.stderr
 
 
 def test_check_access_and_prepare_refuse_invalid_settings(demo_copy: Path, tmp_path: Path) -> None:

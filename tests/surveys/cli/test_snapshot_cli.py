@@ -85,8 +85,8 @@ def test_a_unit_snapshot_a_correction_and_an_export(
     [
         (["--project", "medicin", "--out", "x.pdf"], "Angiv, hvad der skal ske"),
         (["--project", "medicin", "--committee", "LMED-NORD"], "Angiv, hvad der skal ske"),
-        (["--project", "medicin", "--committee", "NOPE", "--out", "x.pdf"], "'NOPE' findes ikke"),
-        (["--project", "nope", "--unit", "AELDRE-NORD", "--out", "x.pdf"], "'nope' findes ikke"),
+        (["--project", "medicin", "--committee", "NOPE", "--out", "x.pdf"], "»NOPE« findes ikke"),
+        (["--project", "nope", "--unit", "AELDRE-NORD", "--out", "x.pdf"], "»nope« findes ikke"),
         (["--verify", "42"], "nr. 42 findes ikke"),
         (["--export", "42", "--out", "x.pdf"], "nr. 42 findes ikke"),
     ],

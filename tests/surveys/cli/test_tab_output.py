@@ -86,5 +86,5 @@ def test_an_error_quoting_a_hostile_value_reaches_the_terminal_clean(
     mapping = str(CORPUS / "partners" / "mapping-long.toml")
     result = medspil("import-responses", str(answers), "--mapping", mapping, "--db", str(db))
     assert result.returncode == 2
-    assert "koden '[2J]0;x'" in result.stderr
+    assert "koden »[2J]0;x«" in result.stderr
     assert not CONTROL.search(result.stderr.replace("\n", ""))

@@ -115,4 +115,4 @@ def test_check_access_still_refuses_a_broken_role_file_while_serving(
     roles.write_text(ROLES.replace('role = "leder"', 'role = "chef"'), encoding="utf-8")
     result = medspil("check-access", "--config", str(roles), "--db", str(served))
     assert result.returncode == 2
-    assert "rollen 'chef' findes ikke" in result.stderr
+    assert "rollen »chef« findes ikke" in result.stderr

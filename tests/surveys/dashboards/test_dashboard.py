@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -24,7 +25,7 @@ from surveys.dashboards.basis import (
 )
 from surveys.dashboards.changes import latest_scores
 from surveys.dashboards.comments import comment_view, matches_theme
-from surveys.dashboards.finding_list import finding_list
+from surveys.dashboards.finding_list import SMALL_GROUP, finding_list, small_group_note
 from surveys.dashboards.shifts import ShiftBudget, budget_sentence
 from surveys.dashboards.views import heatmap_table, phase_table, runchart_table, trend_table
 from surveys.installation.demo import SMALL_TEAM
@@ -186,6 +187,26 @@ def test_the_findings_list_the_syd_medspil_drop_first_and_nothing_for_nord_medsp
         "Even with no real change, Plejecenter Skovbrynet will on average get about one chance"
         " flag every two years."
     )
+
+
+def test_a_small_headline_unit_is_told_its_flags_come_slower(demo_db: Database) -> None:
+    basis = project_basis(demo_db, "medicin", today=TODAY)
+    unit = "SYD-HJEMAFT"  # 22 employees: 12-20 answers a wave
+    closed = set(basis.waves["id"].astype(int))
+    with demo_db.cursor() as cur:
+        counts = cur.execute(
+            "SELECT wave_id, count(*) FROM responses WHERE unit_id = ? GROUP BY wave_id", [unit]
+        ).fetchall()
+    # Its shown waves are those with at least k answers; "typically" is their median.
+    typical = int(np.median([n for w, n in counts if w in closed and n >= basis.k_min]))
+    note = small_group_note(basis, [unit], "da", below=typical + 1)
+    assert note is not None and note.startswith(
+        f"Hjemmeplejen Syd, aften har typisk {typical} svar pr. måling. Med så få svar kommer"
+    )
+    assert small_group_note(basis, [unit], "da", below=typical) is None
+    assert typical >= SMALL_GROUP and small_group_note(basis, [unit], "da") is None
+    # A team that is never shown has no typical number to tell.
+    assert small_group_note(basis, [SMALL_TEAM], "da", below=100) is None
 
 
 def test_the_budget_sentence_is_computed_from_the_monitors_budget() -> None:

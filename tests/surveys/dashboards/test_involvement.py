@@ -28,7 +28,7 @@ def _timeline_texts(db: Database, scope: Scope, lang: str = "da") -> dict[str, s
     item = next(
         o for o in project_overviews(db, scope, lang=lang, today=TODAY) if o.project_id == "medicin"
     )
-    return {trace.y[0]: trace.text[0] for trace in item.timeline.data}
+    return {trace.y[0]: trace.text[0] for trace in item.timeline.data if trace.type == "bar"}
 
 
 def test_overblik_timeline_shows_the_scoped_units_own_level(demo_db: Database) -> None:

@@ -91,7 +91,7 @@ def test_a_broken_file_is_one_plain_message_with_its_line_and_exit_2(
     result = medspil("import-responses", str(dataset), "--mapping",
                      str(tmp_path / "mapping.toml"), "--db", str(demo_copy))  # fmt: skip
     assert result.returncode == 2
-    assert "dataset.csv linje 5, kolonne q1: koden '9'" in result.stderr
+    assert "dataset.csv linje 5, kolonne q1: koden »9«" in result.stderr
     assert "dataset.csv line 5, column q1: the code '9'" in result.stderr
     assert "Traceback" not in result.stderr
     assert _responses(demo_copy) == before

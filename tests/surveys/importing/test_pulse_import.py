@@ -295,14 +295,14 @@ def test_a_missing_structure_file_is_rejected(demo: Database) -> None:
 def test_a_duplicated_header_is_rejected(demo: Database) -> None:
     header = [*HEADER[:6], "q1", *HEADER[7:]]
     text = _rejected(demo, pulse_csv_files(header=header), pulse_mapping(_rounds(demo)))
-    assert "dataset.csv: overskriften 'q1' står både i kolonne 6 og kolonne 7" in text
+    assert "dataset.csv: overskriften »q1« står både i kolonne 6 og kolonne 7" in text
 
 
 def test_a_cell_outside_the_scale_is_rejected_with_its_line(demo: Database) -> None:
     rows = pulse_rows()
     rows[3][5] = "7"
     text = _rejected(demo, pulse_csv_files(rows), pulse_mapping(_rounds(demo)))
-    assert "dataset.csv linje 5, kolonne q1: koden '7'" in text
+    assert "dataset.csv linje 5, kolonne q1: koden »7«" in text
     assert "dataset.csv line 5, column q1: the code '7'" in text
 
 
@@ -310,20 +310,20 @@ def test_a_cell_outside_the_scale_in_a_workbook_names_the_cell(demo: Database) -
     rows = pulse_rows()
     rows[3][5] = "7"
     text = _rejected(demo, {"puls.xlsx": pulse_workbook(rows)}, pulse_mapping(_rounds(demo)))
-    assert "puls.xlsx (Dataset) linje 5, kolonne F (q1): koden '7'" in text
+    assert "puls.xlsx (Dataset) linje 5, kolonne F (q1): koden »7«" in text
 
 
 def test_a_unit_value_without_a_unit_is_rejected_and_listed(demo: Database) -> None:
     rows = pulse_rows()
     rows[2][4] = "9"
     text = _rejected(demo, pulse_csv_files(rows), pulse_mapping(_rounds(demo)))
-    assert "dataset.csv linje 4, kolonne enhed: '9' er ikke knyttet til en enhed" in text
+    assert "dataset.csv linje 4, kolonne enhed: »9« er ikke knyttet til en enhed" in text
 
 
 def test_a_unit_not_in_the_organisation_is_rejected(demo: Database) -> None:
     mapping = pulse_mapping(_rounds(demo)).replace('"SYD-LAERKE"', '"SYD-FINDES-IKKE"')
     text = _rejected(demo, pulse_csv_files(), mapping)
-    assert "enheden 'SYD-FINDES-IKKE', som ikke findes i organisationen" in text
+    assert "enheden »SYD-FINDES-IKKE«, som ikke findes i organisationen" in text
 
 
 def test_unknown_units_may_be_dropped_on_request(demo: Database) -> None:
@@ -343,7 +343,7 @@ def test_unknown_units_may_be_dropped_on_request(demo: Database) -> None:
 def test_an_identity_column_can_never_be_mapped(demo: Database) -> None:
     mapping = pulse_mapping(_rounds(demo)).replace('variable = "q1"', 'variable = "email"')
     text = _rejected(demo, pulse_csv_files(), mapping)
-    assert "Kolonnen 'email' kan pege på en person" in text
+    assert "Kolonnen »email« kan pege på en person" in text
 
 
 def test_a_failure_while_storing_leaves_nothing_behind(demo: Database, monkeypatch) -> None:

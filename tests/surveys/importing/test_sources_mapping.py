@@ -26,7 +26,7 @@ def test_a_long_csv_answer_given_twice_names_both_lines() -> None:
     )
     with pytest.raises(ImportFileRejected) as e:
         read_source({"lang.csv": text.encode("utf-8")})
-    assert "lang.csv linje 4: spørgsmålet 'men1' er allerede besvaret" in _problems(e)
+    assert "lang.csv linje 4: spørgsmålet »men1« er allerede besvaret" in _problems(e)
     assert "i linje 2" in _problems(e)
 
 
@@ -54,7 +54,7 @@ def test_a_workbook_without_its_structure_sheet_is_rejected() -> None:
     book.save(buffer)
     with pytest.raises(ImportFileRejected) as e:
         read_source({"export.xlsx": buffer.getvalue()})
-    assert "export.xlsx: arket 'structure' mangler" in _problems(e)
+    assert "export.xlsx: arket »structure« mangler" in _problems(e)
 
 
 def test_a_file_that_is_not_a_workbook_is_rejected() -> None:
@@ -82,7 +82,7 @@ date = "2025-03-03"
     with pytest.raises(MappingInvalid) as e:
         parse_mapping(text)
     problems = _problems(e)
-    assert "'mapping' har ukendte nøgler: colour" in problems
-    assert "'scale.points': koderne 1, 2 skal have et point fra 1 til 5" in problems
-    assert "'scale.unknown' = 'maybe' kendes ikke" in problems
+    assert "»mapping« har ukendte nøgler: colour" in problems
+    assert "»scale.points«: koderne 1, 2 skal have et point fra 1 til 5" in problems
+    assert 'scale.unknown = "maybe" kendes ikke' in problems
     assert "Datoerne i [wave] skal skrives som 2025-03-01" in problems

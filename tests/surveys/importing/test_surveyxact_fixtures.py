@@ -173,6 +173,6 @@ def test_contact_columns_of_the_comma_export_are_refused_as_items(demo_copy: Pat
 
         with pytest.raises(ImportFileRejected) as e:
             apply_import(db, source, parse_mapping(mapping), scope=Scope.admin("test"), today=TODAY)
-        assert "Kolonnen 'ettern' kan pege på en person" in e.value.message("da")
+        assert "Kolonnen »ettern« kan pege på en person" in e.value.message("da")
     finally:
         db.close()
