@@ -25,8 +25,11 @@ project using the instrument, which bounds the sum of construct n over all of th
 and every stored snapshot's scores, phase scores, heatmap cells, response counts and comments.
 Means are taken at the precision snapshots store (6 decimals), not the 1 decimal the pages show.
 
-Not modelled (stated in the README): quantiles and spreads (non-linear in the counts),
-Cronbach's alpha, and links between the measures (a construct's n is at most the answers).
+Quantiles (the phases' box plots) are not linear in these unknowns; ``quantile_findings``
+(``--kvantiler``) solves them over histograms instead, per construct, more slowly.
+
+Not modelled (stated in the README): spreads (non-linear in the counts), Cronbach's alpha, and
+links between the measures in the linear facts (a construct's n is at most the answers).
 
 Run on a copy of an installation: ``medspil audit-disclosure --db COPY.duckdb``.
 """
@@ -125,6 +128,7 @@ class AuditReport:
     roles: int = 0
     groups: int = 0
     linear_programs: int = 0
+    relaxed_quantiles: int = 0  # quantiles several score pairs explain (only their common part)
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -161,6 +165,7 @@ class _Project:
 
     def __init__(self, db: Database, project_id: str, today: dt.date) -> None:
         self.id = project_id
+        self.db = db
         self.basis: ProjectBasis = project_basis(db, project_id, today=today)
         self.k = self.basis.k_min
         roots = list(self.basis.project_roots)
@@ -874,13 +879,20 @@ def audit_disclosure(db: Database, *, today: dt.date | None = None) -> AuditRepo
     return report
 
 
-def run_audit(path: Path, out: TextIO) -> int:
-    """``medspil audit-disclosure``: audit a database file; 0 when nothing is pinned, else 1."""
+def run_audit(path: Path, out: TextIO, *, quantiles: bool = False) -> int:
+    """``medspil audit-disclosure``: audit a database file; 0 when nothing is pinned, else 1.
+
+    ``quantiles``: also solve every project's constructs over histograms with the phases'
+    quantiles (``quantile_findings``; minutes on a large installation)."""
     if not path.exists():
         raise AuditFailed(detail=f"databasen {path} findes ikke")
     db = open_database(path)
     try:
         report = audit_disclosure(db)
+        if quantiles:
+            today = dt.date.today()
+            for project_id in project_queries.projects(db)["id"]:
+                quantile_findings(db, str(project_id), today=today, report=report)
     finally:
         db.close()
     print(
@@ -894,3 +906,243 @@ def run_audit(path: Path, out: TextIO) -> int:
         print("Ingen skjult gruppe under k kan indsnævres.", file=out)
         return 0
     return 1
+
+
+# --- quantiles: the histograms behind the shown cells -------------------------------------------
+
+
+def _score_grid(project: _Project, construct: str, histogram_scores: Iterable[float]) -> np.ndarray:
+    """Every construct score a respondent can have: the mean points of at least half of the
+    construct's items (``analytics.scoring``), plus any score stored (imported scales)."""
+    scores = {round(float(s), 9) for s in histogram_scores}
+    try:
+        row = project_queries.project(project.db, project.id)
+        instrument = instrument_by_id(str(row["instrument_id"])) if row is not None else None
+    except MedspilError:
+        instrument = None
+    if instrument is not None:
+        items = sum(1 for item in instrument.items if item.construct == construct)
+        for answered in range(max(1, (items + 1) // 2), items + 1):
+            scores |= {round(25 * total / answered, 9) for total in range(4 * answered + 1)}
+    return np.array(sorted(scores))
+
+
+def quantile_findings(
+    db: Database,
+    project_id: str,
+    *,
+    today: dt.date,
+    constructs: Iterable[str] | None = None,
+    report: AuditReport | None = None,
+) -> list[Finding]:
+    """The mean and share favourable of every hidden small group, solved over histograms.
+
+    The unknowns are the respondents per (unit, closed wave, construct score); every shown
+    cell of the dashboards (waves and phases) gives its n, its score sum, its favourable count
+    and its five quantiles: a quantile at position ``(n-1)·q`` pins the scores of the two
+    respondents around that position, which is a bound on how many score at most (or below) a
+    value. Where several pairs of scores give the same interpolated value, only what every pair
+    implies is used. The attacker knows every cell's true n. Slower than the linear facts
+    (one program has a variable per unit, wave and possible score), so run per construct.
+    """
+    report = report if report is not None else AuditReport()
+    project = _Project(db, project_id, today)
+    if not project.direct_units or not project.closed:
+        return []
+    histograms = score_histograms(db, project_id, Scope.admin())
+    findings: list[Finding] = []
+    for construct in constructs or project.constructs:
+        scores = histograms.loc[histograms["construct"] == construct, "score"]
+        grid = _score_grid(project, construct, scores)
+        findings += _quantile_construct(project, construct, grid, report)
+    report.findings += findings
+    return findings
+
+
+def _quantile_construct(
+    project: _Project, construct: str, grid: np.ndarray, report: AuditReport
+) -> list[Finding]:
+    basis = project.basis
+    cells = [(u, w) for u in project.direct_units for w in project.closed]
+    place = {cell: i for i, cell in enumerate(cells)}
+    width = grid.size
+    size = len(cells) * width
+    eq: list[tuple[dict[int, float], float]] = []
+    ub: list[tuple[dict[int, float], float]] = []
+
+    def row(members: Iterable[str], waves: Iterable[int], weight) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for u in members:
+            for w in waves:
+                if (u, w) in place:
+                    base = place[(u, w)] * width
+                    for b in range(width):
+                        value = weight(grid[b])
+                        if value:
+                            out[base + b] = float(value)
+        return out
+
+    # The attacker knows every cell's n.
+    for u, w in cells:
+        eq.append((row((u,), (w,), lambda s: 1.0), project.count(construct, u, w)))
+    # Waves show n, mean and share favourable; phases also their quantiles (the box plots, the
+    # phase tables and snapshots' phase scores). No page shows a wave's quantiles.
+    shown = [
+        (r, (int(r.wave_id),), False)
+        for r in basis.wave_summaries.itertuples()
+        if r.construct == construct and not r.hidden and r.n is not None
+    ]
+    shown += [
+        (r, project.phase_waves[int(r.phase_id)], True)
+        for r in basis.phase_summaries.itertuples()
+        if r.construct == construct and not r.hidden and r.n is not None
+    ]
+    relaxed = 0
+    for summary, waves, with_quantiles in shown:
+        members = project.members(summary.unit_id)
+        if not members:
+            continue
+        n = int(summary.n)
+        total = float(summary.mean) * n
+        tolerance = MEAN_TOLERANCE * n
+        ub.append((row(members, waves, lambda s: s), total + tolerance))
+        ub.append((row(members, waves, lambda s: -s), -(total - tolerance)))
+        if summary.favourable_share is not None:
+            favourable = round(float(summary.favourable_share) * n)
+            eq.append(
+                (row(members, waves, lambda s: 1.0 if s >= FAVOURABLE_FROM else 0.0), favourable)
+            )
+        for name, share in QUANTILE_SHARES.items() if with_quantiles else ():
+            value = getattr(summary, name)
+            if value is None or pd.isna(value):
+                continue
+            for constraint in _quantile_bounds(float(value), n, share, grid):
+                threshold, strict, bound, at_least = constraint
+                if strict:
+                    weight = (lambda t: lambda s: 1.0 if s < t - 1e-9 else 0.0)(threshold)
+                else:
+                    weight = (lambda t: lambda s: 1.0 if s <= t + 1e-9 else 0.0)(threshold)
+                counted = row(members, waves, weight)
+                if at_least:
+                    ub.append(({i: -v for i, v in counted.items()}, -bound))
+                else:
+                    ub.append((counted, bound))
+            relaxed += _is_relaxed(float(value), n, share, grid)
+    a_eq, b_eq = _sparse(eq, size)
+    a_ub, b_ub = _sparse(ub, size)
+    bounds = [(0.0, None)] * size
+    findings = []
+
+    def extreme(objective: np.ndarray) -> float | None:
+        report.linear_programs += 1
+        result = linprog(
+            objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
+        )
+        if result.status == 3:
+            return None
+        if result.status != 0:
+            raise AuditFailed(detail=str(result.message))
+        return float(result.fun)
+
+    for unit, period, waves, n in _small_groups(project, construct):
+        if n == 0:
+            continue
+        report.groups += 1
+        members = project.members(unit)
+        points = np.zeros(size)
+        favourable = np.zeros(size)
+        for (u, w), i in place.items():
+            if u in members and w in waves:
+                points[i * width : (i + 1) * width] = grid
+                favourable[i * width : (i + 1) * width] = grid >= FAVOURABLE_FROM
+        low = extreme(points)
+        high = extreme(-points)
+        mean_low = None if low is None else low / n
+        mean_high = None if high is None else -high / n
+        fav_true = sum(project.favourable.get((construct, u, w), 0) for u in members for w in waves)
+        fav_low = extreme(favourable) if fav_true == n else 0.0
+        fav_high = -extreme(-favourable) if fav_true == 0 else float(n)  # type: ignore[operator]
+        pinned = (mean_low is not None and mean_low > EPS) or (
+            mean_high is not None and mean_high < 100 - EPS
+        )
+        pinned = pinned or fav_low > n - 1 + EPS or fav_high < 1 - EPS
+        if pinned:
+            findings.append(
+                Finding(
+                    project.id,
+                    f"{construct} (histograms)",
+                    unit,
+                    period,
+                    n,
+                    fav_low,
+                    fav_high,
+                    mean_low,
+                    mean_high,
+                )
+            )
+    report.facts += len(eq) + len(ub)
+    report.relaxed_quantiles += relaxed
+    return findings
+
+
+QUANTILE_SHARES = {"q10": 0.10, "q25": 0.25, "median": 0.50, "q75": 0.75, "q90": 0.90}
+
+
+def _score_pairs(value: float, frac: float, grid: np.ndarray) -> list[tuple[float, float]]:
+    """The (lower, upper) scores whose interpolation at ``frac`` gives ``value``."""
+    pairs = []
+    for a in grid[grid <= value + 1e-6]:
+        for b in grid[grid >= a]:
+            if abs(a + frac * (b - a) - value) < 1e-6:
+                pairs.append((float(a), float(b)))
+    return pairs
+
+
+def _quantile_bounds(
+    value: float, n: int, share: float, grid: np.ndarray
+) -> list[tuple[float, bool, float, bool]]:
+    """``(threshold, strictly below?, bound, at least?)``: how many respondents score below (or
+    at most) a threshold, as numpy's linear quantile of a sorted sample implies."""
+    position = (n - 1) * share
+    below = int(np.floor(position))
+    above = min(below + 1, n - 1)
+    frac = position - below
+    if above == below or frac == 0:
+        # The value is the score of the respondent at rank ``below``; the next is free.
+        return [(value, True, below, False), (value, False, below + 1, True)]
+    pairs = _score_pairs(value, frac, grid)
+    if len(pairs) == 1:
+        a, b = pairs[0]
+        # The respondent at rank ``below`` scores a, the one at ``above`` scores b.
+        return [
+            (a, True, below, False),  # fewer than a: at most ``below`` respondents
+            (a, False, below + 1, True),  # a or less: at least below + 1
+            (b, True, above, False),
+            (b, False, above + 1, True),
+        ]
+    # Several pairs: the lower one scores at most the value, the upper one at least.
+    return [(value, False, below + 1, True), (value, True, above, False)]
+
+
+def _is_relaxed(value: float, n: int, share: float, grid: np.ndarray) -> int:
+    position = (n - 1) * share
+    below = int(np.floor(position))
+    frac = position - below
+    return int(
+        min(below + 1, n - 1) > below and frac > 0 and len(_score_pairs(value, frac, grid)) > 1
+    )
+
+
+def _sparse(
+    rows: list[tuple[dict[int, float], float]], size: int
+) -> tuple[sparse.csr_matrix | None, np.ndarray | None]:
+    if not rows:
+        return None, None
+    data, indices, pointers = [], [], [0]
+    for coefficients, _ in rows:
+        for column, value in coefficients.items():
+            indices.append(column)
+            data.append(value)
+        pointers.append(len(indices))
+    matrix = sparse.csr_matrix((data, indices, pointers), shape=(len(rows), size))
+    return matrix, np.array([bound for _, bound in rows], dtype=float)

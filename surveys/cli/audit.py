@@ -17,7 +17,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     """Print the audit's summary and every finding; exit 1 when a group is pinned down."""
     from surveys.administration.disclosure_audit import run_audit
 
-    return run_audit(Path(args.db) if args.db else database_path(), sys.stdout)
+    path = Path(args.db) if args.db else database_path()
+    return run_audit(path, sys.stdout, quantiles=args.kvantiler)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,4 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="afsløringstjek af alt, hvad rollerne kan se / disclosure audit of every role's view",
     )
     audit.add_argument("--db", help="en KOPI af databasefilen (standard: MEDSPIL_DB)")
+    audit.add_argument(
+        "--kvantiler",
+        action="store_true",
+        help="løs også over histogrammer med fasernes kvantiler (langsomt) / "
+        "also solve over histograms with the phases' quantiles (slow)",
+    )
     audit.set_defaults(func=cmd_audit)

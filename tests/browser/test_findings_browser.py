@@ -13,12 +13,13 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from data import open_database
 from medspil.scope import Scope
 from surveys.snapshots.freeze import create_snapshot, open_snapshot
-from surveys.snapshots.pdf import _css, report_html
+from surveys.snapshots.pdf import _css, render_pdf, report_html
 from surveys.snapshots.view import snapshot_view
 from tests.browser.conftest import (
     Server,
@@ -82,6 +83,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> Iterato
     view = snapshot_view(open_snapshot(db, Scope.admin(), number), "da")
     style = f"<style>{_print_css(view)}</style></head>"
     REPORT["html"] = report_html(view).replace("</head>", style)
+    REPORT["pdf"] = render_pdf(view)  # the printed PDF itself (WeasyPrint), for its first page
     db.close()
     running = start_server(copy, folder)
     yield running
@@ -158,5 +160,14 @@ def test_screens_read_at_a_glance_and_no_legend_covers_an_axis_title(
         text = page.locator("section.resume").inner_text()
         assert "Resumé til MED-udvalget" in text and "Medspil faldt " in text
         page.screenshot(path=str(shots / "oejebliksbillede-side1.png"))
+        # The printed PDF's first page itself (what the MED-udvalg gets), for the README.
+        printed = pdfium.PdfDocument(REPORT["pdf"])
+        first_page = printed[0]
+        words = first_page.get_textpage().get_text_range()
+        assert "Resumé til MED-udvalget" in words and "Medspil faldt " in words
+        image = first_page.render(scale=150 / 72).to_pil()  # 150 dpi
+        width, height = image.size  # A4 (595 x 842 points) at 150 dpi
+        assert abs(width - 1240) <= 2 and abs(height - 1754) <= 2, image.size
+        image.save(shots / "oejebliksbillede-resume.png")
     finally:
         context.close()

@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from data import open_database
@@ -29,7 +30,9 @@ from surveys.administration.disclosure_audit import (
     collected_facts,
     every_role,
     project_truth,
+    quantile_findings,
 )
+from surveys.administration.disclosure_audit import _quantile_bounds as quantile_bounds
 from surveys.cli.main import main
 from surveys.snapshots.freeze import create_snapshot
 
@@ -299,3 +302,51 @@ def test_the_comments_page_shows_what_the_audit_collects(
         st.cache_resource.clear()
         st.cache_data.clear()
         mp.undo()
+
+
+GRID = np.array(sorted({25 * t / j for j in (2, 3) for t in range(4 * j + 1)}))
+
+
+def test_what_a_quantile_says_about_the_ranks_holds_for_numpys_quantile() -> None:
+    # numpy's linear quantile is the independent reference: for random samples of construct
+    # scores, every bound the audit draws from a quantile holds for the sample itself, and where
+    # the audit is sure of the two scores around the position they are the sample's.
+    rng = np.random.default_rng(7)
+    exact = 0
+    for _ in range(400):
+        sample = np.sort(rng.choice(GRID, size=int(rng.integers(5, 40))))
+        for share in (0.10, 0.25, 0.50, 0.75, 0.90):
+            value = float(np.quantile(sample, share))
+            bounds = quantile_bounds(value, sample.size, share, GRID)
+            for threshold, strict, bound, at_least in bounds:
+                counted = int(
+                    (sample < threshold - 1e-9).sum()
+                    if strict
+                    else (sample <= threshold + 1e-9).sum()
+                )
+                assert counted >= bound if at_least else counted <= bound, (sample, share, value)
+            if len(bounds) == 4:
+                exact += 1
+                position = (sample.size - 1) * share
+                below = int(np.floor(position))
+                assert bounds[0][0] == pytest.approx(sample[below])
+                assert bounds[2][0] == pytest.approx(sample[min(below + 1, sample.size - 1)])
+    assert exact > 100  # most quantiles name their two scores
+
+
+def test_the_histogram_check_narrows_the_night_team_but_pins_nothing(demo_db: Database) -> None:
+    # Solved jointly over histograms (counts, means, shares favourable, the phases' quantiles),
+    # the night team's medspil mean no longer reaches the whole 0..100 in four hidden groups:
+    # "not all four favourable" (allowed, see the README) caps the mean at 83.3, and the
+    # phases' quantiles say that not all of them scored 0. Measured when this test was written:
+    # wave 12 [8.3, 83.3], wave 16 [9.4, 100], phase 3 [2.4, 97.7], all waves [0.9, 99.2].
+    # Not fixed (it would take hiding more remainders); this test keeps it from getting worse.
+    report = AuditReport()
+    found = quantile_findings(
+        demo_db, "medicin", today=TODAY, constructs=["medspil"], report=report
+    )
+    assert report.linear_programs > 50 and report.facts > 1000
+    assert found and {f.unit_id for f in found} == {"NORD-NAT"}
+    for finding in found:
+        assert finding.mean_high - finding.mean_low > 70, finding.describe()
+        assert finding.n_low <= finding.true_n - 1 and finding.n_high >= 1, finding.describe()
