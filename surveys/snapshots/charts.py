@@ -11,18 +11,50 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.charts import (
+    ChartEvent,
     heatmap_figure,
     involvement_figure,
     phase_comparison_figure,
     runchart_figure,
     trend_figure,
 )
+from analytics.events import ACTION, MED_LOG
 from analytics.timeline import INVOLVEMENT_COLOURS, phase_timeline_figure
-from medspil.formatting import CHART_DATE_FORMAT, chart_separators, date_text
+from medspil.formatting import CHART_DATE_FORMAT, chart_separators, date_text, short_date
 from medspil.i18n import t
 from surveys.dashboards.tables import chart_labels
 from surveys.snapshots.text import FEW_WAVES, area_level
 from surveys.snapshots.view import SnapshotView
+
+
+def frozen_events(c: dict[str, Any], root: str, lang: str) -> list[ChartEvent]:
+    """The MED discussions and agreed actions the snapshot froze (``content["together"]``), as
+    markers for the charts of ``root``: every discussion it shows (they concern the area), and
+    the actions that concern ``root`` or a unit shown below it. None for older snapshots."""
+    together = c.get("together")
+    if together is None:
+        return []
+    below = {root} | {u["id"] for u in c["units"] if u["parent"] == root}
+    found: list[ChartEvent] = []
+    for entry in together["med_log"]:
+        day = dt.date.fromisoformat(entry["met_on"])
+        head = f"{short_date(day, lang)} {entry['committee_name']}: {entry['topic']}"
+        detail = f"{head}. {entry['decision']}".strip() if entry["decision"] else head
+        found.append((day, MED_LOG, head, detail))
+    for action in together["actions"]:
+        if len(c["area"]["roots"]) > 1 and not set(action["units"]) & below:
+            continue
+        day = dt.date.fromisoformat(action["agreed_on"])
+        head = t("timeline.action", lang, day=short_date(day, lang), what=action["what"])
+        detail = t(
+            "timeline.action_detail",
+            lang,
+            head=head,
+            who=action["responsible"],
+            status=t(f"action_status.{action['status']}", lang),
+        )
+        found.append((day, ACTION, head, detail))
+    return sorted(found, key=lambda e: (e[0], e[1]))
 
 
 @dataclass(frozen=True)
@@ -69,6 +101,7 @@ def snapshot_figures(view: SnapshotView, *, runcharts: str = "all") -> list[Snap
                 "phases",
             )
         )
+        events = frozen_events(c, root, view.lang)
         for construct, name in view.constructs.items():
             figures.append(
                 SnapshotFigure(
@@ -79,6 +112,7 @@ def snapshot_figures(view: SnapshotView, *, runcharts: str = "all") -> list[Snap
                         phases=_bands(view, root, tr),
                         changepoints=_changepoints(c, root, construct, tr),
                         labels=tr.labels(),
+                        events=events,
                     ),
                     "trends",
                 )
@@ -101,6 +135,7 @@ def snapshot_figures(view: SnapshotView, *, runcharts: str = "all") -> list[Snap
                         long_run_signal=chart["long_run_signal"],
                         few_crossings_signal=chart["few_crossings_signal"],
                         labels=tr.labels(series=name),
+                        events=events,
                     ),
                     "signals",
                 )

@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -17,6 +18,7 @@ from data import org as org_queries
 from data import together as together_queries
 from data.db import Database
 from medspil.scope import Scope
+from surveys.snapshots.charts import snapshot_figures
 from surveys.snapshots.freeze import open_snapshot, verify_snapshot
 from surveys.snapshots.pdf import render_pdf
 from surveys.snapshots.view import snapshot_view
@@ -153,3 +155,28 @@ def test_the_view_and_the_pdf_say_it_and_an_older_snapshot_renders_without_it(
     content = dict(snapshot.content)
     del content["together"]
     assert snapshot_view(dataclasses.replace(snapshot, content=content), "da").together is None
+
+
+def test_the_snapshot_trend_charts_carry_the_frozen_discussions_and_actions(db: Database) -> None:
+    snapshot = open_snapshot(db, Scope.admin(), make_snapshot(db, area="LMED-SYD"))
+    figures = {f.key: f.figure for f in snapshot_figures(snapshot_view(snapshot, "da"))}
+    trend = figures["trend_AELDRE-SYD_medspil"]
+    markers = {trace.name: trace for trace in trend.data if trace.name in EVENT_NAMES}
+    together = snapshot.content["together"]
+    # Reference days straight from the frozen records, not from the chart code.
+    discussed = sorted(dt.date.fromisoformat(e["met_on"]) for e in together["med_log"])
+    agreed = sorted(dt.date.fromisoformat(a["agreed_on"]) for a in together["actions"])
+    assert sorted(pd.Timestamp(x).date() for x in markers["MED-drøftelse"].x) == discussed
+    assert sorted(pd.Timestamp(x).date() for x in markers["Aftalt handling"].x) == agreed
+    hover = " ".join(str(h) for h in markers["MED-drøftelse"].hovertext or ())
+    hover += " ".join(str(h) for h in markers["MED-drøftelse"].customdata or ())
+    hover += str(markers["MED-drøftelse"].text or "")
+    assert "Lokal-MED Ældreområde Syd: Udviklingsfasen drøftet" in hover
+    content = dict(snapshot.content)
+    del content["together"]
+    older = snapshot_view(dataclasses.replace(snapshot, content=content), "da")
+    old_trend = {f.key: f.figure for f in snapshot_figures(older)}["trend_AELDRE-SYD_medspil"]
+    assert not [trace for trace in old_trend.data if trace.name in EVENT_NAMES]
+
+
+EVENT_NAMES = {"MED-drøftelse", "Aftalt handling"}
