@@ -67,6 +67,13 @@ def clear_dashboard_reads() -> None:
         cached_read.clear()
 
 
+def clear_together_reads() -> None:
+    """A MED log entry or an action was written: Overblik's open actions and timeline and the
+    Udvikling markers show it at once (the results themselves are unchanged)."""
+    for cached_read in (overviews, unit_events_read):
+        cached_read.clear()
+
+
 def invalidate_results() -> None:
     """The organisation or a project changed: drop the dashboards' bases and cached reads.
 

@@ -51,4 +51,5 @@ def show_done() -> None:
 def done(message: str) -> None:
     """After a write: keep the message for the next run and run the page again, fresh."""
     st.session_state[DONE_KEY] = message
+    dash.clear_together_reads()
     st.rerun()

@@ -4,6 +4,7 @@ what, the form filled in from the address, and bad or refused writes that store 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -192,3 +193,24 @@ def test_through_the_app_the_link_with_project_opens_the_filled_form(app_env: Pa
     assert at.selectbox(key="act_source").value == "finding"
     assert at.text_input(key="act_ref").value == "Medspil faldt 22 point i Ældreområde Syd"
     assert at.selectbox(key="dash_project").value == "medicin"
+
+
+def test_overblik_shows_a_new_action_at_once(app_env: Path) -> None:
+    # Overblik's reads (its project timeline with the markers) are cached for minutes; a
+    # written action must not wait for them.
+    def timeline_hovers(at: AppTest) -> str:
+        specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+        return " ".join(
+            " ".join(trace.get("hovertext") or [])
+            for spec in specs
+            for trace in spec["data"]
+            if trace.get("hovertext")
+        )
+
+    new = "Vandposer på alle medicinvogne"
+    assert new not in timeline_hovers(run("overblik"))  # read once: now it is cached
+    at = run("handlinger", project="medicin", units="AELDRE-SYD", what=new)
+    at.text_input(key="act_responsible").input("Områdechef")
+    press(at, "Gem handlingen")
+    assert at.success[0].value == "Handlingen er gemt."
+    assert new in timeline_hovers(run("overblik"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -11,8 +10,8 @@ import pandas as pd
 from data import open_database
 from data import projects as project_queries
 from medspil.scope import Scope
-from surveys.administration.projects import project_plan, save_project
 from surveys.dashboards.basis import forget_bases
+from surveys.together.plan import record_actual
 from tests.conftest import TODAY
 from tests.pages.dash_support import HIDDEN, add_project_without_waves, run_page, tables, texts
 
@@ -118,18 +117,15 @@ def test_a_leder_of_one_unit_gets_cannot_compare_not_other_units_numbers(app_env
 
 
 def test_too_few_units_on_a_level_says_so(app_env: Path) -> None:
-    # Plejecenter Skovbrynet co-designed in udvikling: one unit on that level in Syd.
+    # Plejecenter Skovbrynet in fact co-designed in udvikling (recorded as it happened, which
+    # holds over Syd's own record): one unit on that level in Syd.
     db = open_database(app_env)
-    plan = project_plan(db, "medicin")
-    phases = tuple(
-        replace(p, unit_involvement={**p.unit_involvement, "SYD-SKOV": "medbestemmelse"})
-        if p.kind == "udvikling"
-        else p
-        for p in plan.phases
-    )
-    save_project(db, replace(plan, phases=phases), new=False, scope=Scope.admin(), today=TODAY)
+    record_actual(
+        db, Scope.admin(), project_id="medicin", phase_kind="udvikling", unit_id="SYD-SKOV",
+        level="medbestemmelse", note="", today=TODAY,
+    )  # fmt: skip
     db.close()
-    forget_bases()  # as the Projekter page does after a save
+    forget_bases()  # as the Inddragelsesplan page does after a change
     at = run_page("phases", params={"projekt": "medicin", "enhed": "AELDRE-SYD"})
     assert not at.exception
     assert "Enheder i sammenligningen: 1 med medbestemmelse, 4 med information." in texts(at)
