@@ -11,19 +11,6 @@ import pandas as pd
 
 from data.db import Database, one_row
 
-HEADER_COLUMNS = (
-    "id",
-    "format_version",
-    "created_on",
-    "created_by",
-    "project_id",
-    "area_kind",
-    "area_id",
-    "instrument_id",
-    "k_min",
-    "replaces",
-)
-
 
 @dataclass(frozen=True)
 class StoredSnapshot:
