@@ -42,7 +42,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -1015,30 +1015,33 @@ def _quantile_construct(
         eq.append((row((u,), (w,), lambda s: 1.0), project.count(construct, u, w)))
     # Waves show n, mean and share favourable; phases also their quantiles (the box plots, the
     # phase tables and snapshots' phase scores). No page shows a wave's quantiles.
-    shown = [
-        (r, (int(r.wave_id),), False)
+    shown: list[tuple[Any, tuple[int, ...], bool]] = [
+        (r, (cell_int(r.wave_id),), False)
         for r in basis.wave_summaries.itertuples()
         if r.construct == construct and not r.hidden and r.n is not None
     ]
     shown += [
-        (r, project.phase_waves[int(r.phase_id)], True)
+        (r, project.phase_waves[cell_int(r.phase_id)], True)
         for r in basis.phase_summaries.itertuples()
         if r.construct == construct and not r.hidden and r.n is not None
     ]
     relaxed = 0
     for summary, waves, with_quantiles in shown:
-        members = project.members(summary.unit_id)
+        members = project.members(str(summary.unit_id))
         if not members:
             continue
-        n = int(summary.n)
-        total = float(summary.mean) * n
+        n = cell_int(summary.n)
+        total = cell_float(summary.mean) * n
         tolerance = MEAN_TOLERANCE * n
         ub.append((row(members, waves, lambda s: s), total + tolerance))
         ub.append((row(members, waves, lambda s: -s), -(total - tolerance)))
         if summary.favourable_share is not None:
-            favourable = round(float(summary.favourable_share) * n)
+            favourable_count = round(cell_float(summary.favourable_share) * n)
             eq.append(
-                (row(members, waves, lambda s: 1.0 if s >= FAVOURABLE_FROM else 0.0), favourable)
+                (
+                    row(members, waves, lambda s: 1.0 if s >= FAVOURABLE_FROM else 0.0),
+                    favourable_count,
+                )
             )
         for name, share in QUANTILE_SHARES.items() if with_quantiles else ():
             value = getattr(summary, name)
@@ -1063,7 +1066,8 @@ def _quantile_construct(
 
     def extreme(objective: np.ndarray) -> float | None:
         report.linear_programs += 1
-        result = linprog(
+        # scipy-stubs 1.17 types A_ub and A_eq as dense arrays; HiGHS takes the sparse ones.
+        result = linprog(  # type: ignore[call-overload]
             objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
         )
         if result.status == 3:
@@ -1088,7 +1092,8 @@ def _quantile_construct(
         mean_low = None if low is None else low / n
         mean_high = None if high is None else -high / n
         fav_true = sum(project.favourable.get((construct, u, w), 0) for u in members for w in waves)
-        fav_low = extreme(favourable) if fav_true == n else 0.0
+        fav_least = extreme(favourable) if fav_true == n else 0.0
+        fav_low = 0.0 if fav_least is None else fav_least  # None: no lower bound beyond 0
         fav_high = -extreme(-favourable) if fav_true == 0 else float(n)  # type: ignore[operator]
         pinned = (mean_low is not None and mean_low > EPS) or (
             mean_high is not None and mean_high < 100 - EPS
