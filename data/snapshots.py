@@ -79,10 +79,11 @@ def insert_snapshot(
                VALUES (current_timestamp, ?, 'snapshot.create', ?)""",
             [created_by, audit_detail.replace("{id}", str(snapshot_id), 1)],
         )
-        cur.executemany(
-            "INSERT OR IGNORE INTO med_log_frozen VALUES (?, ?)",
-            [(entry_id, snapshot_id) for entry_id in shown_log_entries],
-        )
+        if shown_log_entries:  # DuckDB 2's executemany refuses an empty list
+            cur.executemany(
+                "INSERT OR IGNORE INTO med_log_frozen VALUES (?, ?)",
+                [(entry_id, snapshot_id) for entry_id in shown_log_entries],
+            )
     return int(snapshot_id)
 
 
