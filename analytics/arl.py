@@ -66,38 +66,6 @@ def cusum_arl(k: float, h: float, shift: float = 0.0) -> float:
     return float(arl[0])
 
 
-def two_sided_arl(k: float, h: float, shift: float = 0.0) -> float:
-    """ARL of an upper and a lower CUSUM run together: ``1/ARL = 1/ARL_up + 1/ARL_down``.
-
-    Exact when the two charts cannot both be above zero at once, which holds for ``k >= h/2``
-    and is a close approximation otherwise (Lucas and Crosier 1982).
-
-    Examples
-    --------
-    >>> round(two_sided_arl(0.5, 5.0), 0)  # Montgomery (2009), Table 9.3: 465
-    465.0
-    """
-    return 1.0 / (1.0 / cusum_arl(k, h, shift) + 1.0 / cusum_arl(k, h, -shift))
-
-
-def siegmund_arl(k: float, h: float, shift: float = 0.0) -> float:
-    """Siegmund's (1985) approximation of :func:`cusum_arl`, with ``b = h + 1.166``.
-
-    ``ARL = (exp(-2 D b) + 2 D b - 1) / (2 D^2)`` with ``D = shift - k`` (``b**2`` when ``D`` is
-    0). Accurate to a few per cent for usual designs; used here as an independent check.
-
-    Examples
-    --------
-    >>> round(siegmund_arl(0.5, 4.0), 0)  # the integral equation gives 335.4
-    338.0
-    """
-    b = h + 1.166
-    drift = shift - k
-    if drift == 0.0:
-        return b * b
-    return (math.exp(-2.0 * drift * b) + 2.0 * drift * b - 1.0) / (2.0 * drift * drift)
-
-
 @lru_cache(maxsize=256)
 def cusum_threshold(k: float, arl: float) -> float:
     """The decision interval ``h`` at which the upper CUSUM's in-control ARL equals ``arl``.

@@ -137,22 +137,6 @@ def closed_wave_state(db: Database, project_id: str, *, closed_before: dt.date) 
     return (tuple(tuple(str(v) for v in row) for row in waves), tuple(structure[0]))
 
 
-def responses_per_wave(db: Database, project_id: str, scope: Scope) -> pd.DataFrame:
-    """Per wave: responses stored inside ``scope`` (``wave_id``, ``responses``), open waves too."""
-    with db.cursor() as cur:
-        frame = cur.execute(
-            SUBTREE_CTE
-            + """
-            SELECT r.wave_id, count(*) AS responses
-            FROM responses r JOIN waves w ON w.id = r.wave_id
-            WHERE w.project_id = $project AND r.unit_id IN (SELECT id FROM subtree)
-            GROUP BY r.wave_id ORDER BY r.wave_id
-            """,
-            {"project": project_id, "roots": _roots(db, scope)},
-        ).df()
-    return frame.astype({"wave_id": "int64", "responses": "int64"})
-
-
 def waves_started(db: Database, today: dt.date) -> dict[str, int]:
     """Per project id: how many of its waves have opened by ``today`` (for ordering lists)."""
     with db.cursor() as cur:

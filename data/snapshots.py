@@ -11,19 +11,6 @@ import pandas as pd
 
 from data.db import Database, one_row
 
-HEADER_COLUMNS = (
-    "id",
-    "format_version",
-    "created_on",
-    "created_by",
-    "project_id",
-    "area_kind",
-    "area_id",
-    "instrument_id",
-    "k_min",
-    "replaces",
-)
-
 
 @dataclass(frozen=True)
 class StoredSnapshot:
@@ -92,10 +79,11 @@ def insert_snapshot(
                VALUES (current_timestamp, ?, 'snapshot.create', ?)""",
             [created_by, audit_detail.replace("{id}", str(snapshot_id), 1)],
         )
-        cur.executemany(
-            "INSERT OR IGNORE INTO med_log_frozen VALUES (?, ?)",
-            [(entry_id, snapshot_id) for entry_id in shown_log_entries],
-        )
+        if shown_log_entries:  # DuckDB 2's executemany refuses an empty list
+            cur.executemany(
+                "INSERT OR IGNORE INTO med_log_frozen VALUES (?, ?)",
+                [(entry_id, snapshot_id) for entry_id in shown_log_entries],
+            )
     return int(snapshot_id)
 
 

@@ -112,10 +112,6 @@ class BackupUnreadable(MedspilError):
     key = "backup.error_unreadable"
 
 
-class SnapshotError(MedspilError):
-    key = "error.snapshot"
-
-
 class NoOpenWave(MedspilError):
     key = "codes.error_no_open_wave"
 

@@ -93,7 +93,7 @@ def load_access_rules(path: Path | None = None) -> AccessRules:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        problem = ("access.problem_unreadable", {"detail": str(e)})
+        problem: tuple[str, dict[str, object]] = ("access.problem_unreadable", {"detail": str(e)})
         raise AccessFileInvalid([problem], path=str(path)) from e
     return parse_access_rules(text, source=str(path))
 
@@ -227,7 +227,7 @@ def matching_entries(identity: Identity, rules: AccessRules) -> list[AccessEntry
     ]
 
 
-def role_for(identity: Identity, rules: AccessRules) -> str | None:
+def role_for(identity: Identity, rules: AccessRules) -> Role | None:
     """The role the identity signs in with, or ``None`` when no entry names it."""
     roles = {entry.role for entry in matching_entries(identity, rules)}
     return next((role for role in ROLES_BY_POWER if role in roles), None)

@@ -33,10 +33,8 @@ def committee_table(db: Database, lang: str) -> pd.DataFrame:
     frame = org_queries.committees(db)
     units = org_queries.units(db).set_index("id")
     rows = []
-    for row in frame.itertuples():
-        roots = [
-            u for u in (row.unit_ids if row.unit_ids is not None else []) if isinstance(u, str)
-        ]
+    for row, unit_ids in zip(frame.itertuples(), frame["unit_ids"], strict=True):
+        roots = [u for u in (unit_ids if unit_ids is not None else []) if isinstance(u, str)]
         covered = org_queries.subtree_ids(db, roots) if roots else []
         open_units = [u for u in covered if not bool(units.loc[u]["closed"])]
         rows.append(

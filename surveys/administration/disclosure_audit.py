@@ -42,7 +42,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,7 @@ from data.comments import comment_counts
 from data.db import Database
 from data.results import response_counts, score_histograms
 from data.snapshots import snapshot_headers, stored_snapshot
+from medspil.cells import cell_float, cell_int
 from medspil.config import settings
 from medspil.errors import MedspilError
 from medspil.i18n import t
@@ -148,11 +149,16 @@ def every_role(db: Database) -> list[Scope]:
     scopes = [Scope.admin()]
     for unit in org_queries.units(db)["id"]:
         scopes.append(Scope(role=Role.LEDER, unit_roots=frozenset([str(unit)])))
-    for row in org_queries.committees(db).itertuples():
-        roots = [str(u) for u in (row.unit_ids if row.unit_ids is not None else []) if u]
+    committees = org_queries.committees(db)
+    for committee_id, unit_ids in zip(committees["id"], committees["unit_ids"], strict=True):
+        roots = [str(u) for u in (unit_ids if unit_ids is not None else []) if u]
         if roots:
             scopes.append(
-                Scope(role=Role.MED, unit_roots=frozenset(roots), committee_ids=frozenset([row.id]))
+                Scope(
+                    role=Role.MED,
+                    unit_roots=frozenset(roots),
+                    committee_ids=frozenset([str(committee_id)]),
+                )
             )
     return scopes
 
@@ -196,12 +202,24 @@ class _Project:
             total=histograms["score"] * histograms["n"],
             favourable=histograms["n"].where(histograms["score"] >= FAVOURABLE_FROM, 0),
         )
-        grouped = histograms.groupby(["construct", "unit_id", "wave_id"])[
-            ["n", "total", "favourable"]
-        ].sum()
-        self.construct_n = {key: int(row.n) for key, row in grouped.iterrows()}
-        self.construct_sum = {key: float(row.total) for key, row in grouped.iterrows()}
-        self.favourable = {key: int(row.favourable) for key, row in grouped.iterrows()}
+        grouped = (
+            histograms.groupby(["construct", "unit_id", "wave_id"])[["n", "total", "favourable"]]
+            .sum()
+            .reset_index()
+        )
+        keys = [
+            (str(c), str(u), int(w))
+            for c, u, w in zip(
+                grouped["construct"], grouped["unit_id"], grouped["wave_id"], strict=True
+            )
+        ]
+        self.construct_n = {key: int(n) for key, n in zip(keys, grouped["n"], strict=True)}
+        self.construct_sum = {
+            key: float(total) for key, total in zip(keys, grouped["total"], strict=True)
+        }
+        self.favourable = {
+            key: int(count) for key, count in zip(keys, grouped["favourable"], strict=True)
+        }
         self.constructs = tuple(sorted({c for c, _, _ in self.construct_n}))
         self.k_comments = self.basis.k_comments
         comments = comment_counts(db, project_id)
@@ -249,17 +267,22 @@ def _score_facts(project: _Project, frame: pd.DataFrame, source: str, period: st
     for row in frame.itertuples():
         if row.hidden or row.n is None:
             continue
-        waves = (int(row.wave_id),) if period == "wave" else project.phase_waves[int(row.phase_id)]
-        n = int(row.n)
-        facts.append(_fact(project, row.construct, "n", row.unit_id, waves, n, n, source))
-        mean = float(row.mean)
+        waves = (
+            (cell_int(row.wave_id),)
+            if period == "wave"
+            else project.phase_waves[cell_int(row.phase_id)]
+        )
+        n = cell_int(row.n)
+        construct, unit = str(row.construct), str(row.unit_id)
+        facts.append(_fact(project, construct, "n", unit, waves, n, n, source))
+        mean = cell_float(row.mean)
         tolerance = MEAN_TOLERANCE * n
         facts.append(
             _fact(
                 project,
-                row.construct,
+                construct,
                 "sum",
-                row.unit_id,
+                unit,
                 waves,
                 mean * n - tolerance,
                 mean * n + tolerance,
@@ -267,7 +290,7 @@ def _score_facts(project: _Project, frame: pd.DataFrame, source: str, period: st
             )
         )
         share = row.favourable_share
-        facts.append(_favourable_fact(project, row.construct, row.unit_id, waves, n, share, source))
+        facts.append(_favourable_fact(project, construct, unit, waves, n, share, source))
     return [f for f in facts if f is not None]
 
 
@@ -302,9 +325,11 @@ def collect_facts(
         facts += _score_facts(project, basis.phase_summaries, "dashboards (phases)", "phase")
     for row in basis.responses.itertuples():
         if not row.hidden and row.responses is not None:
-            n = int(row.responses)
-            fact = _fact(project, ANSWERS, "n", row.unit_id, (int(row.wave_id),), n, n, "answers")
-            facts.append(fact)
+            n = cell_int(row.responses)
+            waves = (cell_int(row.wave_id),)
+            fact = _fact(project, ANSWERS, "n", str(row.unit_id), waves, n, n, "answers")
+            if fact is not None:
+                facts.append(fact)
     # Overblik, for every role: the answers so far of its headline units.
     for scope in scopes:
         if not _sees_project(basis, scope):
@@ -404,7 +429,9 @@ def _snapshot_facts(db: Database, project: _Project) -> list[Fact]:
                 continue
             n = int(item["responses"])
             wave = project.number_to_wave[int(item["wave"])]
-            facts.append(_fact(project, ANSWERS, "n", item["unit"], (wave,), n, n, source))
+            fact = _fact(project, ANSWERS, "n", item["unit"], (wave,), n, n, source)
+            if fact is not None:
+                facts.append(fact)
     return [f for f in facts if f is not None]
 
 
@@ -533,7 +560,8 @@ class _System:
         return objective
 
     def _solve(self, objective: np.ndarray) -> float | None:
-        result = linprog(
+        # scipy-stubs 1.17 types A_ub and A_eq as dense arrays; HiGHS takes the sparse ones.
+        result = linprog(  # type: ignore[call-overload]
             objective,
             A_ub=self.a_ub,
             b_ub=self.b_ub,
@@ -580,7 +608,7 @@ def _small_groups(project: _Project, measure: str) -> list[tuple[str, str, tuple
     """
     basis = project.basis
     k = project.k
-    groups = []
+    groups: list[tuple[str, str, tuple[int, ...], int]] = []
     if measure == COMMENTS:  # comments carry their wave only, and only closed waves are read
         groups_read = basis.comment_groups
         readable = set(zip(groups_read["unit_id"], groups_read["wave_id"], strict=True))
@@ -987,30 +1015,33 @@ def _quantile_construct(
         eq.append((row((u,), (w,), lambda s: 1.0), project.count(construct, u, w)))
     # Waves show n, mean and share favourable; phases also their quantiles (the box plots, the
     # phase tables and snapshots' phase scores). No page shows a wave's quantiles.
-    shown = [
-        (r, (int(r.wave_id),), False)
+    shown: list[tuple[Any, tuple[int, ...], bool]] = [
+        (r, (cell_int(r.wave_id),), False)
         for r in basis.wave_summaries.itertuples()
         if r.construct == construct and not r.hidden and r.n is not None
     ]
     shown += [
-        (r, project.phase_waves[int(r.phase_id)], True)
+        (r, project.phase_waves[cell_int(r.phase_id)], True)
         for r in basis.phase_summaries.itertuples()
         if r.construct == construct and not r.hidden and r.n is not None
     ]
     relaxed = 0
     for summary, waves, with_quantiles in shown:
-        members = project.members(summary.unit_id)
+        members = project.members(str(summary.unit_id))
         if not members:
             continue
-        n = int(summary.n)
-        total = float(summary.mean) * n
+        n = cell_int(summary.n)
+        total = cell_float(summary.mean) * n
         tolerance = MEAN_TOLERANCE * n
         ub.append((row(members, waves, lambda s: s), total + tolerance))
         ub.append((row(members, waves, lambda s: -s), -(total - tolerance)))
         if summary.favourable_share is not None:
-            favourable = round(float(summary.favourable_share) * n)
+            favourable_count = round(cell_float(summary.favourable_share) * n)
             eq.append(
-                (row(members, waves, lambda s: 1.0 if s >= FAVOURABLE_FROM else 0.0), favourable)
+                (
+                    row(members, waves, lambda s: 1.0 if s >= FAVOURABLE_FROM else 0.0),
+                    favourable_count,
+                )
             )
         for name, share in QUANTILE_SHARES.items() if with_quantiles else ():
             value = getattr(summary, name)
@@ -1035,7 +1066,8 @@ def _quantile_construct(
 
     def extreme(objective: np.ndarray) -> float | None:
         report.linear_programs += 1
-        result = linprog(
+        # scipy-stubs 1.17 types A_ub and A_eq as dense arrays; HiGHS takes the sparse ones.
+        result = linprog(  # type: ignore[call-overload]
             objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
         )
         if result.status == 3:
@@ -1060,7 +1092,8 @@ def _quantile_construct(
         mean_low = None if low is None else low / n
         mean_high = None if high is None else -high / n
         fav_true = sum(project.favourable.get((construct, u, w), 0) for u in members for w in waves)
-        fav_low = extreme(favourable) if fav_true == n else 0.0
+        fav_least = extreme(favourable) if fav_true == n else 0.0
+        fav_low = 0.0 if fav_least is None else fav_least  # None: no lower bound beyond 0
         fav_high = -extreme(-favourable) if fav_true == 0 else float(n)  # type: ignore[operator]
         pinned = (mean_low is not None and mean_low > EPS) or (
             mean_high is not None and mean_high < 100 - EPS

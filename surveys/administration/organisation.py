@@ -19,6 +19,7 @@ import pandas as pd
 from data import admin as admin_queries
 from data import org as org_queries
 from data.db import Database
+from medspil.cells import cell_int
 from medspil.errors import UnitFileRejected
 from medspil.i18n import t
 from medspil.scope import Scope, admin_actor
@@ -327,7 +328,12 @@ def preview_import(db: Database, data: bytes) -> ImportPreview:
             new.append(row.id)
             continue
         stored = current.loc[row.id]
-        same = (stored["parent_id"], stored["name"], stored["unit_type"], int(stored["headcount"]))
+        same = (
+            stored["parent_id"],
+            stored["name"],
+            stored["unit_type"],
+            cell_int(stored["headcount"]),
+        )
         if bool(stored["closed"]):
             reopened.append(row.id)
         elif same != (row.parent_id, row.name, row.unit_type, row.headcount):
@@ -386,7 +392,7 @@ def open_unit_choices(db: Database) -> dict[str, str]:
     """Open unit id -> "name (id)", sorted by name, for pickers."""
     units = org_queries.units(db)
     units = units[~units["closed"].astype(bool)].sort_values(["name", "id"])
-    return {row.id: f"{row.name} ({row.id})" for row in units.itertuples()}
+    return {str(row.id): f"{row.name} ({row.id})" for row in units.itertuples()}
 
 
 def unit_file_template() -> bytes:

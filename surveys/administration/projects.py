@@ -23,6 +23,7 @@ from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
 from data.results import response_counts
+from medspil.cells import cell_int, cell_timestamp
 from medspil.config import settings
 from medspil.errors import AdminInputInvalid, Term, UnknownProject
 from medspil.formatting import date_text
@@ -93,12 +94,12 @@ def project_plan(db: Database, project_id: str) -> ProjectPlan:
         special = levels[levels["phase_id"] == row.id]
         plans.append(
             PhasePlan(
-                kind=row.kind,
-                starts=pd.Timestamp(row.starts).date(),
-                ends=pd.Timestamp(row.ends).date(),
-                involvement=row.involvement,
+                kind=str(row.kind),
+                starts=cell_timestamp(row.starts).date(),
+                ends=cell_timestamp(row.ends).date(),
+                involvement=str(row.involvement),
                 unit_involvement=dict(zip(special["unit_id"], special["involvement"], strict=True)),
-                gap_reason=reasons.get(int(row.id), ""),
+                gap_reason=reasons.get(cell_int(row.id), ""),
             )
         )
     return ProjectPlan(
@@ -207,7 +208,10 @@ def _project_problems(db: Database, plan: ProjectPlan, *, new: bool) -> list[Pro
 
 
 def _stored_phase_ids(db: Database, project_id: str) -> dict[str, int]:
-    return {row.kind: int(row.id) for row in project_queries.phases(db, project_id).itertuples()}
+    return {
+        str(row.kind): cell_int(row.id)
+        for row in project_queries.phases(db, project_id).itertuples()
+    }
 
 
 def _edit_problems(
@@ -229,24 +233,24 @@ def _edit_problems(
     stored = _stored_phase_ids(db, plan.project_id)
     wave_index: dict[int, int] = {}
     for wave in waves.itertuples():
-        opens = pd.Timestamp(wave.opens).date()
+        opens = cell_timestamp(wave.opens).date()
         index = next(
             (i for i, p in enumerate(plan.phases) if p.starts <= opens <= p.ends),
             None,
         )
-        number, day = int(wave.number), date_text(opens)
+        number, day = cell_int(wave.number), date_text(opens)
         if index is None:
             problems.append(("admin.problem_wave_outside", {"number": number, "opens": day}))
         elif plan.phases[index].kind == wave.phase_kind:
             continue  # stays in its phase row
         elif wave.issued or wave.responses:
             # Answers belong to the phase they were given in; moving them would rewrite history.
-            kind = Term(f"phase.{wave.phase_kind}")
+            phase = Term(f"phase.{wave.phase_kind}")
             problems.append(
-                ("admin.problem_wave_phase_fixed", {"number": number, "opens": day, "phase": kind})
+                ("admin.problem_wave_phase_fixed", {"number": number, "opens": day, "phase": phase})
             )
         else:
-            wave_index[int(wave.id)] = index
+            wave_index[cell_int(wave.id)] = index
     planned = {p.kind for p in plan.phases}
     with_waves = set(waves["phase_kind"])
     levels = project_queries.phase_unit_involvement(db, plan.project_id)
@@ -324,7 +328,10 @@ def save_project(
         register_instrument(db, instrument)
         instrument_id = instrument.id
     else:
-        instrument_id = str(project_queries.project(db, plan.project_id)["instrument_id"])
+        project = project_queries.project(db, plan.project_id)
+        if project is None:
+            raise UnknownProject(project=plan.project_id)
+        instrument_id = str(project["instrument_id"])
     row = admin_queries.ProjectRow(
         project_id=plan.project_id,
         name=plan.name.strip(),
@@ -377,16 +384,17 @@ def project_summary(db: Database, *, today: dt.date, lang: str) -> pd.DataFrame:
     modules = module_choices(lang)
     rows = []
     for project in project_queries.projects(db).itertuples():
-        phases = project_queries.phases(db, project.id)
-        waves = project_queries.waves(db, project.id)
-        units = project_queries.project_units(db, project.id)
+        project_id = str(project.id)
+        phases = project_queries.phases(db, project_id)
+        waves = project_queries.waves(db, project_id)
+        units = project_queries.project_units(db, project_id)
         rows.append(
             {
                 t("admin_projects.col_id", lang): project.id,
                 t("admin_projects.col_name", lang): project.name,
                 t("admin_projects.col_units", lang): ", ".join(names.get(u, u) for u in units),
                 t("admin_projects.col_modules", lang): ", ".join(
-                    modules.get(m, m) for m in project_queries.project_modules(db, project.id)
+                    modules.get(m, m) for m in project_queries.project_modules(db, project_id)
                 )
                 or "–",
                 t("admin_projects.col_k", lang): f"{project.k_min} / {project.k_comments}",
@@ -396,7 +404,7 @@ def project_summary(db: Database, *, today: dt.date, lang: str) -> pd.DataFrame:
                 t("admin_projects.col_waves", lang): len(waves),
                 t("admin_projects.col_locked", lang): t(
                     "admin_projects.yes"
-                    if first_wave_opened(db, project.id, today)
+                    if first_wave_opened(db, project_id, today)
                     else "admin_projects.no",
                     lang,
                 ),

@@ -19,6 +19,7 @@ from data import admin as admin_queries
 from data import projects as project_queries
 from data import submissions
 from data.db import Database
+from medspil.cells import cell_int, cell_timestamp
 from medspil.errors import AdminInputInvalid, UnknownProject
 from medspil.formatting import date_text
 from medspil.i18n import t
@@ -180,24 +181,24 @@ def wave_table(db: Database, project_id: str, *, today: dt.date, lang: str) -> p
     fewer = t("ui.fewer_than_k", lang)
     rows = []
     for wave in waves.itertuples():
-        opens, closes = pd.Timestamp(wave.opens).date(), pd.Timestamp(wave.closes).date()
+        opens, closes = cell_timestamp(wave.opens).date(), cell_timestamp(wave.closes).date()
         state = wave_state(opens, closes, today)
         if state == "planned":
             responses = "0"
         elif state == "open":
             responses = live.label(lang) if live is not None else fewer
         else:
-            cells = shown[shown["wave_id"] == int(wave.id)]
+            cells = shown[shown["wave_id"] == cell_int(wave.id)]
             complete = not cells.empty and not cells["hidden"].any()
             responses = str(int(cells["responses"].sum())) if complete else fewer
         rows.append(
             {
-                t("admin_waves.col_number", lang): int(wave.number),
+                t("admin_waves.col_number", lang): cell_int(wave.number),
                 t("admin_waves.col_opens", lang): date_text(opens),
                 t("admin_waves.col_closes", lang): date_text(closes),
                 t("admin_waves.col_phase", lang): t(f"phase.{wave.phase_kind}", lang),
                 t("admin_waves.col_state", lang): t(f"admin_waves.state_{state}", lang),
-                t("admin_waves.col_issued", lang): int(wave.issued),
+                t("admin_waves.col_issued", lang): cell_int(wave.issued),
                 t("admin_waves.col_responses", lang): responses,
             }
         )
@@ -214,13 +215,13 @@ def deletable_from(db: Database, project_id: str, *, today: dt.date, lang: str) 
     waves = admin_queries.wave_states(db, project_id).sort_values("number", ascending=False)
     choices: dict[int, str] = {}
     for w in waves.itertuples():
-        if pd.Timestamp(w.opens).date() <= today or w.issued or w.responses:
+        if cell_timestamp(w.opens).date() <= today or w.issued or w.responses:
             break
-        choices[int(w.number)] = t(
+        choices[cell_int(w.number)] = t(
             "admin_waves.wave_label",
             lang,
-            number=int(w.number),
-            opens=date_text(pd.Timestamp(w.opens).date()),
+            number=cell_int(w.number),
+            opens=date_text(cell_timestamp(w.opens).date()),
         )
     return dict(sorted(choices.items()))
 
@@ -239,9 +240,9 @@ def delete_waves_from(
     if doomed.empty or number not in set(waves["number"]):
         raise AdminInputInvalid([("admin_waves.problem_unknown_wave", {})])
     for w in doomed.itertuples():
-        if pd.Timestamp(w.opens).date() <= today:
+        if cell_timestamp(w.opens).date() <= today:
             raise AdminInputInvalid(
-                [("admin_waves.problem_delete_opened", {"number": int(w.number)})]
+                [("admin_waves.problem_delete_opened", {"number": cell_int(w.number)})]
             )
     last = int(doomed["number"].max())
     detail = f"{project_id}: målinger {number}-{last}"
@@ -257,12 +258,12 @@ def closable_waves(db: Database, project_id: str, *, today: dt.date, lang: str) 
     """Wave number -> label for the project's waves that are open ``today`` (closable early)."""
     choices: dict[int, str] = {}
     for w in admin_queries.wave_states(db, project_id).itertuples():
-        opens, closes = pd.Timestamp(w.opens).date(), pd.Timestamp(w.closes).date()
+        opens, closes = cell_timestamp(w.opens).date(), cell_timestamp(w.closes).date()
         if wave_state(opens, closes, today) == "open":
-            choices[int(w.number)] = t(
+            choices[cell_int(w.number)] = t(
                 "admin_waves.close_label",
                 lang,
-                number=int(w.number),
+                number=cell_int(w.number),
                 opens=date_text(opens, lang),
                 closes=date_text(closes, lang),
             )

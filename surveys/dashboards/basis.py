@@ -42,6 +42,7 @@ from data.results import (
     wave_response_counts,
     waves_started,
 )
+from medspil.cells import cell_int, cell_timestamp
 from medspil.errors import AccessDenied, MedspilError, UnknownProject
 from medspil.formatting import date_text
 from medspil.i18n import t
@@ -170,7 +171,9 @@ def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
     phases = project_queries.phases(db, project_id)
     waves = project_queries.waves(db, project_id)
     waves = waves[pd.to_datetime(waves["closes"]).dt.date < today].reset_index(drop=True)
-    wave_phase = dict(zip(waves["id"].astype(int), waves["phase_id"].astype(int), strict=True))
+    wave_phase: dict[Hashable, Hashable] = dict(
+        zip(waves["id"].astype(int), waves["phase_id"].astype(int), strict=True)
+    )
     histograms = score_histograms(db, project_id, Scope.admin())
     histograms = histograms[histograms["wave_id"].isin(wave_phase)]
     counts = response_counts(db, project_id, Scope.admin())
@@ -230,7 +233,7 @@ def _small_groups(counts: pd.DataFrame, parent: dict, k: int) -> frozenset[tuple
 def _imported_waves(db: Database, project_id: str) -> dict[int, dict[str, str]]:
     found = import_queries.imported_waves(db, project_id)
     return {
-        int(row.wave_id): {
+        cell_int(row.wave_id): {
             "source": str(row.source),
             "file": str(row.file_name),
             "imported_on": _iso_day(row.imported_on),
@@ -240,7 +243,7 @@ def _imported_waves(db: Database, project_id: str) -> dict[int, dict[str, str]]:
 
 
 def _iso_day(value: object) -> str:
-    return pd.Timestamp(value).date().isoformat()
+    return cell_timestamp(value).date().isoformat()
 
 
 def _ordered_constructs(project: dict, protected: ProtectedScores | None) -> tuple[str, ...]:
@@ -250,7 +253,7 @@ def _ordered_constructs(project: dict, protected: ProtectedScores | None) -> tup
         order = [c.id for c in load_instrument(str(project["instrument_id"])).constructs]
     except MedspilError:
         order = []
-    present = list(protected.constructs)
+    present = [str(construct) for construct in protected.constructs]
     return tuple(sorted(present, key=lambda c: (order.index(c) if c in order else 99, c)))
 
 
@@ -290,7 +293,7 @@ def _protected_responses(
 ) -> pd.DataFrame:
     """Answers per unit subtree and closed wave under the scores' mask; codes issued alongside."""
     columns = ["unit_id", "wave_id", "issued", "responses", "hidden"]
-    if protected is None:
+    if protected is None or protected.respondent_wave_counts is None:
         return pd.DataFrame(columns=columns)
     hidden = protected.wave_hidden[0]
     answers = protected.respondent_wave_counts
@@ -316,7 +319,9 @@ def _response_totals(protected: ProtectedScores | None) -> dict[str, int | None]
     if protected is None or protected.respondent_totals is None:
         return {}
     totals = protected.respondent_totals
-    return {unit: int(n) if n else None for unit, n in zip(protected.units, totals, strict=True)}
+    return {
+        str(unit): int(n) if n else None for unit, n in zip(protected.units, totals, strict=True)
+    }
 
 
 def _comment_groups(counts: pd.DataFrame, parent: dict, k_comments: int) -> pd.DataFrame:
@@ -331,7 +336,7 @@ def _comment_groups(counts: pd.DataFrame, parent: dict, k_comments: int) -> pd.D
         if sum(direct.values()) == 0:
             continue
         for unit in visible_units(direct, parent, k=max(k_comments, 3)):
-            rows.append((unit, int(wave_id)))
+            rows.append((unit, cell_int(wave_id)))
     return pd.DataFrame(rows, columns=["unit_id", "wave_id"])
 
 
@@ -339,10 +344,10 @@ def _subtree_sums(counts: pd.DataFrame, parent: dict) -> pd.DataFrame:
     """Codes issued per unit subtree and wave (codes issued are not a respondent count)."""
     totals: dict[tuple[str, int], int] = {}
     for row in counts.itertuples():
-        unit: str | None = row.unit_id
+        unit: str | None = str(row.unit_id)
         while unit is not None:
-            key = (unit, int(row.wave_id))
-            totals[key] = totals.get(key, 0) + int(row.issued)
+            key = (unit, cell_int(row.wave_id))
+            totals[key] = totals.get(key, 0) + cell_int(row.issued)
             unit = parent.get(unit)
     return pd.DataFrame(
         [(u, w, n) for (u, w), n in totals.items()], columns=["unit_id", "wave_id", "issued"]
@@ -467,11 +472,11 @@ def _common_ancestor(basis: ProjectBasis, units: Iterable[Hashable]) -> str:
         if len(set(level)) != 1:
             break
         common = level[0]
-    return common
+    return str(common)
 
 
 def _date(value: object) -> str:
-    return date_text(pd.Timestamp(value).date())
+    return date_text(cell_timestamp(value).date())
 
 
 def picker_options(db: Database, scope: Scope, project_id: str, *, today: dt.date) -> dict:

@@ -30,6 +30,7 @@ import pandas as pd
 
 from analytics import compare_phases, compare_waves, run_charts, wave_changepoints
 from analytics.selection import select_scores
+from medspil.cells import cell_float, cell_int
 from medspil.formatting import number
 from medspil.i18n import t
 from surveys.dashboards.basis import ProjectBasis, involvement_of
@@ -393,7 +394,7 @@ def project_findings(
     phase_tests = compare_phases(selected)
     inside_starts = []
     for row in alarms.itertuples():
-        start = int(row.start_wave_id)
+        start = cell_int(row.start_wave_id)
         at = order.index(start)
         if at > 0 and phase_of[order[at - 1]] == phase_of[start]:
             inside_starts.append(start)
@@ -418,33 +419,38 @@ def project_findings(
     }
     points: dict[tuple[str, str], list[int]] = {}
     for r in wave_changepoints(selected).itertuples():
-        points.setdefault((r.unit_id, r.construct), []).append(number_of[int(r.wave_id)])
+        points.setdefault((str(r.unit_id), str(r.construct)), []).append(
+            number_of[cell_int(r.wave_id)]
+        )
 
     rank = {u: i for i, u in enumerate(units)}
     found = []
-    for row in sorted(alarms.itertuples(), key=lambda r: (rank[r.unit_id], int(r.wave_id))):
+    for row in sorted(
+        alarms.itertuples(), key=lambda r: (rank[str(r.unit_id)], cell_int(r.wave_id))
+    ):
         unit, construct = str(row.unit_id), str(row.construct)
-        start = int(row.start_wave_id)
+        start = cell_int(row.start_wave_id)
         at = order.index(start)
         phase_id = phase_of[start]
         previous_phase = phase_of[order[at - 1]] if at > 0 else None
         new_phase = previous_phase is not None and previous_phase != phase_id
         compared = None
         test: str | None = None
-        if new_phase:
+        if new_phase and previous_phase is not None:
             compared = by_phase.get((unit, construct, phase_id, previous_phase))
             test = "phases" if compared is not None else None
         else:
             compared = by_wave.get((unit, construct, start))
             test = "waves" if compared is not None else None
-        direction = int(row.direction)
-        size = abs(float(row.size))
+        direction = cell_int(row.direction)
+        size = abs(cell_float(row.size))
         difference = None if compared is None else compared["difference"]
         agrees = difference is not None and (difference > 0) == (direction > 0)
         if test == "phases" and agrees:
-            size = abs(float(difference))
+            size = abs(cell_float(difference))
         certain = bool(compared is not None and agrees and compared["significant"])
         level, mixed, say = _involvement(basis, unit, phase_id, phase_order)
+        family = phase_tests if test == "phases" else wave_tests
         found.append(
             Finding(
                 unit_id=unit,
@@ -455,7 +461,11 @@ def project_findings(
                 direction=direction,
                 points=size * direction,
                 phase=str(kind_of[phase_id]),
-                before_phase=str(kind_of[previous_phase]) if new_phase else None,
+                before_phase=(
+                    str(kind_of[previous_phase])
+                    if new_phase and previous_phase is not None
+                    else None
+                ),
                 start_wave=number_of[start],
                 certain=certain,
                 involvement=level if say and not mixed else None,
@@ -465,10 +475,10 @@ def project_findings(
                     difference=None if difference is None else float(difference),
                     p_adjusted=None if compared is None else _float(compared["p_adjusted"]),
                     cohens_d=None if compared is None else _float(compared["cohens_d"]),
-                    family_size=len(phase_tests if test == "phases" else wave_tests) if test else 0,
-                    alarm_wave=number_of[int(row.wave_id)],
+                    family_size=len(family) if test and family is not None else 0,
+                    alarm_wave=number_of[cell_int(row.wave_id)],
                     start_wave=number_of[start],
-                    monitor_size=float(row.size),
+                    monitor_size=cell_float(row.size),
                     runchart=_runchart_rule(charts.get((unit, construct))),
                     change_points=tuple(sorted(points.get((unit, construct), []))),
                 ),

@@ -1,4 +1,4 @@
-"""Honest words for a number that is not shown: three situations, three labels, one sentence each.
+"""Honest words for a number that is not shown: three situations, one sentence each.
 
 * ``small``: the group itself has answers, but fewer than k ("færre end k svar").
 * ``neighbour``: the group has k or more, but is hidden so that a smaller neighbour group cannot
@@ -18,17 +18,11 @@ from medspil.i18n import t
 from surveys.dashboards.basis import ProjectBasis
 
 Reason = Literal["small", "neighbour", "nothing_yet"]
-REASONS: tuple[Reason, ...] = ("small", "neighbour", "nothing_yet")
 
 
 def hidden_reason(basis: ProjectBasis, unit_id: str, wave_id: int) -> Reason:
     """Why a hidden wave cell of a unit is hidden: its own group is small, or a neighbour's is."""
     return "small" if (unit_id, int(wave_id)) in basis.small_groups else "neighbour"
-
-
-def hidden_label(reason: Reason, lang: str) -> str:
-    """The short label a hidden cell reads ("færre end k svar", ...)."""
-    return t("ui.fewer_than_k", lang) if reason == "small" else t(f"hidden.{reason}", lang)
 
 
 def hidden_sentence(reason: Reason, lang: str, *, unit: str, k: int, wave: str = "") -> str:

@@ -23,6 +23,7 @@ import pandas as pd
 from analytics import compare_involvement
 from analytics.involvement_effect import MIN_UNITS
 from data.db import Database
+from medspil.cells import cell_float, cell_optional_float
 from medspil.formatting import DASH, number, p_value
 from medspil.i18n import t
 from medspil.scope import Scope
@@ -248,9 +249,14 @@ def effect_rows(view: InvolvementEffectView, lang: str) -> pd.DataFrame:
             before = t(
                 "effect.change_cell",
                 lang,
-                low=_signed(r.change_low, lang),
-                high=_signed(r.change_high, lang),
-                diff=_interval(r.change_difference, r.change_ci_low, r.change_ci_high, lang),
+                low=_signed(cell_optional_float(r.change_low), lang),
+                high=_signed(cell_optional_float(r.change_high), lang),
+                diff=_interval(
+                    cell_optional_float(r.change_difference),
+                    cell_optional_float(r.change_ci_low),
+                    cell_optional_float(r.change_ci_high),
+                    lang,
+                ),
             )
         else:
             before = few
@@ -267,14 +273,21 @@ def effect_rows(view: InvolvementEffectView, lang: str) -> pd.DataFrame:
                     t(
                         "effect.means_cell",
                         lang,
-                        high=_number(r.mean_high, lang),
-                        low=_number(r.mean_low, lang),
+                        high=_number(cell_optional_float(r.mean_high), lang),
+                        low=_number(cell_optional_float(r.mean_low), lang),
                     )
                     if r.enough_units
                     else few
                 ),
                 t("effect.col_difference", lang): (
-                    _interval(r.difference, r.ci_low, r.ci_high, lang) if r.enough_units else few
+                    _interval(
+                        cell_optional_float(r.difference),
+                        cell_optional_float(r.ci_low),
+                        cell_optional_float(r.ci_high),
+                        lang,
+                    )
+                    if r.enough_units
+                    else few
                 ),
                 t(
                     "effect.col_change", lang, phase=(view.previous_phase_label or DASH).lower()
@@ -322,20 +335,21 @@ def effect_sentences(view: InvolvementEffectView, lang: str) -> list[str]:
     ]
     out = []
     for r in rows:
-        key = "effect.sentence_higher" if r.difference >= 0 else "effect.sentence_lower"
+        difference = cell_float(r.difference)
+        key = "effect.sentence_higher" if difference >= 0 else "effect.sentence_lower"
         out.append(
             t(
                 key,
                 lang,
-                construct=r.construct_label.lower(),
+                construct=str(r.construct_label).lower(),
                 phase=view.phase_label.lower(),
-                points=number(abs(r.difference), 1, lang),
-                high=r.level_high_label.lower(),
-                low=r.level_low_label.lower(),
+                points=number(abs(difference), 1, lang),
+                high=str(r.level_high_label).lower(),
+                low=str(r.level_low_label).lower(),
                 units_high=r.units_high,
                 units_low=r.units_low,
-                ci_low=_number(r.ci_low, lang),
-                ci_high=_number(r.ci_high, lang),
+                ci_low=_number(cell_optional_float(r.ci_low), lang),
+                ci_high=_number(cell_optional_float(r.ci_high), lang),
             )
         )
         if view.previous_phase_label is not None and r.change_enough_units:
@@ -343,14 +357,19 @@ def effect_sentences(view: InvolvementEffectView, lang: str) -> list[str]:
                 t(
                     "effect.sentence_change",
                     lang,
-                    construct=r.construct_label.lower(),
+                    construct=str(r.construct_label).lower(),
                     before=view.previous_phase_label.lower(),
                     phase=view.phase_label.lower(),
-                    high=r.level_high_label.lower(),
-                    low=r.level_low_label.lower(),
-                    change_high=_signed(r.change_high, lang),
-                    change_low=_signed(r.change_low, lang),
-                    diff=_interval(r.change_difference, r.change_ci_low, r.change_ci_high, lang),
+                    high=str(r.level_high_label).lower(),
+                    low=str(r.level_low_label).lower(),
+                    change_high=_signed(cell_optional_float(r.change_high), lang),
+                    change_low=_signed(cell_optional_float(r.change_low), lang),
+                    diff=_interval(
+                        cell_optional_float(r.change_difference),
+                        cell_optional_float(r.change_ci_low),
+                        cell_optional_float(r.change_ci_high),
+                        lang,
+                    ),
                 )
             )
     return out

@@ -21,6 +21,7 @@ from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
 from data.results import response_counts
+from medspil.errors import UnknownProject
 from medspil.formatting import integer
 from medspil.i18n import t
 from medspil.scope import Scope
@@ -81,6 +82,8 @@ def live_progress(
     if wave is None or not sees_whole_project(db, scope, project_id):
         return None
     project = project_queries.project(db, project_id)
+    if project is None:
+        raise UnknownProject(project=project_id)
     k_min = int(project["k_min"])
     counts = response_counts(db, project_id, Scope.admin())
     answers = int(counts.loc[counts["wave_id"] == int(wave["id"]), "responses"].sum())

@@ -13,6 +13,7 @@ from analytics.timeline import phase_timeline_figure
 from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
+from medspil.cells import cell_timestamp
 from medspil.formatting import date_text, integer
 from medspil.i18n import t
 from medspil.scope import Scope
@@ -60,21 +61,22 @@ def project_overviews(
     phases_by = phase_labels(lang)
     levels_by = involvement_labels(lang)
     for project in visible_projects(db, scope, today=today).itertuples():
-        phases = project_queries.phases(db, project.id)
-        waves = project_queries.waves(db, project.id)
+        project_id = str(project.id)
+        phases = project_queries.phases(db, project_id)
+        waves = project_queries.waves(db, project_id)
         started = int((pd.to_datetime(waves["opens"]).dt.date <= today).sum())
-        total = responses_so_far(db, scope, project.id, today)
+        total = responses_so_far(db, scope, project_id, today)
         shown = total is not None
-        live = live_progress(db, scope, project.id, today=today)
+        live = live_progress(db, scope, project_id, today=today)
         current = phases[
             (pd.to_datetime(phases["starts"]).dt.date <= today)
             & (pd.to_datetime(phases["ends"]).dt.date >= today)
         ]
         overviews.append(
             ProjectOverview(
-                project_id=project.id,
-                name=project.name,
-                description=project.description,
+                project_id=project_id,
+                name=str(project.name),
+                description=str(project.description),
                 current_phase_label=(
                     phases_by[current.iloc[0]["kind"]] if not current.empty else "–"
                 ),
@@ -87,18 +89,18 @@ def project_overviews(
                     else None
                 ),
                 timeline=phase_timeline_figure(
-                    _scoped_phases(db, scope, project.id, phases, lang, today),
+                    _scoped_phases(db, scope, project_id, phases, lang, today),
                     phase_labels=phases_by,
                     involvement_labels=levels_by,
                     today=today,
                     today_label=t("ui.today", lang),
-                    events=chart_events(project_events(db, scope, project.id, lang)),
+                    events=chart_events(project_events(db, scope, project_id, lang)),
                     event_labels=event_names(lang),
                 ),
-                phase_table=_phase_table(db, project.id, phases, lang),
-                latest=latest_scores(db, scope, project.id, lang=lang, today=today),
-                findings=finding_list(db, scope, project.id, lang=lang, today=today),
-                first_results=first_results_sentence(db, project.id, lang=lang, today=today),
+                phase_table=_phase_table(db, project_id, phases, lang),
+                latest=latest_scores(db, scope, project_id, lang=lang, today=today),
+                findings=finding_list(db, scope, project_id, lang=lang, today=today),
+                first_results=first_results_sentence(db, project_id, lang=lang, today=today),
             )
         )
     return overviews
@@ -125,9 +127,10 @@ def responses_so_far(db: Database, scope: Scope, project_id: str, today: dt.date
     basis = project_basis(db, project_id, today=today)
     heads = headline_units(basis, scope)
     totals = [basis.response_totals.get(head) for head in heads]
-    if not totals or any(total is None for total in totals):
+    counted = [total for total in totals if total is not None]
+    if not totals or len(counted) < len(totals):
         return None
-    return sum(totals)
+    return sum(counted)
 
 
 def _phase_table(db: Database, project_id: str, phases: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -146,9 +149,9 @@ def _phase_table(db: Database, project_id: str, phases: pd.DataFrame, lang: str)
         rows.append(
             {
                 t("table.phase", lang): t(f"phase.{phase.kind}", lang),
-                t("table.from", lang): date_text(pd.Timestamp(phase.starts).date()),
-                t("table.to", lang): date_text(pd.Timestamp(phase.ends).date()),
-                t("table.involvement", lang): levels_by[phase.involvement],
+                t("table.from", lang): date_text(cell_timestamp(phase.starts).date()),
+                t("table.to", lang): date_text(cell_timestamp(phase.ends).date()),
+                t("table.involvement", lang): levels_by[str(phase.involvement)],
                 t("table.unit_involvement", lang): note or "–",
             }
         )

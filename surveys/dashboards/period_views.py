@@ -156,7 +156,7 @@ def phase_table(
         ],
         _p=medspil["phase_id"].map(order),
     ).sort_values("_p")
-    empty = "hidden" if boxes.empty or boxes["hidden"].all() else None
+    empty_reason = "hidden" if boxes.empty or boxes["hidden"].all() else None
     return PhaseView(
         unit_id=unit_id,
         unit_label=label,
@@ -164,5 +164,5 @@ def phase_table(
         comparisons=_none_for_nan(comparisons.reset_index(drop=True)),
         involvement=_none_for_nan(involvement.drop(columns=["_p"]).reset_index(drop=True)),
         family_size=family,
-        empty_reason=empty,
+        empty_reason=empty_reason,
     )

@@ -61,8 +61,10 @@ def project_shifts(basis: ProjectBasis) -> pd.DataFrame:
     Computed once per basis (Overblik, its finding cards and Udvikling all ask for it).
     """
     with _computed_lock:
-        ref, found = _computed.get(id(basis), (None, None))
-    if ref is None or ref() is not basis:
+        cached = _computed.get(id(basis))
+    if cached is not None and cached[0]() is basis:
+        found = cached[1]
+    else:
         found = _project_shifts(basis)
         with _computed_lock:
             for key in [k for k, (r, _) in _computed.items() if r() is None]:

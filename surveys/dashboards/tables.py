@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from medspil.cells import cell_float
 from medspil.formatting import DASH, integer, number, p_value
 from medspil.i18n import t
 from medspil.text import spreadsheet_text
@@ -80,7 +81,7 @@ def trend_rows(view: TrendView, lang: str) -> pd.DataFrame:
             **_summary(r, lang),
             **_comparison(r, lang),
             _col("change_point", lang): _yes_no(bool(r.change_point), lang),
-            _col("shift", lang): _signed(r.shift_size) if r.shift else DASH,
+            _col("shift", lang): _signed(cell_float(r.shift_size)) if r.shift else DASH,
         }
         for r in view.table.itertuples()
     ]
@@ -205,7 +206,7 @@ def latest_metrics(latest: LatestScores, lang: str) -> list[Metric]:
     metrics = [Metric(t("dash.response_rate", lang), rate, None, False, None)]
     for r in latest.table.itertuples():
         if bool(r.hidden):
-            metrics.append(Metric(r.construct_label, hidden, None, False, None))
+            metrics.append(Metric(str(r.construct_label), hidden, None, False, None))
             continue
         delta = None
         help_text = t(
@@ -222,7 +223,7 @@ def latest_metrics(latest: LatestScores, lang: str) -> list[Metric]:
             verdict = t("dash.significant" if r.significant else "dash.not_significant", lang)
             help_text += f" {t('dash.metric_verdict', lang, verdict=verdict)}"
         metrics.append(
-            Metric(r.construct_label, number(r.mean), delta, bool(r.significant), help_text)
+            Metric(str(r.construct_label), number(r.mean), delta, bool(r.significant), help_text)
         )
     return metrics
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from data.db import Database
+from medspil.cells import cell_int, cell_missing, cell_optional_float
 from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.dashboards.basis import ProjectBasis, project_basis, require_project, require_unit
@@ -49,8 +50,8 @@ def _none_for_nan(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _opt(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+    return cell_optional_float(value)
 
 
 def _opt_int(value: object) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
+    return None if cell_missing(value) else cell_int(value)

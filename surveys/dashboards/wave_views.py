@@ -10,6 +10,7 @@ import pandas as pd
 from analytics import compare_waves, long_run_flags, run_charts, wave_changepoints
 from analytics.selection import select_scores
 from data.db import Database
+from medspil.cells import cell_int, cell_timestamp
 from medspil.i18n import t
 from medspil.scope import Scope
 from surveys.dashboards.basis import ProjectBasis, involvement_of, unit_choices
@@ -217,7 +218,7 @@ def runchart_table(
                 construct_label=basis.construct_label(construct, lang),
                 series=_none_for_nan(series.reset_index(drop=True)),
                 median=_opt(result["median"]),
-                n_useful=int(result["n_useful"]),
+                n_useful=cell_int(result["n_useful"]),
                 longest_run=_opt_int(result["longest_run"]),
                 longest_run_max=_opt_int(result["longest_run_max"]),
                 n_crossings=_opt_int(result["n_crossings"]),
@@ -225,7 +226,7 @@ def runchart_table(
                 long_run_signal=bool(result["long_run_signal"]),
                 few_crossings_signal=bool(result["few_crossings_signal"]),
                 baseline_end=baseline_end,
-                too_few=int(result["n_useful"]) < MIN_RUNCHART_POINTS,
+                too_few=cell_int(result["n_useful"]) < MIN_RUNCHART_POINTS,
             )
         )
     return views
@@ -238,17 +239,17 @@ def _phase_bands(basis: ProjectBasis, unit_id: str, waves: pd.DataFrame, lang: s
     for phase in basis.phases.itertuples():
         if phase.id not in shown:
             continue
-        level = involvement_of(basis, unit_id, int(phase.id))
+        level = involvement_of(basis, unit_id, cell_int(phase.id))
         rows.append(
             {
-                "phase_id": int(phase.id),
+                "phase_id": cell_int(phase.id),
                 "phase_label": t(f"phase.{phase.kind}", lang),
                 "involvement": level,
                 "involvement_label": unit_level_label(
-                    basis, unit_id, int(phase.id), lang, separator="<br>"
+                    basis, unit_id, cell_int(phase.id), lang, separator="<br>"
                 ),
-                "starts": pd.Timestamp(phase.starts).date(),
-                "ends": pd.Timestamp(phase.ends).date(),
+                "starts": cell_timestamp(phase.starts).date(),
+                "ends": cell_timestamp(phase.ends).date(),
             }
         )
     columns = ["phase_id", "phase_label", "involvement", "involvement_label", "starts", "ends"]

@@ -7,7 +7,6 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
 from medspil.errors import InstrumentInvalid
 
@@ -209,18 +208,6 @@ def _nth_line(text: str, pattern: str, n: int) -> int:
     if len(matches) < n:
         return 0
     return text.count("\n", 0, matches[n - 1].start()) + 1
-
-
-def load_instrument_file(path: Path) -> Instrument:
-    """Load and validate an instrument file from disk."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as e:
-        problem = f"filen er ikke gemt som UTF-8 / the file is not UTF-8 ({e.reason})"
-        raise _reject(str(path), 0, problem) from e
-    except OSError as e:
-        raise _reject(str(path), 0, f"filen kan ikke læses / cannot be read ({e.strerror})") from e
-    return parse_instrument(text, source=str(path))
 
 
 def load_instrument(instrument_id: str = DEFAULT_INSTRUMENT) -> Instrument:

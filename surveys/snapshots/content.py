@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import (
+    ProtectedScores,
     compare_phases,
     compare_waves,
     long_run_flags,
@@ -30,6 +31,7 @@ from data import org as org_queries
 from data import projects as project_queries
 from data.comments import comments_in_subtree
 from data.db import Database
+from medspil.cells import cell_float, cell_int
 from medspil.errors import (
     InstrumentInvalid,
     SnapshotNoData,
@@ -84,8 +86,11 @@ def resolve_area(db: Database, kind: str, area_id: str) -> Area:
     raise ValueError(f"unknown area kind {kind!r}; use one of {tuple(map(str, AreaKind))}")
 
 
-def _basis(db: Database, project_id: str, area: Area, today: dt.date) -> ProjectBasis:
-    """The dashboards' protected basis of the project; refuse an area without answers."""
+def _basis(
+    db: Database, project_id: str, area: Area, today: dt.date
+) -> tuple[ProjectBasis, ProtectedScores, dict[str, Any]]:
+    """The dashboards' basis of the project, its protected scores and the project row; refuse
+    an area without answers."""
     project = project_queries.project(db, project_id)
     if project is None:
         raise UnknownProject(project=project_id)
@@ -94,7 +99,7 @@ def _basis(db: Database, project_id: str, area: Area, today: dt.date) -> Project
     inside = {u for root in area.roots if root in basis.parent for u in basis.subtree(root)}
     if basis.protected is None or not involved & inside:
         raise SnapshotNoData(project=project["name"], area=area.name)
-    return basis
+    return basis, basis.protected, project
 
 
 def build_content(
@@ -106,8 +111,7 @@ def build_content(
     include_comments: bool,
 ) -> dict[str, Any]:
     """The frozen content of a snapshot of ``project_id`` for ``area`` as of ``today``."""
-    basis = _basis(db, project_id, area, today)
-    project = project_queries.project(db, project_id)
+    basis, protected, project = _basis(db, project_id, area, today)
     roots = list(area.roots)
     area_units = org_queries.subtree_ids(db, roots)
     number = _wave_numbers(basis)
@@ -135,11 +139,15 @@ def build_content(
         "phases": _phases(db, project_id, area_units, roots, basis.parent, basis.names),
         "waves": [
             {
-                "number": int(w.number),
+                "number": cell_int(w.number),
                 "opens": _iso(w.opens),
                 "closes": _iso(w.closes),
-                "phase": int(w.phase_id),
-                **({"imported": basis.imported[int(w.id)]} if int(w.id) in basis.imported else {}),
+                "phase": cell_int(w.phase_id),
+                **(
+                    {"imported": basis.imported[cell_int(w.id)]}
+                    if cell_int(w.id) in basis.imported
+                    else {}
+                ),
             }
             for w in basis.waves.itertuples()
         ],
@@ -155,20 +163,20 @@ def build_content(
     # One Benjamini-Hochberg family per root: its constructs and periods (as the dashboards).
     content["wave_changes"], content["phase_changes"] = [], []
     for root in roots:
-        content["wave_changes"] += _records(compare_waves(basis.protected, units=[root]), number)
-        content["phase_changes"] += _records(compare_phases(basis.protected, units=[root]), number)
+        content["wave_changes"] += _records(compare_waves(protected, units=[root]), number)
+        content["phase_changes"] += _records(compare_phases(protected, units=[root]), number)
     for rows in (content["wave_changes"], content["phase_changes"]):
         for row in rows:
             del row["welch_t"], row["welch_df"]
-    charts = _of_roots(run_charts(basis.protected), roots)
+    charts = _of_roots(run_charts(protected), roots)
     content["runcharts"] = _records(charts[charts["n_useful"] > 0], number)
-    flags = _of_roots(long_run_flags(basis.protected), roots)
+    flags = _of_roots(long_run_flags(protected), roots)
     content["long_runs"] = _records(flags[flags["in_long_run"]], number)
-    content["changepoints"] = _records(_of_roots(wave_changepoints(basis.protected), roots), number)
-    trends = _of_roots(phase_trends(basis.protected), roots)
+    content["changepoints"] = _records(_of_roots(wave_changepoints(protected), roots), number)
+    trends = _of_roots(phase_trends(protected), roots)
     content["trends"] = _records(trends[trends["n_waves"] >= 3], number)
     content["response_rates"] = _response_rates(basis, roots, number)
-    content["heatmap"] = _heatmap(basis, heat_rows, number)
+    content["heatmap"] = _heatmap(basis, protected, heat_rows, number)
     # What is flagged as changed comes from the shift monitor alone (older snapshots froze a
     # "significant" list of comparisons instead; the renderers read whichever they hold).
     content["shifts"] = _shifts(basis, roots)
@@ -254,7 +262,7 @@ def _records(
         renamed = renamed[columns]
     out = []
     for row in renamed.to_dict("records"):
-        record = {key: _plain(value) for key, value in row.items()}
+        record = {str(key): _plain(value) for key, value in row.items()}
         for key in ("wave", "previous_wave"):
             if key in record and record[key] is not None:
                 record[key] = int(wave_number[record[key]])
@@ -313,7 +321,7 @@ def _phases(
         }
         out.append(
             {
-                "id": int(phase.id),
+                "id": cell_int(phase.id),
                 "kind": phase.kind,
                 "starts": _iso(phase.starts),
                 "ends": _iso(phase.ends),
@@ -343,8 +351,9 @@ def _collapse_levels(
     inside = set(area_units)
     children: dict[str, list[str]] = {u: [] for u in inside}
     for unit in sorted(inside):
-        if parent[unit] in inside and unit not in roots:
-            children[parent[unit]].append(unit)
+        up = parent[unit]
+        if up is not None and up in inside and unit not in roots:
+            children[up].append(unit)
     memo: dict[str, str | None] = {}
 
     def common(unit: str) -> str | None:
@@ -378,22 +387,24 @@ def _response_rates(
     rows = basis.responses[basis.responses["unit_id"].isin(roots)]
     out = []
     for row in rows.itertuples():
-        invited = int(row.issued)
+        invited = cell_int(row.issued)
         shown = not bool(row.hidden) and invited > 0 and row.responses is not None
         out.append(
             {
                 "unit": row.unit_id,
-                "wave": number[int(row.wave_id)],
-                "responses": int(row.responses) if shown else None,
+                "wave": number[cell_int(row.wave_id)],
+                "responses": cell_int(row.responses) if shown else None,
                 "invited": invited if shown else None,
-                "rate": int(row.responses) / invited if shown else None,
+                "rate": cell_int(row.responses) / invited if shown else None,
                 "hidden": not shown,
             }
         )
     return out
 
 
-def _heatmap(basis: ProjectBasis, rows: list[str], number: dict[int, int]) -> dict[str, Any]:
+def _heatmap(
+    basis: ProjectBasis, protected: ProtectedScores, rows: list[str], number: dict[int, int]
+) -> dict[str, Any]:
     """The area's roots and their sub-units x constructs in the latest closed wave, with the
     change since the previous shown wave (one BH family: the cells shown)."""
     if basis.waves.empty:
@@ -401,7 +412,7 @@ def _heatmap(basis: ProjectBasis, rows: list[str], number: dict[int, int]) -> di
     wave_id = int(basis.waves["id"].iloc[-1])
     summaries = basis.wave_summaries
     cells = summaries[(summaries["wave_id"] == wave_id) & summaries["unit_id"].isin(rows)]
-    changes = compare_waves(basis.protected, units=rows, waves=[wave_id])
+    changes = compare_waves(protected, units=rows, waves=[wave_id])
     cells = cells.merge(
         changes[["unit_id", "construct", "difference", "p_adjusted", "cohens_d", "significant"]],
         on=["unit_id", "construct"],
@@ -425,13 +436,13 @@ def _shifts(basis: ProjectBasis, roots: list[str]) -> dict[str, Any]:
         {
             "unit": str(row.unit_id),
             "construct": str(row.construct),
-            "wave": int(row.wave_number),
-            "start": int(row.start_wave_number),
+            "wave": cell_int(row.wave_number),
+            "start": cell_int(row.start_wave_number),
             "phase": int(phase_of[row.start_wave_number]),
-            "direction": int(row.direction),
-            "size": float(row.size),
-            "level_before": float(row.level_before),
-            "level_after": float(row.level_after),
+            "direction": cell_int(row.direction),
+            "size": cell_float(row.size),
+            "level_before": cell_float(row.level_before),
+            "level_after": cell_float(row.level_after),
         }
         for row in found.itertuples()
     ]

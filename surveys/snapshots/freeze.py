@@ -152,13 +152,17 @@ def creatable_areas(db: Database, scope: Scope) -> list[Area]:
         return []
     visible = set(org_queries.visible_unit_ids(db, scope))
     areas = []
-    for committee in org_queries.committees(db).itertuples():
-        roots = tuple(committee.unit_ids)
+    committees = org_queries.committees(db)
+    for committee_id, name, unit_ids in zip(
+        committees["id"], committees["name"], committees["unit_ids"], strict=True
+    ):
+        roots = tuple(unit_ids)
         if roots and set(roots) <= visible:
-            areas.append(Area(AreaKind.COMMITTEE, committee.id, committee.name, roots))
+            areas.append(Area(AreaKind.COMMITTEE, committee_id, name, roots))
     units = org_queries.units(db)
-    for unit in units[units["id"].isin(visible)].itertuples():
-        areas.append(Area(AreaKind.UNIT, unit.id, unit.name, (unit.id,)))
+    units = units[units["id"].isin(visible)]
+    for unit_id, name in zip(units["id"], units["name"], strict=True):
+        areas.append(Area(AreaKind.UNIT, unit_id, name, (unit_id,)))
     return areas
 
 
@@ -194,6 +198,8 @@ def create_snapshot(
         if (old.project_id, old.area_kind, old.area_id) != (project_id, area_kind, area_id):
             raise SnapshotReplaceMismatch(id=replaces)
     project = project_queries.project(db, project_id)
+    if project is None:
+        raise UnknownProject(project=project_id)
     content = build_content(
         db, project_id=project_id, area=area, today=today, include_comments=include_comments
     )
@@ -258,8 +264,13 @@ def visible_snapshots(db: Database, scope: Scope) -> pd.DataFrame:
         ]
         headers = headers[pd.Series(keep, index=headers.index, dtype=bool)]
     projects = project_queries.projects(db).set_index("id")["name"].to_dict()
-    names = {(AreaKind.UNIT, row.id): row.name for row in org_queries.units(db).itertuples()} | {
-        (AreaKind.COMMITTEE, row.id): row.name for row in org_queries.committees(db).itertuples()
+    units, committees = org_queries.units(db), org_queries.committees(db)
+    names = {
+        (AreaKind.UNIT, unit_id): name
+        for unit_id, name in zip(units["id"], units["name"], strict=True)
+    } | {
+        (AreaKind.COMMITTEE, committee_id): name
+        for committee_id, name in zip(committees["id"], committees["name"], strict=True)
     }
     headers = headers.assign(
         project_name=[projects.get(p, p) for p in headers["project_id"]],

@@ -16,6 +16,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -69,7 +70,7 @@ def render_xlsx(view: SnapshotView) -> bytes:
     return out.getvalue()
 
 
-def append_row(sheet, values: list[object]) -> None:
+def append_row(sheet, values: Sequence[object]) -> None:
     """Append one row: numbers as numbers, text cleaned and never read as a formula."""
     sheet.append([xlsx_text(v) if isinstance(v, str) else v for v in values])
     for cell in sheet[sheet.max_row]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from medspil.cells import cell_int, cell_timestamp
 from medspil.formatting import date_text
 from medspil.i18n import t
 from surveys.snapshots.text import FEW_WAVES, SnapshotTexts, area_level
@@ -235,8 +236,9 @@ def _heatmap(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
         row: dict[str, Any] = {tr("c_unit"): tr.unit(unit)}
         for construct in constructs:
             cell = cells.get((unit, construct))
-            hidden = cell is None or cell["hidden"]
-            row[tr.constructs[construct]] = tr.hidden if hidden else cell["mean"]
+            row[tr.constructs[construct]] = (
+                tr.hidden if cell is None or cell["hidden"] else cell["mean"]
+            )
         rows.append(row)
     return _frame(rows)
 
@@ -247,14 +249,14 @@ def snapshot_list_table(headers: pd.DataFrame, lang: str) -> pd.DataFrame:
     return _frame(
         [
             {
-                tr("col_id"): int(row.id),
-                tr("col_date"): date_text(row.created_on),
+                tr("col_id"): cell_int(row.id),
+                tr("col_date"): date_text(cell_timestamp(row.created_on)),
                 tr("col_project"): row.project_name,
                 tr("col_area"): row.area_name,
                 tr("col_by"): row.created_by,
                 tr("col_replaces"): "–" if row.replaces is None else str(row.replaces),
                 tr("col_replaced_by"): "–" if row.replaced_by is None else str(row.replaced_by),
-                tr("col_sha"): row.sha256[:16] + "…",
+                tr("col_sha"): str(row.sha256)[:16] + "…",
             }
             for row in headers.itertuples()
         ]

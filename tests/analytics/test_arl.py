@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
-from analytics.arl import cusum_arl, cusum_threshold, siegmund_arl, two_sided_arl
+from analytics.arl import cusum_arl, cusum_threshold
 
 # Montgomery DC (2009), Introduction to Statistical Quality Control, 6th ed., Table 9.3: ARL of
 # the two-sided tabular CUSUM with k = 1/2, by shift in SDs, for h = 4 and h = 5.
 SHIFTS = [0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0]
 TABLE_H4 = [168, 74.2, 26.6, 13.3, 8.38, 4.75, 3.34, 2.62, 2.19, 1.71]
 TABLE_H5 = [465, 139, 38.0, 17.0, 10.4, 5.75, 4.01, 3.11, 2.57, 2.01]
+
+
+def two_sided_arl(k: float, h: float, shift: float = 0.0) -> float:
+    """An upper and a lower CUSUM run together: ``1/ARL = 1/ARL_up + 1/ARL_down``.
+
+    Exact when the two charts cannot both be above zero at once (``k >= h/2``), a close
+    approximation otherwise (Lucas and Crosier 1982); how Montgomery's table is computed.
+    """
+    return 1.0 / (1.0 / cusum_arl(k, h, shift) + 1.0 / cusum_arl(k, h, -shift))
+
+
+def siegmund_arl(k: float, h: float, shift: float = 0.0) -> float:
+    """Siegmund's (1985) approximation of the one-sided ARL, with ``b = h + 1.166``: an
+    independent check of the integral equation.
+
+    ``ARL = (exp(-2 D b) + 2 D b - 1) / (2 D^2)`` with ``D = shift - k`` (``b**2`` when ``D`` is 0).
+    """
+    b = h + 1.166
+    drift = shift - k
+    if drift == 0.0:
+        return b * b
+    return (math.exp(-2.0 * drift * b) + 2.0 * drift * b - 1.0) / (2.0 * drift * drift)
 
 
 @pytest.mark.parametrize(("h", "table"), [(4.0, TABLE_H4), (5.0, TABLE_H5)])

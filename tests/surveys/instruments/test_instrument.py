@@ -144,14 +144,3 @@ def test_arrays_that_are_not_tables_are_a_plain_message(top_level: str) -> None:
     with pytest.raises(InstrumentInvalid) as caught:
         parse_instrument(text, source="types.toml")
     assert "types.toml" in str(caught.value)
-
-
-def test_an_instrument_file_not_in_utf8_is_a_plain_message(tmp_path: Path) -> None:
-    from surveys.instruments.instrument import load_instrument_file
-
-    source = resources.files("surveys.instruments").joinpath("medspil-1.toml").read_text("utf-8")
-    latin = tmp_path / "latin.toml"
-    latin.write_bytes(source.encode("cp1252", errors="replace"))
-    with pytest.raises(InstrumentInvalid) as caught:
-        load_instrument_file(latin)
-    assert "UTF-8" in str(caught.value) and "latin.toml" in str(caught.value)
