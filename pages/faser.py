@@ -55,6 +55,7 @@ phase = st.selectbox(
     index=order.index(start) if start in order else 0,
     format_func=phases.get,
     key="effect_phase",
+    placeholder=ctx.tr("ui.choose_option"),
 )
 effect = dash.call(ctx, "effect", project, unit, phase, lang=ctx.lang, today=dash.today())
 for line in effect_notes(effect, ctx.lang):

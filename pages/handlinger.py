@@ -96,7 +96,11 @@ with st.form("act_new"):
     agreed_on = left.date_input(ctx.tr("actions.col_agreed"), value=today, key="act_agreed")
     due = right.date_input(ctx.tr("actions.col_due"), value=None, key="act_due")
     source = left.selectbox(
-        ctx.tr("actions.col_source"), list(sources), format_func=sources.get, key="act_source"
+        ctx.tr("actions.col_source"),
+        list(sources),
+        format_func=sources.get,
+        key="act_source",
+        placeholder=ctx.tr("ui.choose_option"),
     )
     ref = right.text_input(ctx.tr("actions.ref_field"), key="act_ref")
     if st.form_submit_button(ctx.tr("actions.save_new"), type="primary"):
@@ -127,9 +131,14 @@ with st.form("act_status"):
         list(changeable),
         format_func=lambda i: action_label(changeable[i], ctx.lang),
         key="act_status_action",
+        placeholder=ctx.tr("ui.choose_option"),
     )
     status = st.selectbox(
-        ctx.tr("actions.col_status"), list(statuses), format_func=statuses.get, key="act_status"
+        ctx.tr("actions.col_status"),
+        list(statuses),
+        format_func=statuses.get,
+        key="act_status",
+        placeholder=ctx.tr("ui.choose_option"),
     )
     outcome = st.text_area(ctx.tr("actions.col_outcome"), key="act_outcome")
     if st.form_submit_button(ctx.tr("actions.save_status"), type="primary"):

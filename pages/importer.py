@@ -35,7 +35,11 @@ if editable:
     st.markdown(ctx.tr("import.help"))
     choices = project_choices(ctx.db)
     project = st.selectbox(
-        ctx.tr("import.project"), list(choices), format_func=choices.get, key=PROJECT_KEY
+        ctx.tr("import.project"),
+        list(choices),
+        format_func=choices.get,
+        key=PROJECT_KEY,
+        placeholder=ctx.tr("ui.choose_option"),
     )
     uploads = st.file_uploader(
         ctx.tr("import.files"),
@@ -89,7 +93,12 @@ if listing.empty:
     st.caption(ctx.tr("import.none"))
 elif editable:
     ids = [int(i) for i in listing.iloc[:, 0]]
-    chosen = st.selectbox(ctx.tr("import.remove_which"), ids, key="import_remove_id")
+    chosen = st.selectbox(
+        ctx.tr("import.remove_which"),
+        ids,
+        key="import_remove_id",
+        placeholder=ctx.tr("ui.choose_option"),
+    )
     if st.button(ctx.tr("import.remove"), key="import_remove"):
         try:
             record = remove_import(ctx.db, int(chosen), scope=ctx.scope)

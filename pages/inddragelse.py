@@ -67,13 +67,26 @@ st.divider()
 with st.form("plan_actual"):
     st.markdown(f"**{ctx.tr('plan.form_actual')}**")
     phase = st.selectbox(
-        ctx.tr("plan.col_phase"), list(phases), format_func=phases.get, key="plan_phase"
+        ctx.tr("plan.col_phase"),
+        list(phases),
+        format_func=phases.get,
+        key="plan_phase",
+        placeholder=ctx.tr("ui.choose_option"),
     )
     unit = st.selectbox(
-        ctx.tr("plan.col_unit"), list(units), format_func=units.get, key="plan_unit"
+        ctx.tr("plan.col_unit"),
+        list(units),
+        format_func=units.get,
+        key="plan_unit",
+        placeholder=ctx.tr("ui.choose_option"),
     )
     level = st.selectbox(
-        ctx.tr("plan.col_actual"), list(levels), format_func=levels.get, index=1, key="plan_level"
+        ctx.tr("plan.col_actual"),
+        list(levels),
+        format_func=levels.get,
+        index=1,
+        key="plan_level",
+        placeholder=ctx.tr("ui.choose_option"),
     )
     note = st.text_input(ctx.tr("plan.col_note"), key="plan_note")
     if st.form_submit_button(ctx.tr("plan.save_actual"), type="primary"):
@@ -89,11 +102,19 @@ with st.form("plan_role"):
     st.markdown(f"**{ctx.tr('plan.form_role')}**")
     kinds = {str(k): ctx.tr(f"project_role.{k}") for k in ProjectRoleKind}
     kind = st.selectbox(
-        ctx.tr("plan.col_role"), list(kinds), format_func=kinds.get, key="plan_role_kind"
+        ctx.tr("plan.col_role"),
+        list(kinds),
+        format_func=kinds.get,
+        key="plan_role_kind",
+        placeholder=ctx.tr("ui.choose_option"),
     )
     all_units = organisation_unit_choices(ctx.db)
     from_unit = st.selectbox(
-        ctx.tr("plan.col_from"), list(all_units), format_func=all_units.get, key="plan_role_unit"
+        ctx.tr("plan.col_from"),
+        list(all_units),
+        format_func=all_units.get,
+        key="plan_role_unit",
+        placeholder=ctx.tr("ui.choose_option"),
     )
     role_phases = st.multiselect(
         ctx.tr("plan.col_phases"),
@@ -124,7 +145,11 @@ if roles:
     with st.form("plan_role_remove"):
         named = {r.id: f"{ctx.tr(f'project_role.{r.kind}')}, {r.unit_name}" for r in roles}
         gone = st.selectbox(
-            ctx.tr("plan.form_remove_role"), list(named), format_func=named.get, key="plan_gone"
+            ctx.tr("plan.form_remove_role"),
+            list(named),
+            format_func=named.get,
+            key="plan_gone",
+            placeholder=ctx.tr("ui.choose_option"),
         )
         if st.form_submit_button(ctx.tr("plan.remove_role")):
             write(
@@ -132,7 +157,11 @@ if roles:
                 "plan.removed_role",
             )
 framing_phase = st.selectbox(
-    ctx.tr("plan.form_framing"), list(phases), format_func=phases.get, key="plan_framing_phase"
+    ctx.tr("plan.form_framing"),
+    list(phases),
+    format_func=phases.get,
+    key="plan_framing_phase",
+    placeholder=ctx.tr("ui.choose_option"),
 )
 current = next(f for f in framings if f.phase_kind == framing_phase)
 with st.form(f"plan_framing_{framing_phase}"):

@@ -57,6 +57,7 @@ def entry_fields(prefix: str, entry: med_log.LogEntry | None) -> dict:
             index=list(phase_names).index(phase) if phase in phase_names else 0,
             format_func=phase_names.get,
             key=f"{prefix}_phase",
+            placeholder=ctx.tr("ui.choose_option"),
         )
         or None,
         topic=st.text_input(
@@ -93,6 +94,7 @@ def entry_fields(prefix: str, entry: med_log.LogEntry | None) -> dict:
             index=list(snapshot_names).index(snapshot) if snapshot in snapshot_names else 0,
             format_func=snapshot_names.get,
             key=f"{prefix}_snapshot",
+            placeholder=ctx.tr("ui.choose_option"),
         ),
     )
 
@@ -118,10 +120,18 @@ committees = {ALL: ctx.tr("med_log.all_committees"), **committee_choices(entries
 phase_filter = {ALL: ctx.tr("med_log.all_phases"), **phases}
 left, right = st.columns(2)
 committee = left.selectbox(
-    ctx.tr("med_log.committee"), list(committees), format_func=committees.get, key="log_committee"
+    ctx.tr("med_log.committee"),
+    list(committees),
+    format_func=committees.get,
+    key="log_committee",
+    placeholder=ctx.tr("ui.choose_option"),
 )
 phase = right.selectbox(
-    ctx.tr("med_log.phase"), list(phase_filter), format_func=phase_filter.get, key="log_phase"
+    ctx.tr("med_log.phase"),
+    list(phase_filter),
+    format_func=phase_filter.get,
+    key="log_phase",
+    placeholder=ctx.tr("ui.choose_option"),
 )
 cards = log_cards(entries, ctx.lang, committee_id=committee or None, phase_kind=phase or None)
 if not cards:
@@ -147,7 +157,11 @@ if ctx.scope.role != Role.ADMIN:
     st.caption(ctx.tr("med_log.own_committees", names=", ".join(mine.values())))
 with st.form("log_new"):
     chosen = st.selectbox(
-        ctx.tr("med_log.committee"), list(mine), format_func=mine.get, key="log_new_committee"
+        ctx.tr("med_log.committee"),
+        list(mine),
+        format_func=mine.get,
+        key="log_new_committee",
+        placeholder=ctx.tr("ui.choose_option"),
     )
     fields = entry_fields("log_new", None)
     if st.form_submit_button(ctx.tr("med_log.save_new"), type="primary"):
@@ -163,6 +177,7 @@ entry_id = st.selectbox(
     list(changeable),
     format_func=lambda i: entry_label(changeable[i], ctx.lang),
     key="log_change_entry",
+    placeholder=ctx.tr("ui.choose_option"),
 )
 original = changeable[entry_id]
 # What the form showed when it was sent decides: an edit of an entry a snapshot froze meanwhile
