@@ -178,7 +178,9 @@ def joint_visible_mask(forest: Forest, measures: list[list[int]], k: int) -> lis
     measures show the same units: hiding a group for one measure but not for another would let
     the other measure's numbers be subtracted out. Each measure's suppression runs with the
     units hidden so far forced hidden, until no measure hides anything new (hidden units only
-    grow, so this ends).
+    grow, so this ends). A measure that is 0 in every unit (a construct the wave did not ask)
+    shows no one's score and is left out; where a measure is 0 only in some units, those units
+    are below k for it and hidden for every measure.
 
     Examples
     --------

@@ -206,8 +206,20 @@ def test_a_joint_mask_keeps_the_guarantees_for_every_count(case, blanks) -> None
     measures = [[counts[u] for u in forest.ids] for counts in (answers, construct)]
     shown = joint_visible_mask(forest, measures, k)
     visible = {u for u, ok in zip(forest.ids, shown, strict=True) if ok}
-    for counts in (answers, construct):
+    # A count that is 0 everywhere (a construct this wave did not ask, or one everybody left
+    # blank) shows no one's score and does not constrain the mask; every other count does.
+    for counts in (c for c in (answers, construct) if any(c.values())):
         for unit in visible:
             assert _subtree_total(unit, counts, parent) >= k
             rest = _remainder(unit, visible, counts, parent)
             assert rest == 0 or rest >= k
+
+
+def test_a_count_that_is_zero_everywhere_hides_nothing() -> None:
+    # The wave did not ask construct x (n 0 in every unit): the answers alone decide, and the
+    # zero count shows no one's score. A count that is zero only in some units hides them (A
+    # here: P's remainder is then 5 answers and 0 construct respondents, both safe).
+    forest = build_forest({"P": None, "A": "P", "B": "P"})
+    answers = [0, 5, 6]
+    assert joint_visible_mask(forest, [answers, [0, 0, 0]], k=5) == [True, True, True]
+    assert joint_visible_mask(forest, [answers, [0, 0, 6]], k=5) == [True, False, True]
