@@ -15,7 +15,7 @@ from data import projects as project_queries
 from data.db import Database
 from medspil.cells import cell_int, cell_timestamp
 from medspil.errors import ImportFileRejected, ImportRefused, UnknownProject
-from medspil.formatting import integer
+from medspil.formatting import date_text, integer
 from medspil.i18n import t
 from medspil.scope import Scope, admin_actor
 from surveys.importing.mapping import Mapping, suggest_mapping
@@ -111,7 +111,11 @@ class ImportPreview:
             lines.append(t("import.summary_under_k", lang, groups=len(under), k=self.k_min))
         if self.plan.first_phase_start is not None:
             lines.append(
-                t("import.summary_phase_moved", lang, date=self.plan.first_phase_start.isoformat())
+                t(
+                    "import.summary_phase_moved",
+                    lang,
+                    date=date_text(self.plan.first_phase_start, lang),
+                )
             )
         return "\n".join(lines)
 

@@ -215,6 +215,13 @@ def test_importing_the_same_file_twice_is_refused_and_removal_takes_it_all(demo:
 
 def test_imported_waves_come_first_in_the_project(demo: Database) -> None:
     rounds = _rounds(demo)
+    preview = preview_import(
+        demo, read_source(pulse_csv_files()), parse_mapping(pulse_mapping(rounds)), today=TODAY
+    )
+    # The preview says where the first phase will start, as a Danish reader writes a date.
+    assert f"første fase kommer til at starte {rounds[0]:%d.%m.%Y}," in preview.summary("da")
+    english = f"{rounds[0]:%b} {rounds[0].day}, {rounds[0].year}"
+    assert f"first phase will start on {english}," in preview.summary("en")
     apply_import(
         demo,
         read_source(pulse_csv_files()),
