@@ -32,10 +32,13 @@ def write_backup(db: Database, target: Path) -> Path:
     target = Path(target)
     if target.exists():
         raise BackupExists(path=str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    for leftover in (partial, partial.with_name(partial.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in (partial, partial.with_name(partial.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    except OSError as e:
+        raise BackupFailed(path=str(target), detail=e.strerror or str(e)) from e
     db.checkpoint()  # best effort: the copy reads the log too, so it is complete either way
     try:
         with db.cursor() as cur:

@@ -37,6 +37,9 @@ class Settings:
     k_comments: int = 10
     base_url: str = "http://localhost:8501"
     allow_demo_mode_on_network: bool = False
+    # The app's own backups while it serves (surveys.administration.backup); 0 = none.
+    backup_every_hours: int = 0
+    backup_keep: int = 14
 
 
 # key -> (Python type, name of the type in messages)
@@ -45,7 +48,11 @@ SCHEMA: dict[str, tuple[type, str]] = {
     "k_comments": (int, "heltal / integer"),
     "base_url": (str, "tekst / text"),
     "allow_demo_mode_on_network": (bool, "true/false"),
+    "backup_every_hours": (int, "heltal / integer"),
+    "backup_keep": (int, "heltal / integer"),
 }
+# key -> (lowest, highest) for the whole-number settings other than k
+RANGES: dict[str, tuple[int, int]] = {"backup_every_hours": (0, 24 * 366), "backup_keep": (1, 1000)}
 
 
 def database_path() -> Path:
@@ -152,6 +159,12 @@ def _value_problem(text: str, key: str, value: object) -> Problem | None:
         return (
             "settings.problem_range",
             {"key": key, "line": line, "value": value, "low": K_FLOOR, "high": K_CEILING},
+        )
+    if key in RANGES and not RANGES[key][0] <= int(value) <= RANGES[key][1]:  # type: ignore[call-overload]
+        low, high = RANGES[key]
+        return (
+            "settings.problem_range_plain",
+            {"key": key, "line": line, "value": value, "low": low, "high": high},
         )
     if key == "base_url" and not re.match(r"https?://[^\s/]+", str(value)):
         return ("settings.problem_url", {"key": key, "line": line, "value": value})

@@ -11,6 +11,7 @@ import pytest
 
 from data import open_database
 from data.db import Database
+from surveys.administration.backup import stop_backup_schedules
 from surveys.installation.demo import build_demo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,5 +68,6 @@ def app_env(monkeypatch: pytest.MonkeyPatch, demo_copy: Path) -> Iterator[Path]:
     st.cache_resource.clear()
     st.cache_data.clear()
     yield demo_copy
+    stop_backup_schedules()  # a page may have started the app's backup schedule
     st.cache_resource.clear()
     st.cache_data.clear()

@@ -20,6 +20,7 @@ from medspil.vocabulary import Role
 from pages.common.auth import page_scope
 from pages.common.menu import draw_menu, hand_over_to_navigation, running_outside_navigation
 from surveys.administration.access import DEMO_ROLES, demo_role_areas, demo_scope
+from surveys.administration.backup import ensure_backup_schedule
 from surveys.installation.app import (
     Database,
     StorageError,
@@ -63,7 +64,11 @@ def _open_database(path: str) -> Database:
 
 
 def database() -> Database:
-    return _open_database(str(database_path().resolve()))
+    """The app's connection; its backup schedule (``backup_every_hours``) runs from here on."""
+    db = _open_database(str(database_path().resolve()))
+    config = settings()
+    ensure_backup_schedule(db, every_hours=config.backup_every_hours, keep=config.backup_keep)
+    return db
 
 
 def _restore(key: str, default: object = None) -> None:

@@ -62,3 +62,13 @@ def test_files_missing_and_not_utf8(tmp_path: Path) -> None:
     latin.write_bytes('[medspil]\nbase_url = "https://søby.dk"\n'.encode("cp1252"))
     with pytest.raises(SettingsInvalid, match="UTF-8"):
         load_settings(latin)
+
+
+def test_the_backup_schedule_settings_are_checked() -> None:
+    text = "[medspil]\nbackup_every_hours = 24\nbackup_keep = 7\n"
+    assert parse_settings(text) == Settings(backup_every_hours=24, backup_keep=7)
+    assert Settings().backup_every_hours == 0  # off unless configured
+    message = _problems('[medspil]\nbackup_every_hours = -1\nbackup_keep = "7"\n')
+    assert "Line 2: backup_every_hours = -1 is out of range (0 to 8784)" in message
+    assert "Line 3: backup_keep must be" in message
+    assert "out of range (1 to 1000)" in _problems("[medspil]\nbackup_keep = 0\n")
