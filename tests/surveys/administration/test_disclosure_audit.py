@@ -1,7 +1,7 @@
 """The disclosure audit: it passes on the demo with snapshots of every committee, every number it
-collects is true of the data, the Kommentarer page shows what it audits, and it catches the leaks
-it is there for when they are planted (the old Overblik totals, a pinned mean, a comment or a
-favourable share given away by subtraction)."""
+collects is true of the data, the Kommentarer, Overblik and Svarkoder pages show what it
+audits, and it catches the leaks it is there for when they are planted (the old Overblik
+totals, a pinned mean, a comment or a favourable share given away by subtraction)."""
 
 from __future__ import annotations
 
@@ -298,6 +298,101 @@ def test_the_comments_page_shows_what_the_audit_collects(
             heading = next(h.value for h in at.subheader if "kommentar" in h.value.lower())
             shown = int(re.search(r"\d[\d.]*", heading).group().replace(".", ""))
             assert audited > 0 and shown == audited, (unit, heading, audited)
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        mp.undo()
+
+
+def test_overblik_shows_the_answers_so_far_the_audit_collects(
+    audited_demo: Path, tmp_path: Path
+) -> None:
+    # The cross-check for Overblik's "Besvarelser indtil nu": as a leder of either area, every
+    # such number on the page is the audit's fact for that leder's units, one per project.
+    from tests.conftest import ROOT
+    from tests.pages.dash_support import run_page
+
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(audited_demo, copy)
+    db = open_database(copy)
+    try:
+        facts = collected_facts(db, today=TODAY)
+        members = {p: project_truth(db, p, TODAY).members for p in facts}
+    finally:
+        db.close()
+    import streamlit as st
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MEDSPIL_DB", str(copy))
+    mp.setenv("MEDSPIL_SECRET_FILE", str(copy.with_suffix(".secret")))
+    mp.chdir(ROOT)
+    try:
+        for unit in ("AELDRE-NORD", "AELDRE-SYD"):
+            st.cache_resource.clear()
+            st.cache_data.clear()
+            audited = {
+                int(f.low)
+                for project, found in facts.items()
+                for f in found
+                if f.measure == ANSWERS
+                and f.source == "Overblik leder"
+                and f.units == members[project](unit)
+            }  # one number per project (several scopes may see the same units)
+            at = run_page("overview", role="leder", unit=unit)
+            assert not at.exception
+            shown = {
+                int(str(m.value).replace(".", ""))
+                for m in at.metric
+                if m.label == "Besvarelser indtil nu"
+            }
+            assert audited and shown == audited, (unit, shown, audited)
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        mp.undo()
+
+
+def test_svarkoder_shows_the_response_counts_the_audit_collects(
+    audited_demo: Path, tmp_path: Path
+) -> None:
+    # The cross-check for Svarkoder's response table: in three closed waves of medicin, the
+    # administrator's page shows exactly the counts the audit collected for that wave.
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT, app_file
+    from tests.pages.dash_support import TIMEOUT
+
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(audited_demo, copy)
+    db = open_database(copy)
+    try:
+        facts = [f for f in collected_facts(db, today=TODAY)["medicin"] if f.source == "Svarkoder"]
+    finally:
+        db.close()
+    waves = sorted({f.waves[0] for f in facts})
+    import streamlit as st
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MEDSPIL_DB", str(copy))
+    mp.setenv("MEDSPIL_SECRET_FILE", str(copy.with_suffix(".secret")))
+    mp.chdir(ROOT)
+    try:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        for wave in (waves[0], waves[len(waves) // 2], waves[-1]):
+            at = AppTest.from_file(app_file("pages/svarkoder.py"), default_timeout=TIMEOUT)
+            at.session_state["demo_role"] = "admin"
+            at.session_state["codes_project"] = "medicin"
+            at.session_state["codes_rate_wave"] = wave
+            at.run()
+            assert not at.exception
+            table = at.table[-1].value
+            shown = sorted(int(v) for v in table["Svar"] if str(v).isdigit())
+            audited = sorted(int(f.low) for f in facts if f.waves == (wave,))
+            # the audit keeps the rows whose name is one unit's: a subset of what is shown
+            print(wave, shown, audited)
+            assert audited and set(audited) <= set(shown), (wave, shown, audited)
+            assert len(shown) - len(audited) <= 1, (wave, shown, audited)
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
