@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmarks import bench_pages, bench_pandas, bench_restart, large_kommune
+from benchmarks import bench_pages, bench_pandas, large_kommune
 from data import open_database, org, projects
 from data.answers import bulk_insert, table_counts
 from data.db import Database
@@ -58,28 +58,6 @@ def test_the_generated_kommune_has_the_requested_shape(tiny_kommune: Path) -> No
 def test_large_kommune_splits_52_waves_like_the_issue_says() -> None:
     assert large_kommune.wave_counts(large_kommune.LARGE) == [8, 10, 14, 12, 8]
     assert sum(large_kommune.wave_counts(large_kommune.SCALE_150M)) == 520
-
-
-def test_page_benchmark_drives_every_page_for_both_roles(tiny_kommune: Path) -> None:
-    found = bench_pages.measure(tiny_kommune, leder_unit=large_kommune.LEDER_UNIT, runs=1)
-    assert set(found["pages"]) == set(bench_pages.PAGES)
-    for roles in found["pages"].values():
-        assert set(roles) == {"admin", "leder"}
-        for numbers in roles.values():
-            assert set(numbers) == ROLE_FIELDS
-            assert numbers["p50_ms"] > 0
-    # The pages' reads go through data/: the score histograms among them.
-    assert "data.results.wave_response_counts" in found["queries"]
-    assert all(set(q) == {"p95_ms"} for q in found["queries"].values())
-
-
-def test_pandas_benchmark_reports_the_ratio_of_the_two_times(tiny_kommune: Path) -> None:
-    found = bench_pandas.measure(tiny_kommune, runs=1)
-    assert set(found) == {"udvikling", "enheder", "faser", "overblik"}
-    for view in found.values():
-        # ratio is rounded to two decimals and both times to one: allow that rounding
-        expected = view["pandas_ms"] / view["medspil_ms"]
-        assert view["ratio"] == pytest.approx(expected, rel=0.05, abs=0.01)
 
 
 def test_pandas_baseline_scores_respondents_like_the_hand_calculation(db: Database) -> None:
@@ -129,23 +107,25 @@ def test_pandas_baseline_scores_respondents_like_the_hand_calculation(db: Databa
     assert scores["score"].iloc[0] == pytest.approx(250 / 3)
 
 
-def test_restart_benchmark_times_a_fresh_process(tiny_kommune: Path) -> None:
-    assert bench_restart.measure(tiny_kommune) > 0
-
-
 def test_analytics_and_submit_benchmarks_run_small() -> None:
     analytics = _python("benchmarks/bench_analytics.py", "--units", "60", "--waves", "12")
     assert analytics.returncode == 0, analytics.stderr
     assert "change points" in analytics.stdout
-    submit = _python("benchmarks/bench_submit.py", "--threads", "2", "--rounds", "1")
+    submit = _python(
+        "benchmarks/bench_submit.py", "--threads", "2", "--rounds", "1", "--alone", "20"
+    )
     assert submit.returncode == 0, submit.stderr
     assert "store one response" in submit.stdout
 
 
-def test_make_bench_writes_results_json_in_the_issue_shape(tmp_path: Path) -> None:
-    """run_all --tiny: every benchmark once, the answer page with three phones per scenario."""
+def test_make_bench_writes_results_json_in_the_issue_shape(
+    tiny_kommune: Path, tmp_path: Path
+) -> None:
+    """run_all --tiny: every benchmark once (pages through AppTest for both roles, the first page
+    after a restart, careful pandas beside Medspil), the answer page with three phones per
+    scenario."""
     out = tmp_path / "results.json"
-    done = _python("benchmarks/run_all.py", "--tiny", "--out", str(out))
+    done = _python("benchmarks/run_all.py", "--tiny", "--db", str(tiny_kommune), "--out", str(out))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     results = json.loads(out.read_text(encoding="utf-8"))
     assert list(results) == [
@@ -161,6 +141,20 @@ def test_make_bench_writes_results_json_in_the_issue_shape(tmp_path: Path) -> No
     ]
     assert set(results["machine"]) == {"cores", "load_average_1m"}
     assert set(results["pages"]) == set(bench_pages.PAGES)
+    for roles in results["pages"].values():
+        assert set(roles) == {"admin", "leder"}
+        for numbers in roles.values():
+            assert set(numbers) == ROLE_FIELDS
+            assert numbers["p50_ms"] > 0
+    # The pages' reads go through data/: the score histograms among them.
+    assert "data.results.wave_response_counts" in results["queries"]
+    assert all(set(q) == {"p95_ms"} for q in results["queries"].values())
+    assert results["first_page_after_restart_ms"] > 0
+    assert set(results["pandas"]) == {"udvikling", "enheder", "faser", "overblik"}
+    for view in results["pandas"].values():
+        # ratio is rounded to two decimals and both times to one: allow that rounding
+        expected = view["pandas_ms"] / view["medspil_ms"]
+        assert view["ratio"] == pytest.approx(expected, rel=0.05, abs=0.01)
     assert set(results["answer_page"]) == {"burst_100", "ramp_200_in_60s"}
     for scenario in results["answer_page"].values():
         assert set(scenario) == {"render_p95_s", "submit_p95_s", "lost"}

@@ -145,9 +145,11 @@ def page(browser) -> Iterator[object]:
     context.close()
 
 
-def wait_for_app(page, text: str) -> None:
-    """Wait until Streamlit has rendered ``text`` and stopped running."""
-    page.get_by_text(text, exact=False).first.wait_for(state="visible")
+def wait_for_app(page, text: str, *more: str) -> None:
+    """Wait until Streamlit has rendered ``text`` (and every one of ``more``: a busy server sends
+    a page in several parts, and the running indicator may not be up yet) and stopped running."""
+    for expected in (text, *more):
+        page.get_by_text(expected, exact=False).first.wait_for(state="visible")
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
     )

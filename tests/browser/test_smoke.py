@@ -14,7 +14,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_overview_lists_the_demo_projects(server, page) -> None:
     page.goto(server.url)
-    wait_for_app(page, "Digital medicinhåndtering på plejecentre")
+    wait_for_app(
+        page,
+        "Digital medicinhåndtering på plejecentre",
+        "Sensorer og skærmbesøg i hjemmeplejen",
+        "Digital byggesagsbehandling",
+    )
     assert_no_exception(page)
     body = page.inner_text("body")
     assert "Sensorer og skærmbesøg i hjemmeplejen" in body
@@ -27,7 +32,7 @@ def test_a_fresh_server_opened_on_a_page_url_first_runs_and_guards_that_page(ser
     # The very first request to this server goes straight to a page URL: Streamlit runs the
     # page file by its name (pages/udvikling.py) before app.py has ever run.
     page.goto(f"{server.url}/udvikling")
-    wait_for_app(page, "Spørgsmålsområder")
+    wait_for_app(page, "Spørgsmålsområder", "Run chart")
     assert_no_exception(page)
     body = page.inner_text("body")
     assert "Page not found" not in body

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -24,8 +26,12 @@ SYD_ACTION = "Handling: Superbrugere fra Syd i testgruppen"
 
 
 def _stored(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The demo's log entries and actions as stored, read straight from the file."""
-    con = duckdb.connect(str(path), read_only=True)
+    """The demo's log entries and actions as stored, read straight from a copy of the file (this
+    process may hold the file itself with another configuration: DuckDB refuses a second one)."""
+    folder = tempfile.mkdtemp(prefix="medspil-stored-")
+    copy = Path(folder) / path.name
+    shutil.copy(path, copy)
+    con = duckdb.connect(str(copy), read_only=True)
     try:
         log = con.execute(
             "SELECT committee_id, met_on, topic FROM med_log WHERE project_id = 'medicin'"
@@ -35,6 +41,7 @@ def _stored(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         ).df()
     finally:
         con.close()
+        shutil.rmtree(folder)
     return log, actions
 
 

@@ -69,6 +69,18 @@ def audited_demo(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     return path
 
 
+@pytest.fixture(scope="module")
+def audited_facts(audited_demo: Path) -> tuple[dict[str, list[Fact]], dict]:
+    """The audit's facts on ``audited_demo`` per project, and each project's ``members``."""
+    db = open_database(audited_demo)
+    try:
+        facts = collected_facts(db, today=TODAY)
+        members = {p: project_truth(db, p, TODAY).members for p in facts}
+    finally:
+        db.close()
+    return facts, members
+
+
 def test_the_demo_passes_the_audit_with_a_snapshot_of_every_committee(
     audited_demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -82,12 +94,14 @@ def test_the_demo_passes_the_audit_with_a_snapshot_of_every_committee(
     assert facts > 8000  # snapshots, comments and favourable shares are in it too
 
 
-def test_every_number_the_audit_collects_is_true_of_the_data(audited_demo: Path) -> None:
+def test_every_number_the_audit_collects_is_true_of_the_data(
+    audited_demo: Path, audited_facts
+) -> None:
     # A number read wrongly (a wave label mapped to the wrong wave, a unit's subtree cut wrong)
     # would be a fact the true data break: the audit would then prove things nobody can see.
     db = open_database(audited_demo)
     try:
-        facts = collected_facts(db, today=TODAY)
+        facts = audited_facts[0]
         sources: set[str] = set()
         for project_id, found in facts.items():
             truth = project_truth(db, project_id, TODAY)
@@ -262,7 +276,7 @@ def test_the_audit_catches_a_favourable_share_given_away(demo_db: Database) -> N
 
 
 def test_the_comments_page_shows_what_the_audit_collects(
-    audited_demo: Path, tmp_path: Path
+    audited_demo: Path, audited_facts, tmp_path: Path
 ) -> None:
     # The cross-check: the audit reads comment_view; the page, run as a leder, shows as many
     # comments as the audit's facts for that leder's unit add up to, in every phase.
@@ -271,13 +285,7 @@ def test_the_comments_page_shows_what_the_audit_collects(
 
     copy = tmp_path / "demo.duckdb"
     shutil.copy(audited_demo, copy)
-    db = open_database(copy)
-    try:
-        facts = collected_facts(db, today=TODAY)["medicin"]
-        truth = project_truth(db, "medicin", TODAY)
-    finally:
-        db.close()
-    members = truth.members
+    facts, members = audited_facts[0]["medicin"], audited_facts[1]["medicin"]
     import streamlit as st
 
     mp = pytest.MonkeyPatch()
@@ -305,7 +313,7 @@ def test_the_comments_page_shows_what_the_audit_collects(
 
 
 def test_overblik_shows_the_answers_so_far_the_audit_collects(
-    audited_demo: Path, tmp_path: Path
+    audited_demo: Path, audited_facts, tmp_path: Path
 ) -> None:
     # The cross-check for Overblik's "Besvarelser indtil nu": as a leder of either area, every
     # such number on the page is the audit's fact for that leder's units, one per project.
@@ -314,12 +322,7 @@ def test_overblik_shows_the_answers_so_far_the_audit_collects(
 
     copy = tmp_path / "demo.duckdb"
     shutil.copy(audited_demo, copy)
-    db = open_database(copy)
-    try:
-        facts = collected_facts(db, today=TODAY)
-        members = {p: project_truth(db, p, TODAY).members for p in facts}
-    finally:
-        db.close()
+    facts, members = audited_facts
     import streamlit as st
 
     mp = pytest.MonkeyPatch()
@@ -353,7 +356,7 @@ def test_overblik_shows_the_answers_so_far_the_audit_collects(
 
 
 def test_svarkoder_shows_the_response_counts_the_audit_collects(
-    audited_demo: Path, tmp_path: Path
+    audited_demo: Path, audited_facts, tmp_path: Path
 ) -> None:
     # The cross-check for Svarkoder's response table: in three closed waves of medicin, the
     # administrator's page shows exactly the counts the audit collected for that wave.
@@ -364,11 +367,7 @@ def test_svarkoder_shows_the_response_counts_the_audit_collects(
 
     copy = tmp_path / "demo.duckdb"
     shutil.copy(audited_demo, copy)
-    db = open_database(copy)
-    try:
-        facts = [f for f in collected_facts(db, today=TODAY)["medicin"] if f.source == "Svarkoder"]
-    finally:
-        db.close()
+    facts = [f for f in audited_facts[0]["medicin"] if f.source == "Svarkoder"]
     waves = sorted({f.waves[0] for f in facts})
     import streamlit as st
 
