@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -275,127 +276,104 @@ def test_the_audit_catches_a_favourable_share_given_away(demo_db: Database) -> N
     assert all(f.n_high == pytest.approx(0) for f in found if f.period == f"wave {wave}")
 
 
-def test_the_comments_page_shows_what_the_audit_collects(
-    audited_demo: Path, audited_facts, tmp_path: Path
-) -> None:
-    # The cross-check: the audit reads comment_view; the page, run as a leder, shows as many
-    # comments as the audit's facts for that leder's unit add up to, in every phase.
+@pytest.fixture
+def app_on_audited(
+    audited_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """The app pointed at a private copy of ``audited_demo``, Streamlit's caches cleared."""
+    import streamlit as st
+
     from tests.conftest import ROOT
-    from tests.pages.dash_support import run_page
 
     copy = tmp_path / "demo.duckdb"
     shutil.copy(audited_demo, copy)
-    facts, members = audited_facts[0]["medicin"], audited_facts[1]["medicin"]
+    monkeypatch.setenv("MEDSPIL_DB", str(copy))
+    monkeypatch.setenv("MEDSPIL_SECRET_FILE", str(copy.with_suffix(".secret")))
+    monkeypatch.chdir(ROOT)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield copy
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_the_comments_page_shows_what_the_audit_collects(app_on_audited, audited_facts) -> None:
+    # The cross-check: the audit reads comment_view; the page, run as a leder, shows as many
+    # comments as the audit's facts for that leder's unit add up to, in every phase.
     import streamlit as st
 
-    mp = pytest.MonkeyPatch()
-    mp.setenv("MEDSPIL_DB", str(copy))
-    mp.setenv("MEDSPIL_SECRET_FILE", str(copy.with_suffix(".secret")))
-    mp.chdir(ROOT)
-    try:
-        for unit in ("AELDRE-NORD", "AELDRE-SYD"):
-            st.cache_resource.clear()
-            st.cache_data.clear()
-            audited = sum(
-                f.low
-                for f in facts
-                if f.measure == COMMENTS and f.source == "Kommentarer" and f.units == members(unit)
-            )
-            at = run_page("comments", role="leder", unit=unit, params={"projekt": "medicin"})
-            assert not at.exception
-            heading = next(h.value for h in at.subheader if "kommentar" in h.value.lower())
-            shown = int(re.search(r"\d[\d.]*", heading).group().replace(".", ""))
-            assert audited > 0 and shown == audited, (unit, heading, audited)
-    finally:
+    from tests.pages.dash_support import run_page
+
+    facts, members = audited_facts[0]["medicin"], audited_facts[1]["medicin"]
+    for unit in ("AELDRE-NORD", "AELDRE-SYD"):
         st.cache_resource.clear()
         st.cache_data.clear()
-        mp.undo()
+        audited = sum(
+            f.low
+            for f in facts
+            if f.measure == COMMENTS and f.source == "Kommentarer" and f.units == members(unit)
+        )
+        at = run_page("comments", role="leder", unit=unit, params={"projekt": "medicin"})
+        assert not at.exception
+        heading = next(h.value for h in at.subheader if "kommentar" in h.value.lower())
+        shown = int(re.search(r"\d[\d.]*", heading).group().replace(".", ""))
+        assert audited > 0 and shown == audited, (unit, heading, audited)
 
 
 def test_overblik_shows_the_answers_so_far_the_audit_collects(
-    audited_demo: Path, audited_facts, tmp_path: Path
+    app_on_audited, audited_facts
 ) -> None:
     # The cross-check for Overblik's "Besvarelser indtil nu": as a leder of either area, every
     # such number on the page is the audit's fact for that leder's units, one per project.
-    from tests.conftest import ROOT
-    from tests.pages.dash_support import run_page
-
-    copy = tmp_path / "demo.duckdb"
-    shutil.copy(audited_demo, copy)
-    facts, members = audited_facts
     import streamlit as st
 
-    mp = pytest.MonkeyPatch()
-    mp.setenv("MEDSPIL_DB", str(copy))
-    mp.setenv("MEDSPIL_SECRET_FILE", str(copy.with_suffix(".secret")))
-    mp.chdir(ROOT)
-    try:
-        for unit in ("AELDRE-NORD", "AELDRE-SYD"):
-            st.cache_resource.clear()
-            st.cache_data.clear()
-            audited = {
-                int(f.low)
-                for project, found in facts.items()
-                for f in found
-                if f.measure == ANSWERS
-                and f.source == "Overblik leder"
-                and f.units == members[project](unit)
-            }  # one number per project (several scopes may see the same units)
-            at = run_page("overview", role="leder", unit=unit)
-            assert not at.exception
-            shown = {
-                int(str(m.value).replace(".", ""))
-                for m in at.metric
-                if m.label == "Besvarelser indtil nu"
-            }
-            assert audited and shown == audited, (unit, shown, audited)
-    finally:
+    from tests.pages.dash_support import run_page
+
+    facts, members = audited_facts
+    for unit in ("AELDRE-NORD", "AELDRE-SYD"):
         st.cache_resource.clear()
         st.cache_data.clear()
-        mp.undo()
+        audited = {
+            int(f.low)
+            for project, found in facts.items()
+            for f in found
+            if f.measure == ANSWERS
+            and f.source == "Overblik leder"
+            and f.units == members[project](unit)
+        }  # one number per project (several scopes may see the same units)
+        at = run_page("overview", role="leder", unit=unit)
+        assert not at.exception
+        shown = {
+            int(str(m.value).replace(".", ""))
+            for m in at.metric
+            if m.label == "Besvarelser indtil nu"
+        }
+        assert audited and shown == audited, (unit, shown, audited)
 
 
 def test_svarkoder_shows_the_response_counts_the_audit_collects(
-    audited_demo: Path, audited_facts, tmp_path: Path
+    app_on_audited, audited_facts
 ) -> None:
     # The cross-check for Svarkoder's response table: in three closed waves of medicin, the
     # administrator's page shows exactly the counts the audit collected for that wave.
     from streamlit.testing.v1 import AppTest
 
-    from tests.conftest import ROOT, app_file
+    from tests.conftest import app_file
     from tests.pages.dash_support import TIMEOUT
 
-    copy = tmp_path / "demo.duckdb"
-    shutil.copy(audited_demo, copy)
     facts = [f for f in audited_facts[0]["medicin"] if f.source == "Svarkoder"]
     waves = sorted({f.waves[0] for f in facts})
-    import streamlit as st
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("MEDSPIL_DB", str(copy))
-    mp.setenv("MEDSPIL_SECRET_FILE", str(copy.with_suffix(".secret")))
-    mp.chdir(ROOT)
-    try:
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        for wave in (waves[0], waves[len(waves) // 2], waves[-1]):
-            at = AppTest.from_file(app_file("pages/svarkoder.py"), default_timeout=TIMEOUT)
-            at.session_state["demo_role"] = "admin"
-            at.session_state["codes_project"] = "medicin"
-            at.session_state["codes_rate_wave"] = wave
-            at.run()
-            assert not at.exception
-            table = at.table[-1].value
-            shown = sorted(int(v) for v in table["Svar"] if str(v).isdigit())
-            audited = sorted(int(f.low) for f in facts if f.waves == (wave,))
-            # the audit keeps the rows whose name is one unit's: a subset of what is shown
-            print(wave, shown, audited)
-            assert audited and set(audited) <= set(shown), (wave, shown, audited)
-            assert len(shown) - len(audited) <= 1, (wave, shown, audited)
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        mp.undo()
+    for wave in (waves[0], waves[len(waves) // 2], waves[-1]):
+        at = AppTest.from_file(app_file("pages/svarkoder.py"), default_timeout=TIMEOUT)
+        at.session_state["demo_role"] = "admin"
+        at.session_state["codes_project"] = "medicin"
+        at.session_state["codes_rate_wave"] = wave
+        at.run()
+        assert not at.exception
+        table = at.table[-1].value
+        shown = sorted(int(v) for v in table["Svar"] if str(v).isdigit())
+        audited = sorted(int(f.low) for f in facts if f.waves == (wave,))
+        assert audited and shown == audited, (wave, shown, audited)
 
 
 GRID = np.array(sorted({25 * t / j for j in (2, 3) for t in range(4 * j + 1)}))
