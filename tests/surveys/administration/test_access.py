@@ -12,7 +12,7 @@ import pytest
 from data import org as org_queries
 from data.db import Database
 from data.results import response_counts, score_histograms
-from medspil.config import Settings
+from medspil.config import Settings, load_settings
 from medspil.errors import AccessFileInvalid, DemoModeRefused
 from medspil.scope import Scope
 from medspil.vocabulary import Role
@@ -237,6 +237,8 @@ def test_a_med_scope_covers_the_committee_area_only(demo_db, rules) -> None:
 def test_the_documented_examples_are_valid(demo_db) -> None:
     root = Path(__file__).resolve().parents[3] / "docs"
     rules = load_access_rules(root / "medspil.toml.example")
+    settings = load_settings(root / "medspil.toml.example")  # the settings pass their schema too
+    assert (settings.backup_every_hours, settings.backup_keep) == (24, 14)
     anne = scope_for(demo_db, Identity(email="anne.hansen@fjordby.dk"), rules)
     assert anne.unit_roots == frozenset({"AELDRE-SYD"})
     secrets = tomllib.loads((root / "secrets.toml.example").read_text(encoding="utf-8"))
