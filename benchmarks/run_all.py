@@ -71,14 +71,14 @@ def _side_benchmarks(tiny: bool) -> None:
 def run(*, db_path: Path, tiny: bool, scale_db: Path | None, out: Path) -> dict:
     started = time.perf_counter()
     load = machine()
-    runs = 2 if tiny else 10
+    runs = 1 if tiny else 10
     leder = large_kommune.LEDER_UNIT
     _heading(f"pages (AppTest, admin and leder of {leder}) on {db_path.name}")
     pages = bench_pages.measure(db_path, leder_unit=leder, runs=runs)
     _heading("first page after a restart")
     restart_ms = bench_restart.measure(db_path)
     _heading("medspil against careful pandas")
-    pandas = bench_pandas.measure(db_path, runs=2 if tiny else 5)
+    pandas = bench_pandas.measure(db_path, runs=1 if tiny else 5)
     # results.json records the production set-up (deploy/nginx.conf in front); the server alone
     # is measured too and printed, for comparison.
     proxy = "nginx" if Path(NGINX).exists() else None
