@@ -18,6 +18,7 @@ Targets (issue 17): at most 300 ms warm per page on the large kommune.
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
@@ -79,7 +80,12 @@ def _timed_run(at) -> tuple[float, float]:
 
 
 def measure(
-    db_path: Path, *, leder_unit: str = large_kommune.LEDER_UNIT, runs: int = 10, quiet=False
+    db_path: Path,
+    *,
+    leder_unit: str = large_kommune.LEDER_UNIT,
+    runs: int = 10,
+    quiet=False,
+    pages_to_run: tuple[str, ...] = PAGES,
 ) -> dict:
     """``{"pages": {page: {role: {p50_ms, p95_ms, cpu_s}}}, "queries": {...}, "fresh": ...}``."""
     import streamlit as st
@@ -97,7 +103,7 @@ def measure(
         f"{'fresh p50':>11}{'p95':>8}"
     )
     with app_environment(db_path), queries.install():
-        for page in PAGES:
+        for page in pages_to_run:
             for role, state in _roles(leder_unit).items():
                 at = _app(page, state)
                 queries.recording = False  # the first run fills the caches; not counted
@@ -139,8 +145,11 @@ def measure(
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ensure_large_kommune()
-    measure(path)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db", nargs="?", type=Path, help="the kommune (default: the large one)")
+    parser.add_argument("--page", action="append", choices=PAGES, help="only these pages")
+    args = parser.parse_args()
+    measure(args.db or ensure_large_kommune(), pages_to_run=tuple(args.page or PAGES))
 
 
 if __name__ == "__main__":

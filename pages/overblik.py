@@ -7,13 +7,13 @@ from pages.common import dashboard as dash
 from pages.common.first_day import show_first_day
 from pages.common.frame import page_setup
 from pages.common.together import action_link, actions_link
+from surveys.dashboards.findings import cards_to_show
 from surveys.dashboards.tables import latest_metrics, latest_rows
+from surveys.together.rights import action_unit_filter
 from surveys.together.views import finding_action_params, open_actions_summary
 
-SHOWN_CHANGES = 5
 
-
-def show_card(card, project_id: str) -> None:
+def show_card(card, project_id: str, writable) -> None:
     with st.container(border=True):
         st.markdown(f"**{markdown_text(card.title)}**")
         st.markdown(markdown_text(card.sentence))
@@ -25,7 +25,10 @@ def show_card(card, project_id: str) -> None:
         lead = card.lead
         params = {"projekt": project_id, "enhed": lead.unit_id, "omraade": lead.construct}
         dash.link(ctx, "pages/udvikling.py", ctx.tr("dash.see_trend"), params)
-        action_link(ctx, finding_action_params(ctx.db, ctx.scope, project_id, card, ctx.lang))
+        params = finding_action_params(
+            ctx.db, ctx.scope, project_id, card, ctx.lang, writable=writable
+        )
+        action_link(ctx, params)
         with st.expander(ctx.tr("findings.about")):
             st.markdown("\n".join(f"- {markdown_text(line)}" for line in card.details))
 
@@ -42,12 +45,16 @@ def show_findings(item) -> None:
     if not cards:
         st.caption(ctx.tr("dash.nothing_changed"))
         return
-    for card in cards[:SHOWN_CHANGES]:
-        show_card(card, item.project_id)
-    if len(cards) > SHOWN_CHANGES:
-        with st.expander(ctx.tr("dash.more_changes", n=len(cards) - SHOWN_CHANGES)):
-            for card in cards[SHOWN_CHANGES:]:
-                show_card(card, item.project_id)
+    shown = cards_to_show(cards)
+    writable = action_unit_filter(ctx.db, ctx.scope)  # the reader's units, read once
+    for card in shown.first:
+        show_card(card, item.project_id, writable)
+    if shown.more:
+        with st.expander(ctx.tr("dash.more_changes", n=len(shown.more))):
+            for card in shown.more:
+                show_card(card, item.project_id, writable)
+            if shown.not_shown:
+                st.caption(ctx.tr("dash.changes_not_shown", n=shown.not_shown))
 
 
 def show_open_actions(project_id: str) -> None:

@@ -103,6 +103,29 @@ class FindingCard:
 # --- words -----------------------------------------------------------------------------------
 
 
+# Overblik shows the first cards at once and the next ones behind "Vis N flere", at most this
+# many in all: a large kommune can flag hundreds of unit-constructs, and a page of hundreds of
+# cards is neither read nor fast. The rest is counted and found per unit on Udvikling/Enheder.
+FIRST_CARDS = 5
+MOST_CARDS = 50
+
+
+@dataclass(frozen=True)
+class CardPages:
+    first: tuple[FindingCard, ...]
+    more: tuple[FindingCard, ...]  # behind "Vis N flere"
+    not_shown: int  # counted only
+
+
+def cards_to_show(
+    cards: Sequence[FindingCard], *, first: int = FIRST_CARDS, most: int = MOST_CARDS
+) -> CardPages:
+    """The cards Overblik draws, in their order of importance: ``first`` at once, then up to
+    ``most`` in all behind an expander, and how many are left out."""
+    shown = tuple(cards[:most])
+    return CardPages(shown[:first], shown[first:], max(len(cards) - most, 0))
+
+
 def size_word(points: float) -> str:
     """``"small"``, ``"medium"`` or ``"large"`` for a change of ``points`` on the 0-100 scale.
 

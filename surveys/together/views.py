@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,6 +29,7 @@ from surveys.snapshots.freeze import visible_snapshots
 from surveys.together.actions import Action, visible_actions
 from surveys.together.med_log import LogEntry, current_entries
 from surveys.together.rights import (
+    action_unit_filter,
     committee_area,
     may_write_actions,
     may_write_log,
@@ -301,18 +302,26 @@ def open_actions_summary(
 
 
 def _writable(db: Database, scope: Scope, units: Iterable[str]) -> list[str]:
-    return [u for u in dict.fromkeys(units) if may_write_actions(db, scope, [u])]
+    return action_unit_filter(db, scope)(units)
 
 
 def finding_action_params(
-    db: Database, scope: Scope, project_id: str, card: FindingCard, lang: str
+    db: Database,
+    scope: Scope,
+    project_id: str,
+    card: FindingCard,
+    lang: str,
+    *,
+    writable: Callable[[Iterable[str]], list[str]] | None = None,
 ) -> dict[str, str] | None:
     """The address of "Aftal en handling" on a finding card: the finding's first sentence as the
     reference and the finding's units the reader may record an action for; None for a reader
-    who records no actions (or none for these units)."""
+    who records no actions (or none for these units). A page drawing many cards passes one
+    ``writable`` (:func:`action_unit_filter`) for all of them."""
     if not writes_actions(scope):
         return None
-    units = _writable(db, scope, [card.lead.unit_id, *(m.unit_id for m in card.members)])
+    wanted = [card.lead.unit_id, *(m.unit_id for m in card.members)]
+    units = writable(wanted) if writable is not None else _writable(db, scope, wanted)
     if not units:
         return None
     short = finding_sentence(dataclasses.replace(card.lead, involvement=None, mixed=()), lang)

@@ -59,3 +59,22 @@ def test_markdown_text_escapes_links_images_autolinks_and_emphasis() -> None:
         "\\<https\\://e.dk\\> \\*\\*fed\\*\\* \\_k\\_ \\`c\\` \\$x\\$ \\# h :red\\[r\\]"
     )
     assert markdown_text("Lokal-MED (Nord) 2.0\x0b") == "Lokal-MED (Nord) 2.0"
+
+
+def test_the_characters_removed_are_exactly_the_control_characters_and_surrogates() -> None:
+    # The reference, one character at a time by its Unicode category, over every code point:
+    # Cc and Cs go (and the non-characters U+FFFE and U+FFFF); newline and tab stay; a CSV
+    # field keeps its carriage returns too.
+    every = "".join(chr(c) for c in range(0x110000))
+
+    def reference(text: str, keep: str) -> str:
+        return "".join(
+            c
+            for c in text
+            if c in keep
+            or (unicodedata.category(c) not in ("Cc", "Cs") and c not in "\ufffe\uffff")
+        )
+
+    assert xlsx_text(every) == reference(every, "\n\t")
+    csv_field = "x" + every  # no leading formula character: no apostrophe in front
+    assert spreadsheet_text(csv_field) == reference(csv_field, "\n\t\r")

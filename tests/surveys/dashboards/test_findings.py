@@ -15,6 +15,7 @@ from medspil.scope import Scope
 from surveys.dashboards.findings import (
     Finding,
     card_children,
+    cards_to_show,
     finding_sentence,
     group_findings,
     importance,
@@ -230,3 +231,15 @@ def test_on_the_demo_the_syd_recovery_comes_before_a_small_unsure_drop(
     assert any(cards[i].sentence.startswith("Mening faldt 2 point") for i in small_drops)
     assert all(recovery < i for i in small_drops)
     assert recovery == 1  # right after the Syd drop: both large and sure
+
+
+def test_overblik_draws_five_cards_then_at_most_fifty_and_counts_the_rest() -> None:
+    cards = [f"card {i}" for i in range(933)]  # the large kommune's administrator: 933 cards
+    shown = cards_to_show(cards)
+    assert list(shown.first) == cards[:5]
+    assert list(shown.more) == cards[5:50]
+    assert shown.not_shown == 883
+    few = cards_to_show(cards[:7])
+    assert (len(few.first), len(few.more), few.not_shown) == (5, 2, 0)
+    assert cards_to_show([]) == cards_to_show([], first=5, most=50)
+    assert cards_to_show(cards[:3]).more == ()

@@ -164,3 +164,28 @@ def test_overblik_gets_the_open_actions_of_the_readers_units(demo_db: Database) 
     assert [line.split(" · ")[0] for line in only_nord.lines] == [
         "Afklar adgangen til medicinskab og scanner om natten"
     ]
+
+
+def test_the_page_wide_unit_filter_agrees_with_the_rule_for_every_demo_role(
+    demo_db: Database,
+) -> None:
+    # Overblik reads the reader's units once for all its cards: the same answer as asking
+    # may_write_actions unit by unit, for every role the demo can take, on every unit.
+    from data import org as org_queries
+    from surveys.administration.disclosure_audit import every_role
+    from surveys.together.rights import action_unit_filter, may_write_actions
+
+    units = [str(u) for u in org_queries.units(demo_db)["id"]]
+    secretary = Scope(
+        role=Role.SEKRETAER,
+        unit_roots=frozenset({"AELDRE-SYD"}),
+        committee_ids=frozenset({"LMED-SYD"}),
+    )
+    scopes = [*every_role(demo_db), secretary]
+    seen_some, seen_none = False, False
+    for scope in scopes:
+        expected = [u for u in units if may_write_actions(demo_db, scope, [u])]
+        assert action_unit_filter(demo_db, scope)([*units, *units[:3]]) == expected, scope
+        seen_some |= bool(expected) and len(expected) < len(units)
+        seen_none |= not expected
+    assert seen_some and seen_none  # leders (some units) and MED members (none) were tried
