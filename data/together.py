@@ -8,6 +8,7 @@ from a respondent; the checks of who may write live in ``surveys.together``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -96,7 +97,7 @@ def add_project_role(
     people: int,
     note: str,
     actor: str,
-    detail: str,
+    detail: Callable[[int], str],  # the audit line, given the new row's id
 ) -> int:
     with db.transaction() as cur:
         row = one_row(
@@ -106,9 +107,7 @@ def add_project_role(
                 [project_id, kind, unit_id, phase_kinds, people, note],
             )
         )
-        record(
-            cur, actor=actor, action="involvement_plan.role_add", detail=detail.format(id=row[0])
-        )
+        record(cur, actor=actor, action="involvement_plan.role_add", detail=detail(row[0]))
         return int(row[0])
 
 
@@ -156,7 +155,7 @@ def add_med_log_entry(
     corrects: int | None,
     today: dt.date,
     actor: str,
-    detail: str,
+    detail: Callable[[int], str],  # the audit line, given the new row's id
 ) -> int:
     """Store one entry; returns its id. A correction of a frozen entry is a new entry."""
     with db.transaction() as cur:
@@ -183,7 +182,7 @@ def add_med_log_entry(
             )
         )
         entry_id = int(row[0])
-        record(cur, actor=actor, action="med_meeting.add", detail=detail.format(id=entry_id))
+        record(cur, actor=actor, action="med_meeting.add", detail=detail(entry_id))
         return entry_id
 
 
@@ -258,7 +257,7 @@ def add_action(
     source_ref: str,
     agreed_on: dt.date,
     actor: str,
-    detail: str,
+    detail: Callable[[int], str],  # the audit line, given the new row's id
 ) -> int:
     with db.transaction() as cur:
         row = one_row(
@@ -280,7 +279,7 @@ def add_action(
             )
         )
         action_id = int(row[0])
-        record(cur, actor=actor, action="agreed_action.add", detail=detail.format(id=action_id))
+        record(cur, actor=actor, action="agreed_action.add", detail=detail(action_id))
         return action_id
 
 

@@ -146,7 +146,9 @@ def add_action(db: Database, scope: Scope, given: ActionInput, *, today: dt.date
         source_ref=ref,
         agreed_on=given.agreed_on,
         actor=actor,
-        detail=f"handling {{id}}: {given.project_id} ({', '.join(units)}): {what[:80]}",
+        detail=lambda new_id: (
+            f"handling {new_id}: {given.project_id} ({', '.join(units)}): {what[:80]}"
+        ),
     )
 
 

@@ -209,8 +209,10 @@ def add_entry(
         corrects=corrects,
         today=today,
         actor=actor,
-        detail=f"post {{id}}: {_detail(entry)}"
-        + (f" (retter post {corrects})" if corrects is not None else ""),
+        detail=lambda new_id: (
+            f"post {new_id}: {_detail(entry)}"
+            + (f" (retter post {corrects})" if corrects is not None else "")
+        ),
     )
 
 

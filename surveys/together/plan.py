@@ -381,7 +381,9 @@ def add_role(
         people=people,
         note=clean_text(note, single_line=True, max_length=NAME_MAX_CHARS).strip(),
         actor=actor,
-        detail=f"{project_id}: {kind} fra {unit_id} ({', '.join(ordered)}), rolle {{id}}",
+        detail=lambda new_id: (
+            f"{project_id}: {kind} fra {unit_id} ({', '.join(ordered)}), rolle {new_id}"
+        ),
     )
 
 

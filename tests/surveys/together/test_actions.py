@@ -125,3 +125,16 @@ def test_each_leder_sees_the_open_actions_of_their_own_units(db) -> None:
     overdue = actions.visible_actions(db, LEDER_NORD, "medicin", open_only=True)[0]
     assert not overdue.overdue(TODAY)
     assert overdue.overdue(overdue.due + dt.timedelta(days=1))  # type: ignore[operator]
+
+
+def test_braces_in_what_was_agreed_are_stored_and_audited_as_written(db) -> None:
+    # The audit line is built around the new row's id: text a person typed ("{0}", "{id}",
+    # a lone "{") must neither crash the write nor be read as a placeholder.
+    what = "Skema {0} og {id} rettes; {ikke lukket"
+    action_id = actions.add_action(db, LEDER_SYD, action("SYD-HJEMAFT", what=what), today=TODAY)
+    found = next(a for a in actions.visible_actions(db, LEDER_SYD) if a.id == action_id)
+    assert found.what == what
+    from data import audit
+
+    line = audit.entries(db)["detail"].iloc[0]
+    assert line.startswith(f"handling {action_id}: ") and line.endswith(what)
