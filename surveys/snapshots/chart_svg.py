@@ -2,7 +2,10 @@
 
 kaleido drives Debian's chromium; starting it takes seconds, so one kaleido server is started per
 process, lazily on the first figure, and shared behind a lock (kaleido's sync server serves one
-caller at a time). Heatmaps, which plotly exports as a bitmap inside the SVG, are redrawn as
+caller at a time). Chromium's profile lives in a folder of Medspil's own, which is removed when the
+server stops, with any browser process still using it: otherwise a browser helper that outlives
+kaleido's close can still write into the profile while Python removes it at exit, and the process
+ends with a traceback. Heatmaps, which plotly exports as a bitmap inside the SVG, are redrawn as
 rectangles so that every chart on paper is vector.
 """
 
@@ -10,8 +13,14 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
+import shutil
+import signal
+import tempfile
 import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import kaleido
 import plotly.graph_objects as go
@@ -24,6 +33,7 @@ PRINT_HEIGHT = 380
 TIMEOUT_SECONDS = 120  # the first figure starts chromium (seconds); later ones take ~0.2 s
 _kaleido_lock = threading.Lock()
 _kaleido_started = False
+_profiles: Path | None = None  # the folder chromium's profile is made in, while a server runs
 
 
 def figure_svg(figure: go.Figure) -> bytes:
@@ -32,7 +42,7 @@ def figure_svg(figure: go.Figure) -> bytes:
     Raises ``SnapshotRenderFailed`` when no chromium is found, or when kaleido does not answer
     within ``TIMEOUT_SECONDS`` (its sync server would otherwise wait forever on a dead browser).
     """
-    global _kaleido_started
+    global _kaleido_started, _profiles
     size = {"width": figure.layout.width or PRINT_WIDTH}
     size["height"] = figure.layout.height or PRINT_HEIGHT
     with _kaleido_lock:
@@ -41,7 +51,8 @@ def figure_svg(figure: go.Figure) -> bytes:
                 kaleido.Kaleido(mathjax=False)  # finds the browser without starting it
             except (OSError, RuntimeError, ValueError) as e:
                 raise _failed(e) from e
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+            _profiles = Path(tempfile.mkdtemp(prefix="medspil-kaleido-"))
+            kaleido.start_sync_server(mathjax=False, silence_warnings=True, tmp_dir=str(_profiles))
             # Stop chromium and remove its temporary profile before the interpreter tears
             # down its threads (atexit runs this before kaleido's own handler, registered
             # earlier), so the process ends without a traceback.
@@ -53,12 +64,38 @@ def figure_svg(figure: go.Figure) -> bytes:
         )
 
 
+def browser_profiles() -> Path | None:
+    """The folder chromium's profile is in while the process's kaleido server runs, else None."""
+    return _profiles
+
+
 def _stop_kaleido() -> None:
-    global _kaleido_started
+    global _kaleido_started, _profiles
     # A browser that is already gone leaves nothing to clean up.
     with contextlib.suppress(OSError, RuntimeError, ValueError):
         kaleido.stop_sync_server(silence_warnings=True)
-    _kaleido_started = False
+    if _profiles is not None:
+        _remove_profiles(_profiles)
+    _kaleido_started, _profiles = False, None
+
+
+def _remove_profiles(folder: Path, attempts: int = 10) -> None:
+    """End every process still using ``folder`` (SIGKILL), then remove the folder.
+
+    kaleido's own clean-up is skipped when its close fails, and a browser helper (the crash
+    reporter, the zygote) can outlive the browser: either leaves the profile in use. With the
+    folder gone, Python's own removal of the profile at exit finds nothing and stays quiet.
+    """
+    marker = str(folder).encode()
+    for process in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError, ValueError):
+            if marker in (process / "cmdline").read_bytes():
+                os.kill(int(process.name), signal.SIGKILL)
+    for _ in range(attempts):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.1)
 
 
 def _answer_within(call: Callable[[], bytes], seconds: float) -> bytes:

@@ -175,6 +175,44 @@ except SnapshotRenderFailed as e:
     assert "Tjek, at Chromium er installeret" in done.stdout
 
 
+def test_a_browser_kaleido_fails_to_close_is_ended_and_its_profile_removed(tmp_path: Path) -> None:
+    # The CLI once ended with a traceback from Python removing chromium's profile at exit while
+    # a browser process still wrote into it. Here kaleido's close is skipped (as when it fails)
+    # and a process stands in for a browser helper still using the profile.
+    script = """
+import subprocess, sys
+import plotly.graph_objects as go
+from kaleido import _sync_server
+from surveys.snapshots.chart_svg import browser_profiles, figure_svg
+figure_svg(go.Figure(go.Bar(x=[1], y=[1])))
+folder = browser_profiles()
+helper = subprocess.Popen(
+    [sys.executable, "-c", "import time; time.sleep(120)", str(folder / "Default")],
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+)
+print(folder, helper.pid, flush=True)
+_sync_server.GlobalKaleidoServer.close = lambda self, **kwargs: None
+"""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    folder, pid = done.stdout.split()
+    assert Path(folder).parent == tmp_path and not Path(folder).exists()
+    assert not _running(int(pid))
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a killed, not yet reaped one is not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in {"Z", "X"}
+
+
 def test_the_report_html_escapes_frozen_text(snapshot: Snapshot) -> None:
     content = copy.deepcopy(snapshot.content)
     content["project"]["name"] = "<script>alert('x')</script> & Co"
