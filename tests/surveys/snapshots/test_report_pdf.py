@@ -175,14 +175,15 @@ except SnapshotRenderFailed as e:
     assert "Tjek, at Chromium er installeret" in done.stdout
 
 
-def test_a_browser_kaleido_fails_to_close_is_ended_and_its_profile_removed(tmp_path: Path) -> None:
+def test_a_browser_helper_outliving_kaleido_is_ended_and_the_profile_removed(
+    tmp_path: Path,
+) -> None:
     # The CLI once ended with a traceback from Python removing chromium's profile at exit while
-    # a browser process still wrote into it. Here kaleido's close is skipped (as when it fails)
-    # and a process stands in for a browser helper still using the profile.
+    # a browser process still wrote into it. Here a process stands in for a browser helper
+    # that outlives kaleido's close, still using the profile.
     script = """
 import subprocess, sys
 import plotly.graph_objects as go
-from kaleido import _sync_server
 from surveys.snapshots.chart_svg import browser_profiles, figure_svg
 figure_svg(go.Figure(go.Bar(x=[1], y=[1])))
 folder = browser_profiles()
@@ -191,7 +192,6 @@ helper = subprocess.Popen(
     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
 )
 print(folder, helper.pid, flush=True)
-_sync_server.GlobalKaleidoServer.close = lambda self, **kwargs: None
 """
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     done = subprocess.run(
