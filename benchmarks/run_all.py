@@ -13,8 +13,8 @@ the numbers into results.json in the fixed shape of issue 17, so releases can be
 ``--scale`` (``make bench-scale``) adds ``scale_150m`` (ten years of weekly pulses, about 150
 million answers; built once into ``benchmarks/scale_150m.duckdb``, about 30 GB). ``--tiny``
 runs everything on a small generated kommune with a handful of phones, for the smoke test; its
-numbers mean nothing. The analytics, submit and shift-monitor benchmarks print their own
-numbers alongside.
+numbers mean nothing. The analytics, submit, shift-monitor and first-start (the small demo
+from nothing to its first page) benchmarks print their own numbers alongside.
 """
 
 from __future__ import annotations
@@ -55,13 +55,14 @@ def _heading(text: str) -> None:
 
 
 def _side_benchmarks(tiny: bool) -> None:
-    """bench_analytics, bench_submit and bench_shifts print their own numbers (not in the JSON)."""
+    """The side benchmarks print their own numbers (not in the JSON)."""
     if tiny:
         return
     scripts = (
         ("bench_analytics.py", []),
         ("bench_submit.py", ["--rounds", "20"]),
         ("bench_shifts.py", ["--series", "500"]),
+        ("bench_first_start.py", ["--runs", "3"]),
     )
     for script, args in scripts:
         _heading(script)

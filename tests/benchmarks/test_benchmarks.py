@@ -118,6 +118,16 @@ def test_analytics_and_submit_benchmarks_run_small() -> None:
     assert "store one response" in submit.stdout
 
 
+def test_the_first_start_benchmark_builds_the_demo_and_shows_overblik() -> None:
+    # One fresh start (prepare, serve.py, Chromium until Overblik shows the demo's projects).
+    done = _python("benchmarks/bench_first_start.py", "--runs", "1", "--json")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (run,) = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(run) == {"prepare_s", "server_listening_s", "first_page_s", "total_s"}
+    steps = run["prepare_s"] + run["server_listening_s"] + run["first_page_s"]
+    assert min(run.values()) > 0 and run["total_s"] == pytest.approx(steps, abs=0.05)
+
+
 def test_make_bench_writes_results_json_in_the_issue_shape(
     tiny_kommune: Path, tmp_path: Path
 ) -> None:
