@@ -87,15 +87,31 @@ def _remove_profiles(folder: Path, attempts: int = 10) -> None:
     folder gone, Python's own removal of the profile at exit finds nothing and stays quiet.
     """
     marker = str(folder).encode()
+    killed = []
     for process in Path("/proc").glob("[0-9]*"):
         with contextlib.suppress(OSError, ValueError):
             if marker in (process / "cmdline").read_bytes():
                 os.kill(int(process.name), signal.SIGKILL)
+                killed.append(process)
+    # SIGKILL is delivered asynchronously: a busy machine may run the process a moment longer.
+    for _ in range(attempts * 5):
+        if not any(_alive(process) for process in killed):
+            break
+        time.sleep(0.02)
     for _ in range(attempts):
         shutil.rmtree(folder, ignore_errors=True)
         if not folder.exists():
             return
         time.sleep(0.1)
+
+
+def _alive(process: Path) -> bool:
+    """Whether the /proc entry ``process`` is a running process (a zombie has ended)."""
+    try:
+        state = (process / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in {"Z", "X"}
 
 
 def _answer_within(call: Callable[[], bytes], seconds: float) -> bytes:
