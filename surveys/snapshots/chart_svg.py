@@ -1,17 +1,21 @@
 """Plotly figures as print-ready vector SVG for the PDF.
 
-kaleido drives Debian's chromium; starting it takes seconds, so one kaleido server is started per
-process, lazily on the first figure, and shared behind a lock (kaleido's sync server serves one
-caller at a time). Chromium's profile lives in a folder of Medspil's own, which is removed when the
-server stops, with any browser process still using it: otherwise a browser helper that outlives
-kaleido's close can still write into the profile while Python removes it at exit, and the process
-ends with a traceback. Heatmaps, which plotly exports as a bitmap inside the SVG, are redrawn as
-rectangles so that every chart on paper is vector.
+kaleido drives Debian's chromium; starting it takes seconds, so one browser is started per
+process, lazily on the first figure, and shared behind a lock. It runs on an event loop of its
+own in a daemon thread, so that a browser that fails to start (chromium on a busy machine
+sometimes closes at once) is an error here, tried again with a fresh profile, instead of a dead
+kaleido server thread that every later figure waits on. Chromium's profile lives in a folder of
+Medspil's own, which is removed when the browser stops, with any browser process still using it:
+otherwise a browser helper that outlives the close can still write into the profile while Python
+removes it at exit, and the process ends with a traceback. Heatmaps, which plotly exports as a
+bitmap inside the SVG, are redrawn as rectangles so that every chart on paper is vector.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import concurrent.futures
 import contextlib
 import os
 import shutil
@@ -19,8 +23,9 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 import kaleido
 import plotly.graph_objects as go
@@ -31,58 +36,138 @@ from medspil.errors import SnapshotRenderFailed
 PRINT_WIDTH = 760  # px at 96 dpi: about the A4 text width (180 mm)
 PRINT_HEIGHT = 380
 TIMEOUT_SECONDS = 120  # the first figure starts chromium (seconds); later ones take ~0.2 s
+START_ATTEMPTS = 3  # a browser that closes right after starting is started again
 _kaleido_lock = threading.Lock()
-_kaleido_started = False
-_profiles: Path | None = None  # the folder chromium's profile is made in, while a server runs
+_renderer: _Renderer | None = None  # the process's browser, while one runs
+_stop_registered = threading.Event()  # the exit handler is registered once per process
 
 
 def figure_svg(figure: go.Figure) -> bytes:
-    """The figure as SVG, through the process's one kaleido server (started on first use).
+    """The figure as SVG, through the process's one kaleido browser (started on first use).
 
-    Raises ``SnapshotRenderFailed`` when no chromium is found, or when kaleido does not answer
-    within ``TIMEOUT_SECONDS`` (its sync server would otherwise wait forever on a dead browser).
+    Raises ``SnapshotRenderFailed`` when no chromium is found, when it fails to start
+    ``START_ATTEMPTS`` times, or when it does not answer within ``TIMEOUT_SECONDS``.
     """
-    global _kaleido_started, _profiles
-    size = {"width": figure.layout.width or PRINT_WIDTH}
-    size["height"] = figure.layout.height or PRINT_HEIGHT
+    global _renderer
+    opts = {"format": "svg", "width": figure.layout.width or PRINT_WIDTH}
+    opts["height"] = figure.layout.height or PRINT_HEIGHT
     with _kaleido_lock:
-        if not _kaleido_started:
-            try:
-                kaleido.Kaleido(mathjax=False)  # finds the browser without starting it
-            except (OSError, RuntimeError, ValueError) as e:
-                raise _failed(e) from e
-            _profiles = Path(tempfile.mkdtemp(prefix="medspil-kaleido-"))
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True, tmp_dir=str(_profiles))
-            # Stop chromium and remove its temporary profile before the interpreter tears
-            # down its threads (atexit runs this before kaleido's own handler, registered
-            # earlier), so the process ends without a traceback.
-            atexit.register(_stop_kaleido)
-            _kaleido_started = True
-        return _answer_within(
-            lambda: kaleido.calc_fig_sync(figure, opts={"format": "svg", **size}),
-            TIMEOUT_SECONDS,
-        )
+        if _renderer is None:
+            _renderer = _start_renderer()
+        renderer = _renderer
+        try:
+            return renderer.call(lambda k: k.calc_fig(figure, opts=opts))
+        except SnapshotRenderFailed:
+            # A browser that died or hangs is not asked again: the next figure starts afresh.
+            _renderer = None
+            renderer.stop()
+            raise
 
 
 def browser_profiles() -> Path | None:
-    """The folder chromium's profile is in while the process's kaleido server runs, else None."""
-    return _profiles
+    """The folder chromium's profile is in while the process's browser runs, else None."""
+    return _renderer.profiles if _renderer is not None else None
 
 
-def _stop_kaleido() -> None:
-    global _kaleido_started, _profiles
-    # A browser that is already gone leaves nothing to clean up.
-    with contextlib.suppress(OSError, RuntimeError, ValueError):
-        kaleido.stop_sync_server(silence_warnings=True)
-    if _profiles is not None:
-        _remove_profiles(_profiles)
-    _kaleido_started, _profiles = False, None
+class _Renderer:
+    """One kaleido browser with its profile folder, driven from an event loop in a thread."""
+
+    def __init__(self) -> None:
+        self.profiles = Path(tempfile.mkdtemp(prefix="medspil-kaleido-"))
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="medspil-kaleido", daemon=True
+        )
+        self._thread.start()
+        self._kaleido: Any = None
+
+    def open(self) -> None:
+        async def opened() -> Any:
+            browser = kaleido.Kaleido(mathjax=False, tmp_dir=str(self.profiles))
+            try:
+                await browser.open()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await browser.close()
+                raise
+            return browser
+
+        self._kaleido = self._run(opened())
+
+    def call(self, work: Any) -> bytes:
+        """``work(kaleido)``'s coroutine run on the browser's loop; its bytes."""
+        result = self._run(work(self._kaleido))
+        if not isinstance(result, bytes):
+            raise SnapshotRenderFailed(detail=f"kaleido gav {type(result).__name__}, ikke SVG")
+        return result
+
+    def stop(self) -> None:
+        """Close the browser (errors of a browser already gone are ignored), end the loop and
+        remove the profile with any process still using it."""
+        if self._kaleido is not None and self._thread.is_alive():
+            with contextlib.suppress(SnapshotRenderFailed):
+                self._run(self._kaleido.close(), seconds=30)
+        self._kaleido = None
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        _remove_profiles(self.profiles)
+
+    def _run(self, coroutine: Coroutine[Any, Any, Any], seconds: float = TIMEOUT_SECONDS) -> Any:
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result(seconds)
+        except concurrent.futures.TimeoutError as e:
+            future.cancel()
+            raise SnapshotRenderFailed(
+                detail=f"kaleido/chromium svarede ikke på {seconds:.0f} s"
+            ) from e
+        except (OSError, RuntimeError, ValueError) as e:
+            raise _failed(e) from e
+
+
+def _start_renderer() -> _Renderer:
+    """A running browser; a start that fails is tried again with a fresh profile."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        renderer = _Renderer()
+        try:
+            renderer.open()
+        except SnapshotRenderFailed:
+            renderer.stop()
+            if attempt == START_ATTEMPTS or not shutil.which(_browser_path()):
+                raise
+            continue
+        # Registered after the first start, so that it runs before the clean-up the browser's
+        # start registered (atexit runs last-in first): chromium is stopped and its profile
+        # removed before Python's own removal of the profile could find it in use.
+        if not _stop_registered.is_set():
+            atexit.register(_stop_renderer)
+            _stop_registered.set()
+        return renderer
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _browser_path() -> str:
+    """The browser kaleido will look for first (a missing one is not worth a second try)."""
+    return os.environ.get("BROWSER_PATH") or "chromium"
+
+
+def _stop_renderer() -> None:
+    global _renderer
+    # At exit a daemon thread may still hold the lock mid-figure: stop the browser anyway.
+    locked = _kaleido_lock.acquire(timeout=5)
+    try:
+        if _renderer is not None:
+            _renderer.stop()
+        _renderer = None
+    finally:
+        if locked:
+            _kaleido_lock.release()
 
 
 def _remove_profiles(folder: Path, attempts: int = 10) -> None:
     """End every process still using ``folder`` (SIGKILL), then remove the folder.
 
-    kaleido's own clean-up is skipped when its close fails, and a browser helper (the crash
+    A browser whose close fails skips its own clean-up, and a browser helper (the crash
     reporter, the zygote) can outlive the browser: either leaves the profile in use. With the
     folder gone, Python's own removal of the profile at exit finds nothing and stays quiet.
     """
@@ -112,25 +197,6 @@ def _alive(process: Path) -> bool:
     except (OSError, IndexError):
         return False
     return state not in {"Z", "X"}
-
-
-def _answer_within(call: Callable[[], bytes], seconds: float) -> bytes:
-    found: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            found["svg"] = call()
-        except (OSError, RuntimeError, ValueError) as e:
-            found["error"] = e
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise SnapshotRenderFailed(detail=f"kaleido/chromium svarede ikke på {seconds:.0f} s")
-    if "error" in found:
-        raise _failed(found["error"])  # type: ignore[arg-type]
-    return found["svg"]  # type: ignore[return-value]
 
 
 def _failed(error: BaseException) -> SnapshotRenderFailed:

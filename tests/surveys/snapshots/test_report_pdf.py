@@ -210,6 +210,40 @@ print(folder, helper.pid, flush=True)
     assert not _running(int(pid)), said
 
 
+def test_a_browser_that_closes_right_after_starting_is_started_again(tmp_path: Path) -> None:
+    # On a busy machine chromium sometimes closes right after starting ("The browser seemed to
+    # close immediately after starting"): once, a CI run waited two minutes on kaleido's dead
+    # server thread. Here the first start fails that way, after a real browser started.
+    script = """
+import kaleido, os, plotly.graph_objects as go
+from choreographer.errors import BrowserFailedError
+from surveys.snapshots.chart_svg import figure_svg
+
+class ClosesOnce(kaleido.Kaleido):
+    starts = 0
+    async def open(self):
+        ClosesOnce.starts += 1
+        await super().open()
+        if ClosesOnce.starts == 1:
+            raise BrowserFailedError("The browser seemed to close immediately after starting.")
+
+kaleido.Kaleido = kaleido._sync_server.Kaleido = ClosesOnce  # wherever a start looks it up
+svg = figure_svg(go.Figure(go.Bar(x=[1], y=[1])))
+folders = [f for f in os.listdir(os.environ["TMPDIR"]) if f.startswith("medspil-kaleido-")]
+print(ClosesOnce.starts, len(folders), svg.lstrip()[:4].decode(), flush=True)
+"""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    said = f"stdout: {done.stdout}\nstderr: {done.stderr}"
+    assert done.returncode == 0 and "Traceback" not in done.stderr, said
+    # Two starts, the failed one's profile already gone, and the figure drawn.
+    assert done.stdout.split() == ["2", "1", "<svg"], said
+    assert not [f for f in tmp_path.iterdir() if f.name.startswith("medspil-kaleido-")], said
+
+
 def _running(pid: int) -> bool:
     """Whether ``pid`` is a live process (a killed, not yet reaped one is not)."""
     try:
