@@ -7,17 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
-
 from data import org as org_queries
 from data import projects as project_queries
 from data import snapshots as snapshot_queries
 from data import together as together_queries
 from data.db import Database
+from medspil.cells import cell_int, cell_missing, cell_timestamp
 from medspil.errors import MedspilError, UnknownProject
 from medspil.scope import Scope
 from medspil.text import NAME_MAX_CHARS, clean_text
 from medspil.vocabulary import ActionSource, ActionStatus, is_value
+from surveys.together.list_cells import cell_items
 from surveys.together.med_log import TEXT_MAX_CHARS, EntryInvalid
 from surveys.together.rights import check_action_writer, visible_units
 
@@ -52,26 +52,24 @@ class Action:
 
 
 def _date_or_none(value: object) -> dt.date | None:
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
-        return None
-    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+    return None if cell_missing(value) else cell_timestamp(value).date()
 
 
 def _all(db: Database, project_id: str | None) -> list[Action]:
     names = org_queries.units(db).set_index("id")["name"].to_dict()
     return [
         Action(
-            id=int(r.id),
+            id=cell_int(r.id),
             project_id=str(r.project_id),
-            unit_ids=tuple(str(u) for u in r.unit_ids),
-            unit_names=tuple(str(names.get(u, u)) for u in r.unit_ids),
+            unit_ids=tuple(str(u) for u in cell_items(r.unit_ids)),
+            unit_names=tuple(str(names.get(u, u)) for u in cell_items(r.unit_ids)),
             what=str(r.what),
             responsible=str(r.responsible),
             due=_date_or_none(r.due),
-            status=ActionStatus(r.status),
-            source=ActionSource(r.source),
+            status=ActionStatus(str(r.status)),
+            source=ActionSource(str(r.source)),
             source_ref=str(r.source_ref),
-            agreed_on=pd.Timestamp(r.agreed_on).date(),
+            agreed_on=cell_timestamp(r.agreed_on).date(),
             recorded_by=str(r.recorded_by),
             closed_on=_date_or_none(r.closed_on),
             outcome=str(r.outcome),

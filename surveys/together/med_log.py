@@ -12,17 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
-
 from data import org as org_queries
 from data import projects as project_queries
 from data import snapshots as snapshot_queries
 from data import together as together_queries
 from data.db import Database
+from medspil.cells import cell_int, cell_missing, cell_timestamp
 from medspil.errors import MedspilError, ProblemsFound, UnknownProject
 from medspil.scope import Scope
 from medspil.text import NAME_MAX_CHARS, clean_text
 from medspil.vocabulary import MED_PRINCIPLES, MED_QUESTIONS
+from surveys.together.list_cells import cell_items
 from surveys.together.rights import check_log_writer, committee_area, visible_units
 
 TEXT_MAX_CHARS = 2000
@@ -65,11 +65,11 @@ class LogEntry:
 
 
 def _int_or_none(value: object) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+    return None if cell_missing(value) else cell_int(value)
 
 
 def _date(value: object) -> dt.date:
-    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+    return cell_timestamp(value).date()
 
 
 def _entries(db: Database, project_id: str | None) -> list[LogEntry]:
@@ -77,15 +77,15 @@ def _entries(db: Database, project_id: str | None) -> list[LogEntry]:
     frame = together_queries.med_log(db, project_id)
     return [
         LogEntry(
-            id=int(r.id),
+            id=cell_int(r.id),
             project_id=str(r.project_id),
             committee_id=str(r.committee_id),
             committee_name=str(names.get(r.committee_id, r.committee_id)),
             met_on=_date(r.met_on),
-            phase_kind=None if r.phase_kind is None or pd.isna(r.phase_kind) else str(r.phase_kind),
+            phase_kind=None if cell_missing(r.phase_kind) else str(r.phase_kind),
             topic=str(r.topic),
-            questions=tuple(int(q) for q in r.questions),
-            principles=tuple(int(p) for p in r.principles),
+            questions=tuple(cell_int(q) for q in cell_items(r.questions)),
+            principles=tuple(cell_int(p) for p in cell_items(r.principles)),
             decision=str(r.decision),
             snapshot_id=_int_or_none(r.snapshot_id),
             corrects=_int_or_none(r.corrects),

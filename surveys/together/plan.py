@@ -20,11 +20,13 @@ from data import org as org_queries
 from data import projects as project_queries
 from data import together as together_queries
 from data.db import Database
+from medspil.cells import cell_int, cell_timestamp
 from medspil.errors import AdminInputInvalid, Term, UnknownProject
 from medspil.i18n import t
 from medspil.scope import Scope, admin_actor
 from medspil.text import NAME_MAX_CHARS, clean_text
 from medspil.vocabulary import Involvement, PhaseKind, ProjectRoleKind, is_value
+from surveys.together.list_cells import cell_items
 
 FRAMING_MAX_CHARS = 1000
 Levels = dict[tuple[int, str], str]
@@ -70,8 +72,8 @@ def project_levels(db: Database, project_id: str) -> Levels:
     units = org_queries.units(db)
     parent = dict(zip(units["id"], units["parent_id"], strict=True))
     return merge_levels(
-        {(int(r.phase_id), str(r.unit_id)): str(r.involvement) for r in planned.itertuples()},
-        {(int(r.phase_id), str(r.unit_id)): str(r.involvement) for r in actual.itertuples()},
+        {(cell_int(r.phase_id), str(r.unit_id)): str(r.involvement) for r in planned.itertuples()},
+        {(cell_int(r.phase_id), str(r.unit_id)): str(r.involvement) for r in actual.itertuples()},
         parent,
     )
 
@@ -125,18 +127,18 @@ def plan_rows(db: Database, scope: Scope, project_id: str, today: dt.date) -> li
     names = dict(zip(units["id"], units["name"], strict=True))
     visible = set(org_queries.visible_unit_ids(db, scope))
     planned_levels = {
-        (int(r.phase_id), str(r.unit_id)): str(r.involvement) for r in planned.itertuples()
+        (cell_int(r.phase_id), str(r.unit_id)): str(r.involvement) for r in planned.itertuples()
     }
     actual_levels = {
-        (int(r.phase_id), str(r.unit_id)): str(r.involvement) for r in actual.itertuples()
+        (cell_int(r.phase_id), str(r.unit_id)): str(r.involvement) for r in actual.itertuples()
     }
-    notes = {(int(r.phase_id), str(r.unit_id)): str(r.note) for r in actual.itertuples()}
+    notes = {(cell_int(r.phase_id), str(r.unit_id)): str(r.note) for r in actual.itertuples()}
     shown = set(project_queries.project_units(db, project_id))
     shown |= {unit for _, unit in planned_levels} | {unit for _, unit in actual_levels}
     order = sorted((u for u in shown if u in visible), key=lambda u: names.get(u, u))
     rows = []
     for phase in phases.itertuples():
-        phase_id = int(phase.id)
+        phase_id = cell_int(phase.id)
         for unit in order:
             rows.append(
                 PlanRow(
@@ -147,7 +149,7 @@ def plan_rows(db: Database, scope: Scope, project_id: str, today: dt.date) -> li
                     planned=_resolve(planned_levels, phase_id, unit, parent)
                     or str(phase.involvement),
                     actual=_resolve(actual_levels, phase_id, unit, parent),
-                    started=pd.Timestamp(phase.starts).date() <= today,
+                    started=cell_timestamp(phase.starts).date() <= today,
                     note=notes.get((phase_id, unit), ""),
                 )
             )
@@ -197,7 +199,7 @@ def _phase_id(db: Database, project_id: str, phase_kind: str) -> tuple[int, dt.d
                 )
             ]
         )
-    return int(match.iloc[0]["id"]), pd.Timestamp(match.iloc[0]["starts"]).date()
+    return cell_int(match.iloc[0]["id"]), cell_timestamp(match.iloc[0]["starts"]).date()
 
 
 def _project_unit(db: Database, project_id: str, unit_id: str) -> str:
@@ -258,9 +260,9 @@ def framings(db: Database, project_id: str) -> list[Framing]:
     return [
         Framing(
             phase_kind=str(p.kind),
-            fixed=str(stored.loc[p.id, "fixed"]) if p.id in stored.index else "",
+            fixed=str(stored.loc[cell_int(p.id), "fixed"]) if p.id in stored.index else "",
             open_for_change=(
-                str(stored.loc[p.id, "open_for_change"]) if p.id in stored.index else ""
+                str(stored.loc[cell_int(p.id), "open_for_change"]) if p.id in stored.index else ""
             ),
         )
         for p in phases.itertuples()
@@ -310,12 +312,12 @@ def roles(db: Database, scope: Scope, project_id: str) -> list[ProjectRole]:
     names = dict(zip(units["id"], units["name"], strict=True))
     return [
         ProjectRole(
-            id=int(r.id),
+            id=cell_int(r.id),
             kind=str(r.kind),
             unit_id=str(r.unit_id),
             unit_name=str(names.get(r.unit_id, r.unit_id)),
-            phase_kinds=tuple(str(k) for k in r.phase_kinds),
-            people=int(r.people),
+            phase_kinds=tuple(str(k) for k in cell_items(r.phase_kinds)),
+            people=cell_int(r.people),
             note=str(r.note),
         )
         for r in together_queries.project_roles(db, project_id).itertuples()

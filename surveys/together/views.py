@@ -19,6 +19,7 @@ import pandas as pd
 from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
+from medspil.cells import cell_int, cell_timestamp
 from medspil.formatting import date_text
 from medspil.i18n import t
 from medspil.scope import Scope
@@ -156,11 +157,11 @@ def snapshot_choices(db: Database, scope: Scope, project_id: str, lang: str) -> 
     listing = visible_snapshots(db, scope)
     listing = listing[listing["project_id"] == project_id]
     return {
-        int(row.id): t(
+        cell_int(row.id): t(
             "med_log.snapshot_label",
             lang,
-            id=int(row.id),
-            day=date_text(pd.Timestamp(row.created_on).date(), lang),
+            id=cell_int(row.id),
+            day=date_text(cell_timestamp(row.created_on).date(), lang),
             area=str(row.area_name),
         )
         for row in listing.itertuples()
