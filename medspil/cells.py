@@ -52,3 +52,11 @@ def cell_timestamp(value: object) -> pd.Timestamp:
     if isinstance(value, dt.date | str | np.datetime64):
         return pd.Timestamp(value)
     raise TypeError(f"not a date: {value!r}")
+
+
+def cell_items(value: object) -> tuple[object, ...]:
+    """The items of a list cell (DuckDB's ``LIST`` comes as a numpy array per row; a list or a
+    tuple is taken too); ``TypeError`` otherwise: a text would be taken apart into its letters."""
+    if isinstance(value, np.ndarray | list | tuple):
+        return tuple(value)
+    raise TypeError(f"not a list: {value!r}")

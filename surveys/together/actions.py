@@ -12,12 +12,11 @@ from data import projects as project_queries
 from data import snapshots as snapshot_queries
 from data import together as together_queries
 from data.db import Database
-from medspil.cells import cell_int, cell_missing, cell_timestamp
+from medspil.cells import cell_int, cell_items, cell_missing, cell_timestamp
 from medspil.errors import MedspilError, UnknownProject
 from medspil.scope import Scope
 from medspil.text import NAME_MAX_CHARS, clean_text
 from medspil.vocabulary import ActionSource, ActionStatus, is_value
-from surveys.together.list_cells import cell_items
 from surveys.together.med_log import TEXT_MAX_CHARS, EntryInvalid
 from surveys.together.rights import check_action_writer, visible_units
 

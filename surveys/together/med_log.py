@@ -17,12 +17,11 @@ from data import projects as project_queries
 from data import snapshots as snapshot_queries
 from data import together as together_queries
 from data.db import Database
-from medspil.cells import cell_int, cell_missing, cell_timestamp
+from medspil.cells import cell_int, cell_items, cell_missing, cell_timestamp
 from medspil.errors import MedspilError, ProblemsFound, UnknownProject
 from medspil.scope import Scope
 from medspil.text import NAME_MAX_CHARS, clean_text
 from medspil.vocabulary import MED_PRINCIPLES, MED_QUESTIONS
-from surveys.together.list_cells import cell_items
 from surveys.together.rights import check_log_writer, committee_area, visible_units
 
 TEXT_MAX_CHARS = 2000

@@ -20,13 +20,12 @@ from data import org as org_queries
 from data import projects as project_queries
 from data import together as together_queries
 from data.db import Database
-from medspil.cells import cell_int, cell_timestamp
+from medspil.cells import cell_int, cell_items, cell_timestamp
 from medspil.errors import AdminInputInvalid, Term, UnknownProject
 from medspil.i18n import t
 from medspil.scope import Scope, admin_actor
 from medspil.text import NAME_MAX_CHARS, clean_text
 from medspil.vocabulary import Involvement, PhaseKind, ProjectRoleKind, is_value
-from surveys.together.list_cells import cell_items
 
 FRAMING_MAX_CHARS = 1000
 Levels = dict[tuple[int, str], str]
