@@ -17,7 +17,7 @@ def drill(unit: str) -> None:
 ctx = page_setup("dash_page.units")
 project = dash.pick_project(ctx)
 parent = dash.pick_unit(ctx, project, key=PARENT_KEY) if project else None
-if parent is None:
+if project is None or parent is None:
     st.stop()
 phases = dash.phase_labels(ctx, project)
 phase = st.selectbox(

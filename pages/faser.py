@@ -18,7 +18,7 @@ from surveys.dashboards.tables import (
 ctx = page_setup("dash_page.phases")
 project = dash.pick_project(ctx)
 unit = dash.pick_unit(ctx, project) if project else None
-if unit is None:
+if project is None or unit is None:
     st.stop()
 constructs = dash.pick_constructs(ctx, project)
 view = dash.call(ctx, "phases", project, unit, constructs, lang=ctx.lang, today=dash.today())
@@ -53,7 +53,7 @@ phase = st.selectbox(
     ctx.tr("effect.phase"),
     order,
     index=order.index(start) if start in order else 0,
-    format_func=phases.get,
+    format_func=phases.__getitem__,
     key="effect_phase",
     placeholder=ctx.tr("ui.choose_option"),
 )

@@ -86,7 +86,7 @@ with st.form("act_new"):
     chosen = st.multiselect(
         ctx.tr("actions.col_units"),
         list(units),
-        format_func=units.get,
+        format_func=units.__getitem__,
         placeholder=ctx.tr("ui.choose_options"),
         key="act_units",
     )
@@ -98,7 +98,7 @@ with st.form("act_new"):
     source = left.selectbox(
         ctx.tr("actions.col_source"),
         list(sources),
-        format_func=sources.get,
+        format_func=sources.__getitem__,
         key="act_source",
         placeholder=ctx.tr("ui.choose_option"),
     )
@@ -136,7 +136,7 @@ with st.form("act_status"):
     status = st.selectbox(
         ctx.tr("actions.col_status"),
         list(statuses),
-        format_func=statuses.get,
+        format_func=statuses.__getitem__,
         key="act_status",
         placeholder=ctx.tr("ui.choose_option"),
     )

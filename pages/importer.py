@@ -37,7 +37,7 @@ if editable:
     project = st.selectbox(
         ctx.tr("import.project"),
         list(choices),
-        format_func=choices.get,
+        format_func=choices.__getitem__,
         key=PROJECT_KEY,
         placeholder=ctx.tr("ui.choose_option"),
     )

@@ -69,21 +69,21 @@ with st.form("plan_actual"):
     phase = st.selectbox(
         ctx.tr("plan.col_phase"),
         list(phases),
-        format_func=phases.get,
+        format_func=phases.__getitem__,
         key="plan_phase",
         placeholder=ctx.tr("ui.choose_option"),
     )
     unit = st.selectbox(
         ctx.tr("plan.col_unit"),
         list(units),
-        format_func=units.get,
+        format_func=units.__getitem__,
         key="plan_unit",
         placeholder=ctx.tr("ui.choose_option"),
     )
     level = st.selectbox(
         ctx.tr("plan.col_actual"),
         list(levels),
-        format_func=levels.get,
+        format_func=levels.__getitem__,
         index=1,
         key="plan_level",
         placeholder=ctx.tr("ui.choose_option"),
@@ -104,7 +104,7 @@ with st.form("plan_role"):
     kind = st.selectbox(
         ctx.tr("plan.col_role"),
         list(kinds),
-        format_func=kinds.get,
+        format_func=kinds.__getitem__,
         key="plan_role_kind",
         placeholder=ctx.tr("ui.choose_option"),
     )
@@ -112,14 +112,14 @@ with st.form("plan_role"):
     from_unit = st.selectbox(
         ctx.tr("plan.col_from"),
         list(all_units),
-        format_func=all_units.get,
+        format_func=all_units.__getitem__,
         key="plan_role_unit",
         placeholder=ctx.tr("ui.choose_option"),
     )
     role_phases = st.multiselect(
         ctx.tr("plan.col_phases"),
         list(phases),
-        format_func=phases.get,
+        format_func=phases.__getitem__,
         placeholder=ctx.tr("ui.choose_options"),
         key="plan_role_phases",
     )
@@ -147,7 +147,7 @@ if roles:
         gone = st.selectbox(
             ctx.tr("plan.form_remove_role"),
             list(named),
-            format_func=named.get,
+            format_func=named.__getitem__,
             key="plan_gone",
             placeholder=ctx.tr("ui.choose_option"),
         )
@@ -159,7 +159,7 @@ if roles:
 framing_phase = st.selectbox(
     ctx.tr("plan.form_framing"),
     list(phases),
-    format_func=phases.get,
+    format_func=phases.__getitem__,
     key="plan_framing_phase",
     placeholder=ctx.tr("ui.choose_option"),
 )

@@ -16,7 +16,7 @@ def more() -> None:
 ctx = page_setup("dash_page.comments")
 project = dash.pick_project(ctx)
 unit = dash.pick_unit(ctx, project) if project else None
-if unit is None:
+if project is None or unit is None:
     st.stop()
 phases = dash.phase_labels(ctx, project)
 phase = st.selectbox(

@@ -36,7 +36,7 @@ if not projects:
 project_id = st.selectbox(
     ctx.tr("admin_waves.project"),
     list(projects),
-    format_func=projects.get,
+    format_func=projects.__getitem__,
     key="waves_project",
     placeholder=ctx.tr("ui.choose_option"),
 )
@@ -93,7 +93,7 @@ if choices:
         number = st.selectbox(
             ctx.tr("admin_waves.delete_from"),
             list(choices),
-            format_func=choices.get,
+            format_func=choices.__getitem__,
             placeholder=ctx.tr("ui.choose_option"),
         )
         if st.button(ctx.tr("admin_waves.delete")):
@@ -112,7 +112,7 @@ if open_now:
         number = st.selectbox(
             ctx.tr("admin_waves.close_which"),
             list(open_now),
-            format_func=open_now.get,
+            format_func=open_now.__getitem__,
             key="waves_close_number",
             placeholder=ctx.tr("ui.choose_option"),
         )

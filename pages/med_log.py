@@ -2,6 +2,7 @@
 place of what they correct; the administrator and a committee's secretary write here."""
 
 import datetime as dt
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -42,7 +43,8 @@ def show_entry(card: EntryCard) -> None:
 def entry_fields(prefix: str, entry: med_log.LogEntry | None) -> dict:
     """The fields of an entry (empty, or holding ``entry``'s values), as ``EntryInput`` keys."""
     phase_names = {ALL: ctx.tr("med_log.no_phase"), **phases}
-    snapshot_names = {None: ctx.tr("med_log.no_snapshot"), **snapshots}
+    snapshot_names: dict[int | None, str] = {None: ctx.tr("med_log.no_snapshot")}
+    snapshot_names.update(snapshots.items())
     tags = {n: ctx.tr(f"med_log.question_{n}") for n in MED_QUESTIONS}
     principles = {n: ctx.tr(f"med_log.principle_{n}") for n in MED_PRINCIPLES}
     phase = entry.phase_kind if entry is not None and entry.phase_kind else ALL
@@ -55,7 +57,7 @@ def entry_fields(prefix: str, entry: med_log.LogEntry | None) -> dict:
             ctx.tr("med_log.phase"),
             list(phase_names),
             index=list(phase_names).index(phase) if phase in phase_names else 0,
-            format_func=phase_names.get,
+            format_func=phase_names.__getitem__,
             key=f"{prefix}_phase",
             placeholder=ctx.tr("ui.choose_option"),
         )
@@ -92,14 +94,14 @@ def entry_fields(prefix: str, entry: med_log.LogEntry | None) -> dict:
             ctx.tr("med_log.snapshot"),
             list(snapshot_names),
             index=list(snapshot_names).index(snapshot) if snapshot in snapshot_names else 0,
-            format_func=snapshot_names.get,
+            format_func=snapshot_names.__getitem__,
             key=f"{prefix}_snapshot",
             placeholder=ctx.tr("ui.choose_option"),
         ),
     )
 
 
-def write(call, message_key: str) -> None:
+def write(call: Callable[[], int], message_key: str) -> None:
     try:
         entry_id = call()
     except MedspilError as e:
@@ -122,14 +124,14 @@ left, right = st.columns(2)
 committee = left.selectbox(
     ctx.tr("med_log.committee"),
     list(committees),
-    format_func=committees.get,
+    format_func=committees.__getitem__,
     key="log_committee",
     placeholder=ctx.tr("ui.choose_option"),
 )
 phase = right.selectbox(
     ctx.tr("med_log.phase"),
     list(phase_filter),
-    format_func=phase_filter.get,
+    format_func=phase_filter.__getitem__,
     key="log_phase",
     placeholder=ctx.tr("ui.choose_option"),
 )
@@ -141,7 +143,7 @@ for card in cards:
         show_entry(card)
         if card.original is not None:
             with st.expander(ctx.tr("med_log.before_correction")):
-                earlier = card.original
+                earlier: EntryCard | None = card.original
                 while earlier is not None:
                     show_entry(earlier)
                     earlier = earlier.original
@@ -159,7 +161,7 @@ with st.form("log_new"):
     chosen = st.selectbox(
         ctx.tr("med_log.committee"),
         list(mine),
-        format_func=mine.get,
+        format_func=mine.__getitem__,
         key="log_new_committee",
         placeholder=ctx.tr("ui.choose_option"),
     )
@@ -199,9 +201,9 @@ with st.form(f"log_change_{entry_id}"):
                 "med_log.saved_correction",
             )
         else:
-            write(
-                lambda: (
-                    med_log.edit_entry(ctx.db, ctx.scope, entry_id, given, today=today) or entry_id
-                ),
-                "med_log.saved_change",
-            )
+
+            def change() -> int:
+                med_log.edit_entry(ctx.db, ctx.scope, entry_id, given, today=today)
+                return entry_id
+
+            write(change, "med_log.saved_change")

@@ -59,7 +59,7 @@ with st.form(f"committee_form_{chosen}_{st.session_state.get(FORM_GENERATION_KEY
         ctx.tr("admin_committees.roots"),
         list(units),
         default=[r for r in roots if r in units],
-        format_func=units.get,
+        format_func=units.__getitem__,
         help=ctx.tr("admin_committees.roots_help"),
         placeholder=ctx.tr("ui.choose_options"),
     )

@@ -5,6 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
+from medspil.cells import cell_int, cell_timestamp
 from medspil.errors import MedspilError, SnapshotRenderFailed
 from medspil.formatting import date_text
 from medspil.text import markdown_text
@@ -42,7 +43,7 @@ if can_create(scope):
         project = st.selectbox(
             ctx.tr("snapshot.project"),
             list(projects),
-            format_func=projects.get,
+            format_func=projects.__getitem__,
             placeholder=ctx.tr("ui.choose_option"),
         )
         area = areas[
@@ -83,7 +84,7 @@ if listing.empty:
 st.subheader(ctx.tr("snapshot.list_heading"))
 st.dataframe(snapshot_list_table(listing, lang), hide_index=True, width="stretch")
 labels = {
-    row.id: f"{row.id} · {date_text(row.created_on)} · {row.area_name}"
+    cell_int(row.id): f"{row.id} · {date_text(cell_timestamp(row.created_on))} · {row.area_name}"
     for row in listing.itertuples()
 }
 if st.session_state.get(OPEN_KEY) not in labels:
@@ -91,7 +92,7 @@ if st.session_state.get(OPEN_KEY) not in labels:
 chosen = st.selectbox(
     ctx.tr("snapshot.choose"),
     list(labels),
-    format_func=labels.get,
+    format_func=labels.__getitem__,
     key=OPEN_KEY,
     placeholder=ctx.tr("ui.choose_option"),
 )

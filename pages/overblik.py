@@ -1,5 +1,7 @@
 """Overblik: per project the phase timeline, the latest wave's scores and what has changed."""
 
+from typing import Literal
+
 import streamlit as st
 
 from medspil.text import markdown_text
@@ -23,8 +25,8 @@ def show_card(card, project_id: str, writable) -> None:
                 f"{heading}: " + " · ".join(markdown_text(line) for line in card.member_lines)
             )
         lead = card.lead
-        params = {"projekt": project_id, "enhed": lead.unit_id, "omraade": lead.construct}
-        dash.link(ctx, "pages/udvikling.py", ctx.tr("dash.see_trend"), params)
+        trend = {"projekt": project_id, "enhed": lead.unit_id, "omraade": lead.construct}
+        dash.link(ctx, "pages/udvikling.py", ctx.tr("dash.see_trend"), trend)
         params = finding_action_params(
             ctx.db, ctx.scope, project_id, card, ctx.lang, writable=writable
         )
@@ -103,7 +105,7 @@ for item in items:
                 continue
             metrics = latest_metrics(latest, ctx.lang)
             for column, metric in zip(st.columns(len(metrics)), metrics, strict=True):
-                colour = "normal" if metric.significant else "off"
+                colour: Literal["normal", "off"] = "normal" if metric.significant else "off"
                 column.metric(metric.label, metric.value, metric.delta, colour, help=metric.help)
             st.caption(ctx.tr("dash.latest_family", n=latest.family_size))
             rows = latest_rows(latest, ctx.lang)

@@ -31,7 +31,7 @@ projects = project_choices(ctx.db)
 project_id = st.selectbox(
     ctx.tr("codes.project"),
     list(projects),
-    format_func=projects.get,
+    format_func=projects.__getitem__,
     key="codes_project",
     placeholder=ctx.tr("ui.choose_option"),
 )
@@ -47,14 +47,14 @@ else:
         wave_id = st.selectbox(
             ctx.tr("codes.wave"),
             list(waves),
-            format_func=waves.get,
+            format_func=waves.__getitem__,
             key="codes_wave",
             placeholder=ctx.tr("ui.choose_option"),
         )
         unit_id = st.selectbox(
             ctx.tr("codes.unit"),
             list(units),
-            format_func=units.get,
+            format_func=units.__getitem__,
             key="codes_unit",
             placeholder=ctx.tr("ui.choose_option"),
         )
@@ -112,7 +112,7 @@ if started:
     rate_wave = st.selectbox(
         ctx.tr("codes.wave"),
         list(started),
-        format_func=started.get,
+        format_func=started.__getitem__,
         key="codes_rate_wave",
         placeholder=ctx.tr("ui.choose_option"),
     )

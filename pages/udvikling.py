@@ -11,7 +11,7 @@ from surveys.dashboards.timeline_events import chart_events
 ctx = page_setup("dash_page.trends")
 project = dash.pick_project(ctx)
 unit = dash.pick_unit(ctx, project) if project else None
-if unit is None:
+if project is None or unit is None:
     st.stop()
 constructs = dash.pick_constructs(ctx, project)
 first, last = dash.pick_period(ctx, project)

@@ -70,9 +70,9 @@ def page_scope(db: Database, lang: str, *, demo_scope: Callable[[Database, str],
             st.stop()
         if config.allow_demo_mode_on_network:
             st.warning(t("ui.demo_on_network", lang), icon=":material/warning:")
-        scope = demo_scope(db, lang)
+        picked = demo_scope(db, lang)
         st.sidebar.caption(t("ui.demo_mode", lang))
-        return scope
+        return picked
     if not _signed_in():
         _login_prompt(lang)
         st.stop()

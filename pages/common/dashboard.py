@@ -14,6 +14,8 @@ preselect something the user may already see: anything else is ignored with a wa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -90,7 +92,7 @@ def options(ctx: PageContext, project_id: str) -> dict:
 @st.cache_resource(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
 def cached(_db, db_key: str, name: str, scope, *args, **kwargs):
     """One cached call of a surveys function that takes ``(db, scope, *args, **kwargs)``."""
-    function = {
+    functions: dict[str, Callable[..., Any]] = {
         "trend": views.trend_table,
         "runchart": views.runchart_table,
         "heatmap": views.heatmap_table,
@@ -99,8 +101,8 @@ def cached(_db, db_key: str, name: str, scope, *args, **kwargs):
         "themes": comments.comment_themes,
         "effect": effect.involvement_effect_table,
         "effect_phase": effect.effect_default_phase,
-    }[name]
-    return function(_db, scope, *args, **kwargs)
+    }
+    return functions[name](_db, scope, *args, **kwargs)
 
 
 def call(ctx: PageContext, name: str, *args, **kwargs):
@@ -215,7 +217,7 @@ def _pick_one(
     chosen = st.selectbox(
         ctx.tr(label_key),
         list(choices),
-        format_func=choices.get,
+        format_func=choices.__getitem__,
         key=key,
         placeholder=ctx.tr("ui.choose_option"),
     )
@@ -239,7 +241,7 @@ def pick_constructs(ctx: PageContext, project_id: str) -> list[str]:
     chosen = st.multiselect(
         ctx.tr("dash.constructs"),
         list(names),
-        format_func=names.get,
+        format_func=names.__getitem__,
         key=CONSTRUCTS_KEY,
         placeholder=ctx.tr("ui.choose_options"),
     )

@@ -13,7 +13,7 @@ from surveys.installation.demo import is_demo
 
 def show_first_day(ctx: PageContext) -> None:
     """The set-up steps with their ticks and links, until every step is done (never in demo)."""
-    if ctx.scope is None or ctx.scope.role not in ADMIN_ROLES or is_demo(ctx.db):
+    if ctx.scope.role not in ADMIN_ROLES or is_demo(ctx.db):
         return
     steps = first_day_steps(ctx.db)
     if all(step.done for step in steps):

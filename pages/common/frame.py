@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
 import streamlit as st
 
@@ -39,10 +40,11 @@ _KEPT = "kept:"
 
 
 @dataclass(frozen=True)
-class PageContext:
+class PublicPageContext:
+    """What a public page (the answer page) gets: no one signed in, so no scope."""
+
     db: Database
     lang: str
-    scope: Scope | None
 
     def tr(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -55,6 +57,13 @@ class PageContext:
             self.lang,
             **{n: markdown_text(v) if isinstance(v, str) else v for n, v in params.items()},
         )
+
+
+@dataclass(frozen=True)
+class PageContext(PublicPageContext):
+    """What every other page gets: ``page_setup`` stops the page unless someone has a scope."""
+
+    scope: Scope
 
 
 @st.cache_resource(show_spinner=False)
@@ -161,7 +170,7 @@ def _demo_scope(db: Database, lang: str) -> Scope:
     area = st.sidebar.selectbox(
         t(label, lang),
         list(names),
-        format_func=names.get,
+        format_func=names.__getitem__,
         key=key,
         placeholder=t("ui.choose_option", lang),
     )
@@ -169,7 +178,15 @@ def _demo_scope(db: Database, lang: str) -> Scope:
     return demo_scope(db, role, area)
 
 
-def page_setup(title_key: str, *, public: bool = False) -> PageContext:
+@overload
+def page_setup(title_key: str, *, public: Literal[False] = False) -> PageContext: ...
+
+
+@overload
+def page_setup(title_key: str, *, public: Literal[True]) -> PublicPageContext: ...
+
+
+def page_setup(title_key: str, *, public: bool = False) -> PublicPageContext:
     """Set up the page and return its context; stops the page with a plain message on error.
 
     ``public`` pages (the answer page) show no menu and no role picker and need no scope.
@@ -188,13 +205,13 @@ def page_setup(title_key: str, *, public: bool = False) -> PageContext:
         st.stop()
     if demo and not public:  # the answer page keeps its first screen for the first question
         st.info(t("ui.demo_data", lang), icon=":material/science:")
+    if public:
+        return PublicPageContext(db=db, lang=lang)
     # Signed-in scope when [auth] is configured, else the demo picker (pages/common/auth.py).
-    scope = None if public else page_scope(db, lang, demo_scope=_demo_scope)
-    if scope is not None:
-        with menu_slot:
-            draw_menu(scope.role, lang)
-    if not public:
-        st.title(t(title_key, lang))
+    scope = page_scope(db, lang, demo_scope=_demo_scope)
+    with menu_slot:
+        draw_menu(scope.role, lang)
+    st.title(t(title_key, lang))
     return PageContext(db=db, lang=lang, scope=scope)
 
 

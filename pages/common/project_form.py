@@ -10,6 +10,10 @@ from medspil.i18n import t
 from medspil.vocabulary import Involvement, PhaseKind
 from surveys.administration.projects import PhasePlan, ProjectPlan
 
+# A named list: written inline in the call, mypy infers the options from the selectbox overload
+# for empty options (Sequence[Never]) and types the chosen level as None.
+LEVELS = list(Involvement)
+
 
 def project_form(
     plan: ProjectPlan,
@@ -38,7 +42,7 @@ def project_form(
         t("admin_projects.units", lang),
         list(units),
         default=[u for u in plan.unit_ids if u in units],
-        format_func=units.get,
+        format_func=units.__getitem__,
         help=t("admin_projects.units_help", lang),
         key=f"{key}_units",
         placeholder=t("ui.choose_options", lang),
@@ -47,7 +51,7 @@ def project_form(
         t("admin_projects.modules", lang),
         list(modules),
         default=list(plan.modules),
-        format_func=modules.get,
+        format_func=modules.__getitem__,
         help=t("admin_projects.modules_help", lang),
         key=f"{key}_modules",
         placeholder=t("ui.choose_options", lang),
@@ -55,8 +59,8 @@ def project_form(
     left, middle, right = st.columns(3)
     involvement = left.selectbox(
         t("admin_projects.involvement", lang),
-        list(Involvement),
-        index=list(Involvement).index(plan.involvement),
+        LEVELS,
+        index=LEVELS.index(Involvement(plan.involvement)),
         format_func=lambda lv: t(f"involvement.{lv}", lang),
         key=f"{key}_involvement",
         placeholder=t("ui.choose_option", lang),
@@ -111,8 +115,8 @@ def _phase_row(
     )
     involvement = level.selectbox(
         t("admin_projects.phase_involvement", lang),
-        list(Involvement),
-        index=list(Involvement).index(stored.involvement if stored else Involvement.INFORMATION),
+        LEVELS,
+        index=LEVELS.index(Involvement(stored.involvement) if stored else Involvement.INFORMATION),
         format_func=lambda lv: t(f"involvement.{lv}", lang),
         key=f"{key}_level",
         placeholder=t("ui.choose_option", lang),
@@ -131,7 +135,7 @@ def _phase_row(
                 t("admin_projects.units_with_level", lang, level=t(f"involvement.{option}", lang)),
                 list(units),
                 default=[u for u, lv in special.items() if lv == option and u in units],
-                format_func=units.get,
+                format_func=units.__getitem__,
                 key=f"{key}_units_{option}",
                 placeholder=t("ui.choose_options", lang),
             )
