@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -277,7 +278,7 @@ def finding_record(finding: Finding) -> dict:
     return record
 
 
-def finding_from_record(record: dict, construct_label: str) -> Finding:
+def finding_from_record(record: Mapping[str, Any], construct_label: str) -> Finding:
     """A finding frozen with :func:`finding_record`, with its construct named in a language."""
     values = dict(record)
     values["mixed"] = tuple((level, tuple(units)) for level, units in record["mixed"])

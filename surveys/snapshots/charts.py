@@ -4,6 +4,7 @@ frames made from the frozen content only. The page and the PDF draw the same fig
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +24,18 @@ from analytics.timeline import INVOLVEMENT_COLOURS, phase_timeline_figure
 from medspil.formatting import CHART_DATE_FORMAT, chart_separators, date_text, short_date
 from medspil.i18n import t
 from surveys.dashboards.tables import chart_labels
+from surveys.snapshots.schema import (
+    HeatmapCell,
+    PhasePart,
+    PhaseScoreRow,
+    ScoreRow,
+    SnapshotContent,
+)
 from surveys.snapshots.text import FEW_WAVES, area_level
 from surveys.snapshots.view import SnapshotView
 
 
-def frozen_events(c: dict[str, Any], root: str, lang: str) -> list[ChartEvent]:
+def frozen_events(c: SnapshotContent, root: str, lang: str) -> list[ChartEvent]:
     """The MED discussions and agreed actions the snapshot froze (``content["together"]``), as
     markers for the charts of ``root``: every discussion it shows (they concern the area), and
     the actions that concern ``root`` or a unit shown below it. None for older snapshots."""
@@ -220,7 +228,7 @@ def _timeline(view: SnapshotView) -> go.Figure:
     )
 
 
-def _level_words(phase: dict[str, Any], lang: str, level: str | None) -> str:
+def _level_words(phase: PhasePart, lang: str, level: str | None) -> str:
     if level is not None:
         return t(f"involvement.{level}", lang)
     by_level: dict[str, list[str]] = {}
@@ -242,11 +250,11 @@ def _level_words(phase: dict[str, Any], lang: str, level: str | None) -> str:
     )
 
 
-def _summary(row: dict[str, Any]) -> dict[str, Any]:
+def _summary(row: ScoreRow | PhaseScoreRow | HeatmapCell) -> dict[str, Any]:
     return {key: row.get(key) for key in ("n", "mean", "ci_low", "ci_high", "hidden")}
 
 
-def _trend_rows(c: dict[str, Any], root: str, construct: str, tr: _Labels) -> pd.DataFrame:
+def _trend_rows(c: SnapshotContent, root: str, construct: str, tr: _Labels) -> pd.DataFrame:
     changes = {
         r["wave"]: r for r in c["wave_changes"] if r["unit"] == root and r["construct"] == construct
     }
@@ -255,7 +263,7 @@ def _trend_rows(c: dict[str, Any], root: str, construct: str, tr: _Labels) -> pd
         (r for r in c["scores"] if r["unit"] == root and r["construct"] == construct),
         key=lambda r: r["wave"],
     ):
-        change = changes.get(row["wave"], {})
+        change: Mapping[str, Any] = changes.get(row["wave"], {})
         rows.append(
             {
                 "construct": construct,
@@ -311,7 +319,7 @@ def _bands(view: SnapshotView, root: str, tr: _Labels) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _changepoints(c: dict[str, Any], root: str, construct: str, tr: _Labels) -> pd.DataFrame:
+def _changepoints(c: SnapshotContent, root: str, construct: str, tr: _Labels) -> pd.DataFrame:
     rows = [
         {
             "construct": construct,
@@ -324,7 +332,7 @@ def _changepoints(c: dict[str, Any], root: str, construct: str, tr: _Labels) -> 
     return pd.DataFrame(rows, columns=["construct", "construct_label", "opens"])
 
 
-def _runchart_series(c: dict[str, Any], root: str, construct: str, tr: _Labels) -> pd.DataFrame:
+def _runchart_series(c: SnapshotContent, root: str, construct: str, tr: _Labels) -> pd.DataFrame:
     long = {r["wave"] for r in c["long_runs"] if r["unit"] == root and r["construct"] == construct}
     rows = [
         {
@@ -340,7 +348,7 @@ def _runchart_series(c: dict[str, Any], root: str, construct: str, tr: _Labels) 
     return pd.DataFrame(rows, columns=columns)
 
 
-def _boxes(c: dict[str, Any], root: str, tr: _Labels) -> pd.DataFrame:
+def _boxes(c: SnapshotContent, root: str, tr: _Labels) -> pd.DataFrame:
     order = {p["id"]: i for i, p in enumerate(c["phases"])}
     quantiles = ("q10", "q25", "median", "q75", "q90")
     rows = [
@@ -359,7 +367,7 @@ def _boxes(c: dict[str, Any], root: str, tr: _Labels) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*columns, *quantiles, "hidden"])
 
 
-def _involvement_rows(c: dict[str, Any], root: str, tr: _Labels) -> pd.DataFrame:
+def _involvement_rows(c: SnapshotContent, root: str, tr: _Labels) -> pd.DataFrame:
     """Medspil per phase next to the area's involvement level in that phase."""
     phases = {p["id"]: p for p in c["phases"]}
     rows = []
@@ -379,7 +387,7 @@ def _involvement_rows(c: dict[str, Any], root: str, tr: _Labels) -> pd.DataFrame
     return pd.DataFrame(rows, columns=[*columns, "ci_high", "hidden"])
 
 
-def _heatmap_cells(c: dict[str, Any], tr: _Labels) -> pd.DataFrame:
+def _heatmap_cells(c: SnapshotContent, tr: _Labels) -> pd.DataFrame:
     order = {k["id"]: i for i, k in enumerate(c["constructs"])}
     cells = sorted(c["heatmap"]["cells"], key=lambda cell: order.get(cell["construct"], 99))
     units = list(dict.fromkeys(cell["unit"] for cell in c["heatmap"]["cells"]))
@@ -409,7 +417,7 @@ def _response(view: SnapshotView, tr: _Labels) -> go.Figure:
         figure.add_trace(
             go.Bar(
                 x=[tr.opens(r["wave"]) for r in rows],
-                y=[None if r["hidden"] else 100 * r["rate"] for r in rows],
+                y=[None if r["hidden"] or r["rate"] is None else 100 * r["rate"] for r in rows],
                 name=tr.unit(root),
                 marker_color=("#0072B2", "#E69F00", "#009E73")[position % 3],
                 customdata=[

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -50,6 +50,31 @@ from surveys.dashboards.involvement_effect import (
 )
 from surveys.dashboards.shifts import distinct_alarms, project_shifts, shift_budget
 from surveys.instruments.instrument import load_instrument
+from surveys.snapshots.schema import (
+    ChangepointRow,
+    CommentItem,
+    CommentsPart,
+    FindingRecord,
+    HeatmapCell,
+    HeatmapPart,
+    InstrumentPart,
+    InvolvementEffectPart,
+    InvolvementEffectRow,
+    LongRunRow,
+    PhaseChangeRow,
+    PhasePart,
+    PhaseScoreRow,
+    ResponseRateRow,
+    RunChartRow,
+    ScoreRow,
+    ShiftAlarm,
+    ShiftsPart,
+    SnapshotContent,
+    TogetherPart,
+    TrendRow,
+    WaveChangeRow,
+    WavePart,
+)
 from surveys.together.frozen import together_content
 from surveys.together.plan import project_levels
 
@@ -109,7 +134,7 @@ def build_content(
     area: Area,
     today: dt.date,
     include_comments: bool,
-) -> dict[str, Any]:
+) -> SnapshotContent:
     """The frozen content of a snapshot of ``project_id`` for ``area`` as of ``today``."""
     basis, protected, project = _basis(db, project_id, area, today)
     roots = list(area.roots)
@@ -118,7 +143,31 @@ def build_content(
     heat_rows = [
         u for root in roots for u in [root, *basis.children.get(root, [])] if u in area_units
     ]
-    content: dict[str, Any] = {
+    in_area = basis.wave_summaries["unit_id"].isin(roots)
+    # Frames become rows here (``_records``): the casts name the rows' schema, which the drift
+    # test (tests/surveys/snapshots/test_snapshot_schema.py) holds the builder to.
+    scores = cast(
+        list[ScoreRow],
+        _records(basis.wave_summaries[in_area], number, keep=("unit", "construct", "wave")),
+    )
+    phase_rows = basis.phase_summaries[basis.phase_summaries["unit_id"].isin(roots)]
+    phase_scores = cast(
+        list[PhaseScoreRow],
+        _records(phase_rows, number, keep=("unit", "construct", "phase"), quantiles=True),
+    )
+    # One Benjamini-Hochberg family per root: its constructs and periods (as the dashboards).
+    wave_changes: list[dict[str, Any]] = []
+    phase_changes: list[dict[str, Any]] = []
+    for root in roots:
+        wave_changes += _records(compare_waves(protected, units=[root]), number)
+        phase_changes += _records(compare_phases(protected, units=[root]), number)
+    for rows in (wave_changes, phase_changes):
+        for row in rows:
+            del row["welch_t"], row["welch_df"]
+    charts = _of_roots(run_charts(protected), roots)
+    flags = _of_roots(long_run_flags(protected), roots)
+    trends = _of_roots(phase_trends(protected), roots)
+    content: SnapshotContent = {
         "project": {
             "id": project_id,
             "name": project["name"],
@@ -137,67 +186,58 @@ def build_content(
             for u in dict.fromkeys(heat_rows)
         ],
         "phases": _phases(db, project_id, area_units, roots, basis.parent, basis.names),
-        "waves": [
-            {
-                "number": cell_int(w.number),
-                "opens": _iso(w.opens),
-                "closes": _iso(w.closes),
-                "phase": cell_int(w.phase_id),
-                **(
-                    {"imported": basis.imported[cell_int(w.id)]}
-                    if cell_int(w.id) in basis.imported
-                    else {}
-                ),
-            }
-            for w in basis.waves.itertuples()
-        ],
+        "waves": [_wave(basis, w) for w in basis.waves.itertuples()],
+        "scores": scores,
+        "phase_scores": phase_scores,
+        "wave_changes": cast(list[WaveChangeRow], wave_changes),
+        "phase_changes": cast(list[PhaseChangeRow], phase_changes),
+        "runcharts": cast(list[RunChartRow], _records(charts[charts["n_useful"] > 0], number)),
+        "long_runs": cast(list[LongRunRow], _records(flags[flags["in_long_run"]], number)),
+        "changepoints": cast(
+            list[ChangepointRow], _records(_of_roots(wave_changepoints(protected), roots), number)
+        ),
+        "trends": cast(list[TrendRow], _records(trends[trends["n_waves"] >= 3], number)),
+        "response_rates": _response_rates(basis, roots, number),
+        "heatmap": _heatmap(basis, protected, heat_rows, number),
+        # What is flagged as changed comes from the shift monitor alone (older snapshots froze a
+        # "significant" list of comparisons instead; the renderers read whichever they hold).
+        "shifts": _shifts(basis, roots),
+        "comments": _comments(basis, db, roots, include_comments),
+        "findings": _findings(basis, heat_rows),
+        "involvement_effect": _involvement_effect(basis, area_units),
     }
-    in_area = basis.wave_summaries["unit_id"].isin(roots)
-    content["scores"] = _records(
-        basis.wave_summaries[in_area], number, keep=("unit", "construct", "wave")
-    )
-    phase_rows = basis.phase_summaries[basis.phase_summaries["unit_id"].isin(roots)]
-    content["phase_scores"] = _records(
-        phase_rows, number, keep=("unit", "construct", "phase"), quantiles=True
-    )
-    # One Benjamini-Hochberg family per root: its constructs and periods (as the dashboards).
-    content["wave_changes"], content["phase_changes"] = [], []
-    for root in roots:
-        content["wave_changes"] += _records(compare_waves(protected, units=[root]), number)
-        content["phase_changes"] += _records(compare_phases(protected, units=[root]), number)
-    for rows in (content["wave_changes"], content["phase_changes"]):
-        for row in rows:
-            del row["welch_t"], row["welch_df"]
-    charts = _of_roots(run_charts(protected), roots)
-    content["runcharts"] = _records(charts[charts["n_useful"] > 0], number)
-    flags = _of_roots(long_run_flags(protected), roots)
-    content["long_runs"] = _records(flags[flags["in_long_run"]], number)
-    content["changepoints"] = _records(_of_roots(wave_changepoints(protected), roots), number)
-    trends = _of_roots(phase_trends(protected), roots)
-    content["trends"] = _records(trends[trends["n_waves"] >= 3], number)
-    content["response_rates"] = _response_rates(basis, roots, number)
-    content["heatmap"] = _heatmap(basis, protected, heat_rows, number)
-    # What is flagged as changed comes from the shift monitor alone (older snapshots froze a
-    # "significant" list of comparisons instead; the renderers read whichever they hold).
-    content["shifts"] = _shifts(basis, roots)
-    content["comments"] = _comments(basis, db, roots, include_comments)
-    content["findings"] = _findings(basis, heat_rows)
-    content["involvement_effect"] = _involvement_effect(basis, area_units)
     # What the parties did and agreed, and what changed since the area's last snapshot.
-    content["together"] = together_content(
-        db,
-        project_id=project_id,
-        area_kind=area.kind,
-        area_id=area.id,
-        area_units=area_units,
-        roots=roots,
-        today=today,
-        scores=content["scores"],
+    # (surveys.together builds plain dicts; the cast names their schema, TogetherPart.)
+    content["together"] = cast(
+        TogetherPart,
+        together_content(
+            db,
+            project_id=project_id,
+            area_kind=area.kind,
+            area_id=area.id,
+            area_units=area_units,
+            roots=roots,
+            today=today,
+            scores=cast(list[dict[str, Any]], scores),
+        ),
     )
     return content
 
 
-def _involvement_effect(basis: ProjectBasis, area_units: list[str]) -> dict[str, Any]:
+def _wave(basis: ProjectBasis, w: Any) -> WavePart:
+    """A closed wave by number, marked ``imported`` (source, file, date) when it was."""
+    wave: WavePart = {
+        "number": cell_int(w.number),
+        "opens": _iso(w.opens),
+        "closes": _iso(w.closes),
+        "phase": cell_int(w.phase_id),
+    }
+    if cell_int(w.id) in basis.imported:
+        wave["imported"] = basis.imported[cell_int(w.id)]
+    return wave
+
+
+def _involvement_effect(basis: ProjectBasis, area_units: list[str]) -> InvolvementEffectPart:
     """Did involvement move medspil, among the area's leaf units (the Faser comparison, for
     the phase the page would open on). Built from shown cells only, like the page."""
     units = leaf_units(basis, area_units)
@@ -213,18 +253,18 @@ def _involvement_effect(basis: ProjectBasis, area_units: list[str]) -> dict[str,
         "units": dict(effect.units),
         "left_out": effect.left_out,
         "rows": [
-            {key: _plain(value) for key, value in row.items()}
+            cast(InvolvementEffectRow, {str(key): _plain(value) for key, value in row.items()})
             for row in effect.comparisons.to_dict("records")
         ],
     }
 
 
-def _findings(basis: ProjectBasis, units: list[str]) -> list[dict[str, Any]]:
+def _findings(basis: ProjectBasis, units: list[str]) -> list[FindingRecord]:
     """The area's finding sentences as numbers and words' keys (rendered in either language)."""
     units = list(dict.fromkeys(units))
     alarms = distinct_alarms(basis, project_shifts(basis), units)  # an only child: one finding
     found = project_findings(basis, units, alarms, "da")
-    return [finding_record(f) for f in found]
+    return [cast(FindingRecord, finding_record(f)) for f in found]
 
 
 def _wave_numbers(basis: ProjectBasis) -> dict[int, int]:
@@ -289,7 +329,7 @@ def _iso(value: Any) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
-def _instrument(instrument_id: str) -> dict[str, Any]:
+def _instrument(instrument_id: str) -> InstrumentPart:
     try:
         instrument = load_instrument(instrument_id)
     except InstrumentInvalid:
@@ -309,10 +349,10 @@ def _phases(
     roots: list[str],
     parent: dict[str, str | None],
     names: dict[str, str],
-) -> list[dict[str, Any]]:
+) -> list[PhasePart]:
     # The levels as they happened where recorded, else as planned (``project_levels``).
     per_unit = project_levels(db, project_id)
-    out = []
+    out: list[PhasePart] = []
     for phase in project_queries.phases(db, project_id).itertuples():
         levels = {
             unit: level
@@ -322,10 +362,10 @@ def _phases(
         out.append(
             {
                 "id": cell_int(phase.id),
-                "kind": phase.kind,
+                "kind": str(phase.kind),  # NOT NULL columns
                 "starts": _iso(phase.starts),
                 "ends": _iso(phase.ends),
-                "involvement": phase.involvement,
+                "involvement": str(phase.involvement),
                 "unit_levels": [
                     {"unit": unit, "unit_name": names[unit], "involvement": level, "root": root}
                     for unit, level, root in _collapse_levels(levels, area_units, roots, parent)
@@ -382,16 +422,16 @@ def _collapse_levels(
 
 def _response_rates(
     basis: ProjectBasis, roots: list[str], number: dict[int, int]
-) -> list[dict[str, Any]]:
+) -> list[ResponseRateRow]:
     """Responses, invitations and the rate per wave for each root, where the count is shown."""
     rows = basis.responses[basis.responses["unit_id"].isin(roots)]
-    out = []
+    out: list[ResponseRateRow] = []
     for row in rows.itertuples():
         invited = cell_int(row.issued)
         shown = not bool(row.hidden) and invited > 0 and row.responses is not None
         out.append(
             {
-                "unit": row.unit_id,
+                "unit": str(row.unit_id),
                 "wave": number[cell_int(row.wave_id)],
                 "responses": cell_int(row.responses) if shown else None,
                 "invited": invited if shown else None,
@@ -404,7 +444,7 @@ def _response_rates(
 
 def _heatmap(
     basis: ProjectBasis, protected: ProtectedScores, rows: list[str], number: dict[int, int]
-) -> dict[str, Any]:
+) -> HeatmapPart:
     """The area's roots and their sub-units x constructs in the latest closed wave, with the
     change since the previous shown wave (one BH family: the cells shown)."""
     if basis.waves.empty:
@@ -423,16 +463,19 @@ def _heatmap(
     cells = cells.assign(_order=cells["unit_id"].map(order)).sort_values(["_order", "construct"])
     keep = ["unit_id", "construct", "n", "mean", "ci_low", "ci_high", "hidden"]
     keep += ["difference", "p_adjusted", "cohens_d", "significant"]
-    return {"wave": number[wave_id], "cells": _records(cells[keep], number)}
+    return {
+        "wave": number[wave_id],
+        "cells": cast(list[HeatmapCell], _records(cells[keep], number)),
+    }
 
 
-def _shifts(basis: ProjectBasis, roots: list[str]) -> dict[str, Any]:
+def _shifts(basis: ProjectBasis, roots: list[str]) -> ShiftsPart:
     """The monitor's alarms for the area's roots, latest first, and the budget they meet."""
     found = distinct_alarms(basis, project_shifts(basis), roots)
     found = found.sort_values("wave_number", ascending=False, kind="stable")
     budget = shift_budget(basis)
     phase_of = dict(zip(basis.waves["number"], basis.waves["phase_id"], strict=True))
-    alarms = [
+    alarms: list[ShiftAlarm] = [
         {
             "unit": str(row.unit_id),
             "construct": str(row.construct),
@@ -454,7 +497,7 @@ def _shifts(basis: ProjectBasis, roots: list[str]) -> dict[str, Any]:
     }
 
 
-def _comments(basis: ProjectBasis, db: Database, roots: list[str], include: bool) -> dict:
+def _comments(basis: ProjectBasis, db: Database, roots: list[str], include: bool) -> CommentsPart:
     """Comments of the latest waves in which the area's group may be read (the dashboards'
     rule: at least ``k_comments`` respondents and no smaller group by subtraction).
 
@@ -469,7 +512,7 @@ def _comments(basis: ProjectBasis, db: Database, roots: list[str], include: bool
     if not allowed:
         return {"included": False, "reason": "group_too_small", "items": []}
     number = _wave_numbers(basis)
-    items = []
+    items: list[CommentItem] = []
     for wave_id in allowed:
         for root in roots:
             found = comments_in_subtree(db, basis.project_id, root, [wave_id])

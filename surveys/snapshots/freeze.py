@@ -19,7 +19,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -40,6 +40,7 @@ from medspil.scope import Scope
 from medspil.vocabulary import COMMITTEE_ROLES, SNAPSHOT_CREATOR_ROLES, AreaKind
 from surveys.dashboards.overview import visible_projects
 from surveys.snapshots.content import Area, build_content, resolve_area
+from surveys.snapshots.schema import SnapshotContent
 from surveys.together.frozen import log_entry_ids
 
 FORMAT_VERSION = 1
@@ -61,7 +62,7 @@ class Snapshot:
     k_min: int
     replaces: int | None
     sha256: str
-    content: dict[str, Any]
+    content: SnapshotContent
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,7 @@ def create_snapshot(
         replaces=replaces,
         content=content_text,
         sha256=snapshot_hash(header, content_text),
-        shown_log_entries=tuple(log_entry_ids(content)),
+        shown_log_entries=tuple(log_entry_ids(cast(dict[str, Any], content))),
         audit_detail=(
             f"snapshot {{id}}: project {project_id}, {area.kind} {area.id}"
             + (f", replaces {replaces}" if replaces is not None else "")
@@ -305,14 +306,16 @@ def open_snapshot(db: Database, scope: Scope, snapshot_id: int) -> Snapshot:
     )
 
 
-def _parsed(row: StoredSnapshot) -> dict[str, Any]:
+def _parsed(row: StoredSnapshot) -> SnapshotContent:
+    """The stored content, read as the schema says (a version 1 snapshot frozen before a part
+    existed lacks it: the schema's ``NotRequired`` keys)."""
     try:
         content = json.loads(row.content)
     except json.JSONDecodeError as e:
         raise SnapshotUnreadable(id=row.id) from e
     if not isinstance(content, dict) or row.format_version != FORMAT_VERSION:
         raise SnapshotUnreadable(id=row.id)
-    return content
+    return cast(SnapshotContent, content)
 
 
 def verify_snapshot(db: Database, snapshot_id: int, scope: Scope | None = None) -> Verification:

@@ -22,6 +22,10 @@ from medspil.formatting import DASH, date_text, number
 from medspil.i18n import t
 from surveys.snapshots.chart_svg import print_svg
 from surveys.snapshots.charts import SnapshotFigure, snapshot_figures
+from surveys.snapshots.schema import (
+    ScoreRow,
+    SnapshotContent,
+)
 from surveys.snapshots.tables import SnapshotTable
 from surveys.snapshots.text import display_frame
 from surveys.snapshots.view import SnapshotView
@@ -315,7 +319,7 @@ def _phase_pivot(view: SnapshotView, tr) -> list[dict[str, Any]]:
     return parts
 
 
-def _unit_name(content: dict, unit_id: str) -> str:
+def _unit_name(content: SnapshotContent, unit_id: str) -> str:
     return next((u["name"] for u in content["units"] if u["id"] == unit_id), unit_id)
 
 
@@ -351,7 +355,7 @@ def _wave_table(view: SnapshotView, tr) -> list[dict[str, Any]]:
     return parts + [_note(tr("wave_table_note"))]
 
 
-def _mean_ci_n(row: dict) -> str:
+def _mean_ci_n(row: ScoreRow) -> str:
     ci = f"{number(row['ci_low'])}–{number(row['ci_high'])}"
     return f"{number(row['mean'])} ({ci}; n={row['n']})"
 

@@ -12,6 +12,14 @@ import pandas as pd
 from medspil.cells import cell_int, cell_timestamp
 from medspil.formatting import date_text
 from medspil.i18n import t
+from surveys.snapshots.schema import (
+    PhaseChangeRow,
+    PhaseScoreRow,
+    ResponseRateRow,
+    ScoreRow,
+    SnapshotContent,
+    WaveChangeRow,
+)
 from surveys.snapshots.text import FEW_WAVES, SnapshotTexts, area_level
 
 # The page's tabs: (title key, figure groups, table keys), in reading order.
@@ -35,7 +43,7 @@ class SnapshotTable:
     note: str = ""
 
 
-def snapshot_tables(c: dict[str, Any], tr: SnapshotTexts) -> list[SnapshotTable]:
+def snapshot_tables(c: SnapshotContent, tr: SnapshotTexts) -> list[SnapshotTable]:
     tables = [
         SnapshotTable("faser", tr("t_phases"), _phase_table(c, tr)),
         SnapshotTable("niveau_pr_fase", tr("t_phase_scores"), _phase_scores(c, tr)),
@@ -72,11 +80,11 @@ def _frame(rows: list[dict[str, Any]], columns: list[str] | None = None) -> pd.D
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
-def _hidden_or(row: dict[str, Any], tr: SnapshotTexts) -> str:
+def _hidden_or(row: ScoreRow | PhaseScoreRow | ResponseRateRow, tr: SnapshotTexts) -> str:
     return tr.hidden if row["hidden"] else ""
 
 
-def _phase_table(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
+def _phase_table(c: SnapshotContent, tr: SnapshotTexts) -> pd.DataFrame:
     return _frame(
         [
             {
@@ -94,7 +102,7 @@ def _phase_table(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
     )
 
 
-def _score_columns(row: dict[str, Any], tr: SnapshotTexts) -> dict[str, Any]:
+def _score_columns(row: ScoreRow | PhaseScoreRow, tr: SnapshotTexts) -> dict[str, Any]:
     share = row.get("favourable_share")
     return {
         tr("c_n"): row["n"],
@@ -106,7 +114,7 @@ def _score_columns(row: dict[str, Any], tr: SnapshotTexts) -> dict[str, Any]:
     }
 
 
-def _phase_scores(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
+def _phase_scores(c: SnapshotContent, tr: SnapshotTexts) -> pd.DataFrame:
     rows = [
         {
             tr("c_unit"): tr.unit(r["unit"]),
@@ -120,7 +128,7 @@ def _phase_scores(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
     return _frame(rows)
 
 
-def _scores(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
+def _scores(c: SnapshotContent, tr: SnapshotTexts) -> pd.DataFrame:
     wave_phase = {w["number"]: w["phase"] for w in c["waves"]}
     wave_opens = {w["number"]: w["opens"] for w in c["waves"]}
     rows = [
@@ -137,15 +145,19 @@ def _scores(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
     return _frame(rows)
 
 
-def _changes(c: dict[str, Any], tr: SnapshotTexts, kind: str) -> pd.DataFrame:
-    source = c["phase_changes"] if kind == "phase" else c["wave_changes"]
-    label = tr.phase if kind == "phase" else (lambda value: value)
+def _changes(c: SnapshotContent, tr: SnapshotTexts, kind: str) -> pd.DataFrame:
+    spans: list[tuple[PhaseChangeRow | WaveChangeRow, str | int, str | int]]
+    if kind == "phase":
+        ordered = tr.ordered(c["phase_changes"])
+        spans = [(r, tr.phase(r["previous_phase"]), tr.phase(r["phase"])) for r in ordered]
+    else:
+        spans = [(r, r["previous_wave"], r["wave"]) for r in tr.ordered(c["wave_changes"])]
     rows = [
         {
             tr("c_unit"): tr.unit(r["unit"]),
             tr("c_construct"): tr.constructs.get(r["construct"], r["construct"]),
-            tr("c_from"): label(r[f"previous_{kind}"]),
-            tr("c_to"): label(r[kind]),
+            tr("c_from"): before,
+            tr("c_to"): after,
             tr("c_n_before"): r["n_earlier"],
             tr("c_n_after"): r["n_later"],
             tr("c_mean_before"): r["mean_earlier"],
@@ -157,12 +169,12 @@ def _changes(c: dict[str, Any], tr: SnapshotTexts, kind: str) -> pd.DataFrame:
             tr("c_p_adjusted"): r["p_adjusted"],
             tr("c_significant"): tr.yes_no(r["significant"]),
         }
-        for r in tr.ordered(source)
+        for r, before, after in spans
     ]
     return _frame(rows)
 
 
-def _runcharts(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
+def _runcharts(c: SnapshotContent, tr: SnapshotTexts) -> pd.DataFrame:
     rows = [
         {
             tr("c_unit"): tr.unit(r["unit"]),
@@ -182,7 +194,7 @@ def _runcharts(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
     return _frame(rows)
 
 
-def _changepoints(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
+def _changepoints(c: SnapshotContent, tr: SnapshotTexts) -> pd.DataFrame:
     rows = [
         {
             tr("c_unit"): tr.unit(r["unit"]),
@@ -196,7 +208,7 @@ def _changepoints(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
     return _frame(rows, columns)
 
 
-def _trends(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
+def _trends(c: SnapshotContent, tr: SnapshotTexts) -> pd.DataFrame:
     rows = [
         {
             tr("c_unit"): tr.unit(r["unit"]),
@@ -211,7 +223,7 @@ def _trends(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
     return _frame(rows)
 
 
-def _response(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
+def _response(c: SnapshotContent, tr: SnapshotTexts) -> pd.DataFrame:
     rows = [
         {
             tr("c_unit"): tr.unit(r["unit"]),
@@ -226,7 +238,7 @@ def _response(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
     return _frame(rows)
 
 
-def _heatmap(c: dict[str, Any], tr: SnapshotTexts) -> pd.DataFrame:
+def _heatmap(c: SnapshotContent, tr: SnapshotTexts) -> pd.DataFrame:
     """Units x constructs: the mean, or the hidden label (never a blank-looking cell)."""
     constructs = [k["id"] for k in c["constructs"]]
     cells = {(cell["unit"], cell["construct"]): cell for cell in c["heatmap"]["cells"]}

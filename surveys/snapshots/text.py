@@ -3,12 +3,19 @@ dates, and the names of units, constructs and phases as the snapshot froze them.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from medspil.formatting import DASH, number, p_value
 from medspil.i18n import t
+from surveys.snapshots.schema import (
+    PhasePart,
+    SnapshotContent,
+)
+
+Row = TypeVar("Row", bound=Mapping[str, Any])  # any of the content's row types
 
 FEW_WAVES = 10  # run-chart signals need at least this many useful points
 
@@ -41,7 +48,7 @@ def display_value(value: object, kind: str | None = None) -> str:
 class SnapshotTexts:
     """Labels for one snapshot in one language: units and constructs by their frozen names."""
 
-    def __init__(self, content: dict[str, Any], lang: str) -> None:
+    def __init__(self, content: SnapshotContent, lang: str) -> None:
         self.c = content
         self.lang = lang
         self.units = {u["id"]: u["name"] for u in content["units"]}
@@ -55,14 +62,14 @@ class SnapshotTexts:
         self._unit_order = {u["id"]: i for i, u in enumerate(content["units"])}
         self._construct_order = {k["id"]: i for i, k in enumerate(content["constructs"])}
 
-    def ordered(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def ordered(self, rows: list[Row]) -> list[Row]:
         """Rows by unit (tree order), construct (instrument order), then time."""
 
-        def key(row: dict[str, Any]) -> tuple:
+        def key(row: Row) -> tuple:
             when = [row.get(k) or 0 for k in ("previous_phase", "phase", "previous_wave", "wave")]
             return (
-                self._unit_order.get(row.get("unit"), -1),
-                self._construct_order.get(row.get("construct"), -1),
+                self._unit_order.get(row.get("unit", ""), -1),
+                self._construct_order.get(row.get("construct", ""), -1),
                 *when,
             )
 
@@ -101,9 +108,7 @@ class SnapshotTexts:
         return self(f"comments_{comments['reason']}", k=self.c["k_comments"])
 
 
-def area_level(
-    content: dict[str, Any], phase: dict[str, Any], root: str | None = None
-) -> str | None:
+def area_level(content: SnapshotContent, phase: PhasePart, root: str | None = None) -> str | None:
     """The involvement level of the area (or of one of its roots) in a phase.
 
     A root's own level where one is set for it (Ældreområde Nord co-designed in udvikling),

@@ -5,10 +5,16 @@ before this part existed has none of it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from medspil.formatting import date_text, number
 from medspil.i18n import t
+from surveys.snapshots.schema import (
+    ActionEntry,
+    LogEntry,
+    PlanEntry,
+    SinceLast,
+    SnapshotContent,
+)
 
 
 @dataclass(frozen=True)
@@ -22,7 +28,7 @@ class TogetherView:
     actions: tuple[str, ...]
 
 
-def together_view(c: dict[str, Any], constructs: dict[str, str], lang: str) -> TogetherView | None:
+def together_view(c: SnapshotContent, constructs: dict[str, str], lang: str) -> TogetherView | None:
     frozen = c.get("together")
     if frozen is None:
         return None
@@ -60,8 +66,8 @@ def together_view(c: dict[str, Any], constructs: dict[str, str], lang: str) -> T
 
 
 def _since(
-    since: dict[str, Any] | None,
-    actions: dict[int, dict[str, Any]],
+    since: SinceLast | None,
+    actions: dict[int, ActionEntry],
     constructs: dict[str, str],
     names: dict[str, str],
     lang: str,
@@ -100,7 +106,7 @@ def _since(
     return title, lines
 
 
-def _differences(plan: list[dict[str, Any]], lang: str) -> list[str]:
+def _differences(plan: list[PlanEntry], lang: str) -> list[str]:
     lines = [
         t(
             "snapshot_together.difference",
@@ -119,7 +125,7 @@ def _differences(plan: list[dict[str, Any]], lang: str) -> list[str]:
     return lines
 
 
-def _log_line(entry: dict[str, Any], lang: str) -> str:
+def _log_line(entry: LogEntry, lang: str) -> str:
     head = t(
         "snapshot_together.log",
         lang,
@@ -130,7 +136,7 @@ def _log_line(entry: dict[str, Any], lang: str) -> str:
     return f"{head} {entry['decision']}".strip()
 
 
-def _action_line(action: dict[str, Any], lang: str) -> str:
+def _action_line(action: ActionEntry, lang: str) -> str:
     due = (
         t("snapshot_together.due", lang, date=date_text(action["due"], lang))
         if action["due"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
@@ -19,6 +18,7 @@ from medspil.i18n import t
 from surveys.dashboards.findings import FindingCard, finding_from_record, group_findings
 from surveys.dashboards.involvement_effect import InvolvementEffectView, effect_notes
 from surveys.snapshots.freeze import Snapshot
+from surveys.snapshots.schema import SnapshotContent
 from surveys.snapshots.tables import SnapshotTable, snapshot_tables
 from surveys.snapshots.text import FEW_WAVES, SnapshotTexts, area_level
 from surveys.snapshots.together_view import TogetherView, together_view
@@ -109,7 +109,7 @@ def file_stem(view: SnapshotView) -> str:
     return "-".join(["medspil", *safe])
 
 
-def _findings(c: dict[str, Any], constructs: dict[str, str], lang: str) -> list[FindingCard]:
+def _findings(c: SnapshotContent, constructs: dict[str, str], lang: str) -> list[FindingCard]:
     records = c.get("findings", [])
     found = [
         finding_from_record(r, constructs.get(r["construct"], r["construct"])) for r in records
@@ -119,7 +119,7 @@ def _findings(c: dict[str, Any], constructs: dict[str, str], lang: str) -> list[
     return group_findings(found, children, lang)
 
 
-def _involvement_effect(c: dict[str, Any], tr: SnapshotTexts, lang: str) -> list[str]:
+def _involvement_effect(c: SnapshotContent, tr: SnapshotTexts, lang: str) -> list[str]:
     """The frozen comparison of units by involvement as the Faser page words it, then the
     caveat; nothing for a snapshot frozen before the comparison existed."""
     frozen = c.get("involvement_effect")
@@ -151,7 +151,7 @@ def _involvement_effect(c: dict[str, Any], tr: SnapshotTexts, lang: str) -> list
     return [intro, *effect_notes(view, lang), t("effect.caveat", lang)]
 
 
-def _phase_status(c: dict[str, Any], created_on: dt.date, tr: SnapshotTexts) -> PhaseStatus:
+def _phase_status(c: SnapshotContent, created_on: dt.date, tr: SnapshotTexts) -> PhaseStatus:
     """The phase the project was in on the snapshot date, and the next planned one."""
     phases = c["phases"]
     started = [p for p in phases if dt.date.fromisoformat(p["starts"]) <= created_on]
@@ -167,7 +167,7 @@ def _phase_status(c: dict[str, Any], created_on: dt.date, tr: SnapshotTexts) -> 
     )
 
 
-def _summary(c: dict[str, Any], tr: SnapshotTexts) -> list[str]:
+def _summary(c: SnapshotContent, tr: SnapshotTexts) -> list[str]:
     """One line per core construct: the area's level per phase, with significant changes."""
     lines = []
     roots = c["area"]["roots"]
@@ -199,7 +199,7 @@ def _signed(value: float | None) -> str:
     return ("+" if value > 0 else "−" if value < 0 else "") + number(abs(value), 1)
 
 
-def _significant_lines(c: dict[str, Any], tr: SnapshotTexts) -> list[str]:
+def _significant_lines(c: SnapshotContent, tr: SnapshotTexts) -> list[str]:
     """What changed: the shift monitor's alarms (snapshots frozen before it: their list of
     significant comparisons)."""
     if "shifts" in c:
@@ -233,18 +233,20 @@ def _significant_lines(c: dict[str, Any], tr: SnapshotTexts) -> list[str]:
             )
         )
     signals = [r for r in c["runcharts"] if r["runs_signal"] and r["n_useful"] >= FEW_WAVES]
-    for row in signals:
+    for signal in signals:
         lines.append(
             tr(
                 "signal_line",
-                construct=tr.constructs.get(row["construct"], row["construct"]),
-                unit=tr.unit(row["unit"]),
+                construct=tr.constructs.get(signal["construct"], signal["construct"]),
+                unit=tr.unit(signal["unit"]),
             )
         )
     return lines
 
 
-def _discussion(c: dict[str, Any], status: PhaseStatus, tr: SnapshotTexts) -> list[tuple[str, str]]:
+def _discussion(
+    c: SnapshotContent, status: PhaseStatus, tr: SnapshotTexts
+) -> list[tuple[str, str]]:
     """The four basic questions of KL and FH's "Sammen om ny teknologi", made concrete."""
     project = c["project"]["name"]
     if status.next is None:
