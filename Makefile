@@ -23,7 +23,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy medspil data analytics  # strict (the flags in pyproject [tool.mypy])
-	$(VENV)/bin/mypy --follow-imports=silent surveys/__init__.py surveys/answering surveys/administration surveys/cli surveys/dashboards surveys/importing surveys/installation surveys/instruments surveys/snapshots  # default mode; surveys/together and pages/: not yet
+	$(VENV)/bin/mypy --follow-imports=silent surveys/__init__.py surveys/answering surveys/administration surveys/cli surveys/dashboards surveys/importing surveys/installation surveys/instruments surveys/snapshots surveys/together  # default mode
+	$(VENV)/bin/mypy --follow-imports=silent pages app.py serve.py  # default mode: the pages and the frame
 
 test: lint
 	# two workers (pytest-xdist), one test file each at a time: the suite fits in 10 minutes on 2 cores
