@@ -6,8 +6,10 @@ import copy
 import dataclasses
 import io
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -176,8 +178,18 @@ except SnapshotRenderFailed as e:
     assert "Tjek, at Chromium er installeret" in done.stdout
 
 
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A temporary folder with a short path, for a subprocess's TMPDIR: chromium puts its
+    singleton socket in TMPDIR and refuses to start when that path is too long for a socket
+    (about 100 characters; pytest's tmp_path under xdist is longer)."""
+    folder = Path(tempfile.mkdtemp(prefix="medspil-t-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_a_browser_helper_outliving_kaleido_is_ended_and_the_profile_removed(
-    tmp_path: Path,
+    short_tmp: Path,
 ) -> None:
     # The CLI once ended with a traceback from Python removing chromium's profile at exit while
     # a browser process still wrote into it. Here a process stands in for a browser helper
@@ -194,7 +206,7 @@ helper = subprocess.Popen(
 )
 print(folder, helper.pid, flush=True)
 """
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env = {**os.environ, "TMPDIR": str(short_tmp)}
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
@@ -202,7 +214,7 @@ print(folder, helper.pid, flush=True)
     said = f"stdout: {done.stdout}\nstderr: {done.stderr}"
     assert done.returncode == 0 and "Traceback" not in done.stderr, said
     folder, pid = done.stdout.split()
-    assert Path(folder).parent == tmp_path and not Path(folder).exists(), said
+    assert Path(folder).parent == short_tmp and not Path(folder).exists(), said
     # The kill is asynchronous; on a busy machine the helper may take a moment to end.
     deadline = time.monotonic() + 10
     while _running(int(pid)) and time.monotonic() < deadline:
@@ -210,7 +222,7 @@ print(folder, helper.pid, flush=True)
     assert not _running(int(pid)), said
 
 
-def test_a_browser_that_closes_right_after_starting_is_started_again(tmp_path: Path) -> None:
+def test_a_browser_that_closes_right_after_starting_is_started_again(short_tmp: Path) -> None:
     # On a busy machine chromium sometimes closes right after starting ("The browser seemed to
     # close immediately after starting"): once, a CI run waited two minutes on kaleido's dead
     # server thread. Here the first start fails that way, after a real browser started.
@@ -232,7 +244,7 @@ svg = figure_svg(go.Figure(go.Bar(x=[1], y=[1])))
 folders = [f for f in os.listdir(os.environ["TMPDIR"]) if f.startswith("medspil-kaleido-")]
 print(ClosesOnce.starts, len(folders), svg.lstrip()[:4].decode(), flush=True)
 """
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env = {**os.environ, "TMPDIR": str(short_tmp)}
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
@@ -241,7 +253,7 @@ print(ClosesOnce.starts, len(folders), svg.lstrip()[:4].decode(), flush=True)
     assert done.returncode == 0 and "Traceback" not in done.stderr, said
     # Two starts, the failed one's profile already gone, and the figure drawn.
     assert done.stdout.split() == ["2", "1", "<svg"], said
-    assert not [f for f in tmp_path.iterdir() if f.name.startswith("medspil-kaleido-")], said
+    assert not [f for f in short_tmp.iterdir() if f.name.startswith("medspil-kaleido-")], said
 
 
 def _running(pid: int) -> bool:
