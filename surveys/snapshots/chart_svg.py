@@ -56,7 +56,7 @@ def figure_svg(figure: go.Figure) -> bytes:
             _renderer = _start_renderer()
         renderer = _renderer
         try:
-            return renderer.call(lambda k: k.calc_fig(figure, opts=opts))
+            return renderer.svg(figure, opts)
         except SnapshotRenderFailed:
             # A browser that died or hangs is not asked again: the next figure starts afresh.
             _renderer = None
@@ -94,9 +94,9 @@ class _Renderer:
 
         self._kaleido = self._run(opened())
 
-    def call(self, work: Any) -> bytes:
-        """``work(kaleido)``'s coroutine run on the browser's loop; its bytes."""
-        result = self._run(work(self._kaleido))
+    def svg(self, figure: go.Figure, opts: dict[str, Any]) -> bytes:
+        """``figure`` drawn by the browser with kaleido's ``opts`` (format and size)."""
+        result = self._run(self._kaleido.calc_fig(figure, opts=opts))
         if not isinstance(result, bytes):
             raise SnapshotRenderFailed(detail=f"kaleido gav {type(result).__name__}, ikke SVG")
         return result
@@ -110,6 +110,8 @@ class _Renderer:
         self._kaleido = None
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        if not self._thread.is_alive():
+            self._loop.close()
         _remove_profiles(self.profiles)
 
     def _run(self, coroutine: Coroutine[Any, Any, Any], seconds: float = TIMEOUT_SECONDS) -> Any:
@@ -131,19 +133,18 @@ def _start_renderer() -> _Renderer:
         renderer = _Renderer()
         try:
             renderer.open()
+            break
         except SnapshotRenderFailed:
             renderer.stop()
             if attempt == START_ATTEMPTS or not shutil.which(_browser_path()):
                 raise
-            continue
-        # Registered after the first start, so that it runs before the clean-up the browser's
-        # start registered (atexit runs last-in first): chromium is stopped and its profile
-        # removed before Python's own removal of the profile could find it in use.
-        if not _stop_registered.is_set():
-            atexit.register(_stop_renderer)
-            _stop_registered.set()
-        return renderer
-    raise AssertionError("unreachable")  # the loop returns or raises
+    # Registered after the first start, so that it runs before the clean-up the browser's
+    # start registered (atexit runs last-in first): chromium is stopped and its profile
+    # removed before Python's own removal of the profile could find it in use.
+    if not _stop_registered.is_set():
+        atexit.register(_stop_renderer)
+        _stop_registered.set()
+    return renderer
 
 
 def _browser_path() -> str:
