@@ -134,44 +134,36 @@ class PhaseScoreRow(TypedDict):
     hidden: bool
 
 
-class WaveChangeRow(TypedDict):
-    """A wave against the previous shown wave (``analytics.compare_waves``, welch_t/df left out)."""
+class _Comparison(TypedDict):
+    """The numbers of one comparison of two groups (welch_t/df left out)."""
 
     unit: str
     construct: str
+    n_earlier: int
+    n_later: int
+    mean_earlier: float | None
+    mean_later: float | None
+    difference: float | None
+    welch_p: float | None
+    mannwhitney_p: float | None
+    cohens_d: float | None
+    cliffs_delta: float | None
+    p_adjusted: float | None
+    significant: bool
+
+
+class WaveChangeRow(_Comparison):
+    """A wave against the previous shown wave (``analytics.compare_waves``)."""
+
     wave: int
     previous_wave: int
-    n_earlier: int
-    n_later: int
-    mean_earlier: float | None
-    mean_later: float | None
-    difference: float | None
-    welch_p: float | None
-    mannwhitney_p: float | None
-    cohens_d: float | None
-    cliffs_delta: float | None
-    p_adjusted: float | None
-    significant: bool
 
 
-class PhaseChangeRow(TypedDict):
-    """A phase against the previous one (``analytics.compare_phases``, welch_t/df left out)."""
+class PhaseChangeRow(_Comparison):
+    """A phase against the previous one (``analytics.compare_phases``)."""
 
-    unit: str
-    construct: str
     phase: int
     previous_phase: int
-    n_earlier: int
-    n_later: int
-    mean_earlier: float | None
-    mean_later: float | None
-    difference: float | None
-    welch_p: float | None
-    mannwhitney_p: float | None
-    cohens_d: float | None
-    cliffs_delta: float | None
-    p_adjusted: float | None
-    significant: bool
 
 
 class RunChartRow(TypedDict):
