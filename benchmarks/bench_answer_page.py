@@ -159,11 +159,20 @@ def start_server(db_path: Path, folder: Path, *, proxy: str | None = None) -> Se
             raise RuntimeError(f"the server did not start: see {folder / 'streamlit.log'}")
         time.sleep(0.3)
     if proxy == "nginx":
-        from deploy.nginx import start_nginx
-
-        nginx, server.base_url = start_nginx(folder, upstream_port=port)
-        server.extra.append(nginx)
+        put_behind_nginx(server, port)
     return server
+
+
+def put_behind_nginx(server: Server, port: int) -> None:
+    """nginx in front of ``server`` (on ``port``); the server is stopped if nginx fails."""
+    from deploy.nginx import start_nginx
+
+    try:
+        nginx, server.base_url = start_nginx(server.folder, upstream_port=port)
+    except BaseException:
+        stop_server(server)  # not left running behind a proxy that never came up
+        raise
+    server.extra.append(nginx)
 
 
 def stop_server(server: Server) -> None:

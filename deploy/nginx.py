@@ -94,8 +94,9 @@ def start_nginx(folder: Path, *, upstream_port: int) -> tuple[subprocess.Popen, 
                 return process, f"http://127.0.0.1:{port}"
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            log = (prefix / "error.log").read_text(errors="replace") if prefix.exists() else ""
-            raise RuntimeError(f"nginx did not start: {log[-1000:]}")
+            error_log = prefix / "error.log"  # absent when nginx failed before opening it
+            log = error_log.read_text(errors="replace") if error_log.exists() else ""
+            raise RuntimeError(f"nginx did not start ({NGINX}): {log[-1000:]}")
         time.sleep(0.1)
 
 

@@ -16,7 +16,9 @@ import pytest
 
 from benchmarks.bench_answer_page import (
     Phone,
+    Server,
     prepare_database,
+    put_behind_nginx,
     run_phone,
     start_server,
     stop_server,
@@ -91,3 +93,21 @@ def stored_responses_of_demo() -> int:
     with tempfile.TemporaryDirectory() as folder:
         db_path, _ = prepare_database(Path(folder), 1)
         return stored_responses(db_path)
+
+
+def test_a_proxy_that_does_not_start_stops_the_server_behind_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import deploy.nginx
+
+    # A stand-in for the Streamlit server: what is checked is that it is stopped, not how it runs.
+    behind = subprocess.Popen(["sleep", "120"])
+    server = Server(behind, "http://127.0.0.1:1", tmp_path, tmp_path / "medspil.duckdb")
+    monkeypatch.setattr(deploy.nginx, "NGINX", "/bin/false")  # exits at once: nginx "fails"
+    try:
+        with pytest.raises(RuntimeError, match="nginx did not start"):
+            put_behind_nginx(server, port=1)
+        assert behind.poll() is not None, "the server was left running"
+    finally:
+        behind.kill()
+        behind.wait()
