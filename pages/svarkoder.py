@@ -28,6 +28,9 @@ if administration_rights(ctx.scope) != "edit":
 
 today = dt.date.today()
 projects = project_choices(ctx.db)
+if not projects:
+    st.info(ctx.tr("codes.no_projects"))
+    st.stop()
 project_id = st.selectbox(
     ctx.tr("codes.project"),
     list(projects),

@@ -990,7 +990,6 @@ def quantile_findings(
 def _quantile_construct(
     project: _Project, construct: str, grid: np.ndarray, report: AuditReport
 ) -> list[Finding]:
-    basis = project.basis
     cells = [(u, w) for u in project.direct_units for w in project.closed]
     place = {cell: i for i, cell in enumerate(cells)}
     width = grid.size
@@ -1013,20 +1012,8 @@ def _quantile_construct(
     # The attacker knows every cell's n.
     for u, w in cells:
         eq.append((row((u,), (w,), lambda s: 1.0), project.count(construct, u, w)))
-    # Waves show n, mean and share favourable; phases also their quantiles (the box plots, the
-    # phase tables and snapshots' phase scores). No page shows a wave's quantiles.
-    shown: list[tuple[Any, tuple[int, ...], bool]] = [
-        (r, (cell_int(r.wave_id),), False)
-        for r in basis.wave_summaries.itertuples()
-        if r.construct == construct and not r.hidden and r.n is not None
-    ]
-    shown += [
-        (r, project.phase_waves[cell_int(r.phase_id)], True)
-        for r in basis.phase_summaries.itertuples()
-        if r.construct == construct and not r.hidden and r.n is not None
-    ]
     relaxed = 0
-    for summary, waves, with_quantiles in shown:
+    for summary, waves, with_quantiles in _shown_cells(project, construct):
         members = project.members(str(summary.unit_id))
         if not members:
             continue
@@ -1119,6 +1106,52 @@ def _quantile_construct(
 
 
 QUANTILE_SHARES = {"q10": 0.10, "q25": 0.25, "median": 0.50, "q75": 0.75, "q90": 0.90}
+
+
+def _shown_cells(project: _Project, construct: str) -> list[tuple[Any, tuple[int, ...], bool]]:
+    """The construct's shown cells: ``(summary row, waves, with quantiles?)``.
+
+    Waves show n, mean and share favourable; phases also their quantiles (the box plots, the
+    phase tables and snapshots' phase scores). No page shows a wave's quantiles.
+    """
+    basis = project.basis
+    shown: list[tuple[Any, tuple[int, ...], bool]] = [
+        (r, (cell_int(r.wave_id),), False)
+        for r in basis.wave_summaries.itertuples()
+        if r.construct == construct and not r.hidden and r.n is not None
+    ]
+    shown += [
+        (r, project.phase_waves[cell_int(r.phase_id)], True)
+        for r in basis.phase_summaries.itertuples()
+        if r.construct == construct and not r.hidden and r.n is not None
+    ]
+    return shown
+
+
+@dataclass(frozen=True)
+class Quantile:
+    """A shown quantile (``name`` in ``QUANTILE_SHARES``) of a construct over units x waves."""
+
+    construct: str
+    name: str
+    units: tuple[str, ...]
+    waves: tuple[int, ...]
+    value: float
+
+
+def collected_quantiles(db: Database, project_id: str, *, today: dt.date) -> list[Quantile]:
+    """Every quantile ``quantile_findings`` solves with in the project (to check that the
+    pages show no other)."""
+    project = _Project(db, project_id, today)
+    found = []
+    for construct in project.constructs:
+        for summary, waves, with_quantiles in _shown_cells(project, construct):
+            members = project.members(str(summary.unit_id))
+            for name in QUANTILE_SHARES if with_quantiles and members else ():
+                value = getattr(summary, name)
+                if value is not None and not pd.isna(value):
+                    found.append(Quantile(construct, name, members, waves, float(value)))
+    return found
 
 
 def _score_pairs(value: float, frac: float, grid: np.ndarray) -> list[tuple[float, float]]:

@@ -70,7 +70,6 @@ from surveys.snapshots.schema import (
     ShiftAlarm,
     ShiftsPart,
     SnapshotContent,
-    TogetherPart,
     TrendRow,
     WaveChangeRow,
     WavePart,
@@ -207,19 +206,15 @@ def build_content(
         "involvement_effect": _involvement_effect(basis, area_units),
     }
     # What the parties did and agreed, and what changed since the area's last snapshot.
-    # (surveys.together builds plain dicts; the cast names their schema, TogetherPart.)
-    content["together"] = cast(
-        TogetherPart,
-        together_content(
-            db,
-            project_id=project_id,
-            area_kind=area.kind,
-            area_id=area.id,
-            area_units=area_units,
-            roots=roots,
-            today=today,
-            scores=cast(list[dict[str, Any]], scores),
-        ),
+    content["together"] = together_content(
+        db,
+        project_id=project_id,
+        area_kind=area.kind,
+        area_id=area.id,
+        area_units=area_units,
+        roots=roots,
+        today=today,
+        scores=scores,
     )
     return content
 

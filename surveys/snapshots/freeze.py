@@ -229,7 +229,7 @@ def create_snapshot(
         replaces=replaces,
         content=content_text,
         sha256=snapshot_hash(header, content_text),
-        shown_log_entries=tuple(log_entry_ids(cast(dict[str, Any], content))),
+        shown_log_entries=tuple(log_entry_ids(content)),
         audit_detail=(
             f"snapshot {{id}}: project {project_id}, {area.kind} {area.id}"
             + (f", replaces {replaces}" if replaces is not None else "")

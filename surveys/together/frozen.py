@@ -5,20 +5,23 @@ since the area's previous snapshot, and how each construct moved since then).
 Everything is copied in as plain values, so the snapshot renders without the live database. The
 construct movements compare the area's own published (already protected) wave scores in the
 previous snapshot's frozen content with this one's: a hidden cell on either side gives no number.
+
+Each part is built as its TypedDict in ``surveys.snapshots.schema``, so mypy checks every key
+written here against the stored format.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 from data import snapshots as snapshot_queries
 from data.db import Database
 from medspil.scope import Scope
-from surveys.together.actions import visible_actions
-from surveys.together.med_log import current_entries, visible_entries
-from surveys.together.plan import framings, plan_rows, roles
+from surveys.snapshots import schema
+from surveys.together.actions import Action, visible_actions
+from surveys.together.med_log import LogEntry, current_entries, visible_entries
+from surveys.together.plan import Framing, PlanRow, ProjectRole, framings, plan_rows, roles
 from surveys.together.rights import committee_area
 
 
@@ -31,45 +34,22 @@ def together_content(
     area_units: list[str],
     roots: list[str],
     today: dt.date,
-    scores: list[dict[str, Any]],
-) -> dict[str, Any]:
+    scores: list[schema.ScoreRow],
+) -> schema.TogetherPart:
     """The ``together`` part of a snapshot's content for the area (``area_units``: every unit
     of its subtrees, ``roots``: the subtree roots, ``scores``: this snapshot's own frozen wave
     scores)."""
     inside = set(area_units)
     admin = Scope.admin()
     plan = [
-        {
-            "phase": row.phase_kind,
-            "unit": row.unit_id,
-            "unit_name": row.unit_name,
-            "planned": row.planned,
-            "actual": row.actual,
-            "started": row.started,
-            "note": row.note,
-        }
+        _plan_entry(row)
         for row in plan_rows(db, admin, project_id, today)
         if row.unit_id in inside or row.unit_id in _ancestors_of(db, roots)
     ]
-    role_rows = [
-        {
-            "kind": r.kind,
-            "unit": r.unit_id,
-            "unit_name": r.unit_name,
-            "phases": list(r.phase_kinds),
-            "people": r.people,
-            "note": r.note,
-        }
-        for r in roles(db, admin, project_id)
-        if r.unit_id in inside
-    ]
-    framing = [
-        {"phase": f.phase_kind, "fixed": f.fixed, "open": f.open_for_change}
-        for f in framings(db, project_id)
-        if f.fixed or f.open_for_change
-    ]
+    role_rows = [_role_entry(r) for r in roles(db, admin, project_id) if r.unit_id in inside]
+    framing = [_framing_entry(f) for f in framings(db, project_id) if f.fixed or f.open_for_change]
     areas: dict[str, bool] = {}
-    log = []
+    log: list[schema.LogEntry] = []
     for entry in current_entries(visible_entries(db, admin, project_id)):
         if entry.met_on > today:
             continue
@@ -77,21 +57,7 @@ def together_content(
             areas[entry.committee_id] = bool(committee_area(db, entry.committee_id) & inside)
         if not areas[entry.committee_id]:
             continue
-        log.append(
-            {
-                "id": entry.id,
-                "met_on": entry.met_on.isoformat(),
-                "committee": entry.committee_id,
-                "committee_name": entry.committee_name,
-                "phase": entry.phase_kind,
-                "topic": entry.topic,
-                "decision": entry.decision,
-                "questions": list(entry.questions),
-                "principles": list(entry.principles),
-                "snapshot": entry.snapshot_id,
-                "corrects": entry.corrects,
-            }
-        )
+        log.append(_log_entry(entry))
     actions = [
         _action(a) for a in visible_actions(db, admin, project_id) if set(a.unit_ids) & inside
     ]
@@ -108,10 +74,10 @@ def together_content(
     }
 
 
-def log_entry_ids(content: dict[str, Any]) -> list[int]:
+def log_entry_ids(content: schema.SnapshotContent) -> list[int]:
     """The MED log entries a snapshot's content shows (they are frozen with it)."""
-    together = content.get("together") or {}
-    return [int(entry["id"]) for entry in together.get("med_log", [])]
+    together = content.get("together")
+    return [entry["id"] for entry in together["med_log"]] if together is not None else []
 
 
 def _ancestors_of(db: Database, roots: list[str]) -> set[str]:
@@ -129,7 +95,50 @@ def _ancestors_of(db: Database, roots: list[str]) -> set[str]:
     return found
 
 
-def _action(a: Any) -> dict[str, Any]:
+def _plan_entry(row: PlanRow) -> schema.PlanEntry:
+    return {
+        "phase": row.phase_kind,
+        "unit": row.unit_id,
+        "unit_name": row.unit_name,
+        "planned": row.planned,
+        "actual": row.actual,
+        "started": row.started,
+        "note": row.note,
+    }
+
+
+def _role_entry(r: ProjectRole) -> schema.RoleEntry:
+    return {
+        "kind": r.kind,
+        "unit": r.unit_id,
+        "unit_name": r.unit_name,
+        "phases": list(r.phase_kinds),
+        "people": r.people,
+        "note": r.note,
+    }
+
+
+def _framing_entry(f: Framing) -> schema.FramingEntry:
+    return {"phase": f.phase_kind, "fixed": f.fixed, "open": f.open_for_change}
+
+
+def _log_entry(entry: LogEntry) -> schema.LogEntry:
+    return {
+        "id": entry.id,
+        "met_on": entry.met_on.isoformat(),
+        "committee": entry.committee_id,
+        "committee_name": entry.committee_name,
+        "phase": entry.phase_kind,
+        "topic": entry.topic,
+        "decision": entry.decision,
+        "questions": list(entry.questions),
+        "principles": list(entry.principles),
+        "snapshot": entry.snapshot_id,
+        "corrects": entry.corrects,
+    }
+
+
+def _action(a: Action) -> schema.ActionEntry:
     return {
         "id": a.id,
         "what": a.what,
@@ -153,9 +162,9 @@ def _since_last(
     area_id: str,
     roots: list[str],
     today: dt.date,
-    scores: list[dict[str, Any]],
-    actions: list[dict[str, Any]],
-) -> dict[str, Any] | None:
+    scores: list[schema.ScoreRow],
+    actions: list[schema.ActionEntry],
+) -> schema.SinceLast | None:
     """The area's previous snapshot of the project: the actions agreed at it or since, and each
     construct's movement in the area's roots between its last published wave and ours."""
     headers = snapshot_queries.snapshot_headers(
@@ -174,7 +183,9 @@ def _since_last(
         or a["agreed_on"] >= since
     ]
     stored = snapshot_queries.stored_snapshot(db, int(previous["id"]))
-    before = json.loads(stored.content)["scores"] if stored is not None else []
+    before: list[schema.ScoreRow] = (
+        json.loads(stored.content)["scores"] if stored is not None else []
+    )
     return {
         "snapshot": int(previous["id"]),
         "created_on": since,
@@ -183,7 +194,9 @@ def _since_last(
     }
 
 
-def _last_visible(scores: list[dict[str, Any]], unit: str, construct: str) -> dict[str, Any] | None:
+def _last_visible(
+    scores: list[schema.ScoreRow], unit: str, construct: str
+) -> schema.ScoreRow | None:
     rows = [
         r
         for r in scores
@@ -193,25 +206,32 @@ def _last_visible(scores: list[dict[str, Any]], unit: str, construct: str) -> di
 
 
 def _movements(
-    before: list[dict[str, Any]], now: list[dict[str, Any]], roots: list[str]
-) -> list[dict[str, Any]]:
-    out = []
+    before: list[schema.ScoreRow], now: list[schema.ScoreRow], roots: list[str]
+) -> list[schema.ConstructMovement]:
+    out: list[schema.ConstructMovement] = []
     constructs = list(dict.fromkeys(str(r["construct"]) for r in now if "construct" in r))
     for root in roots:
         for construct in constructs:
             old, new = _last_visible(before, root, construct), _last_visible(now, root, construct)
             if old is None or new is None:
                 continue
-            shown = not old.get("hidden") and not new.get("hidden")
-            shown = shown and old.get("mean") is not None and new.get("mean") is not None
+            shown = _shown_means(old, new)
             out.append(
                 {
                     "unit": root,
                     "construct": construct,
                     "wave_before": int(old["wave"]),
                     "wave_now": int(new["wave"]),
-                    "before": float(old["mean"]) if shown else None,
-                    "now": float(new["mean"]) if shown else None,
+                    "before": shown[0] if shown is not None else None,
+                    "now": shown[1] if shown is not None else None,
                 }
             )
     return out
+
+
+def _shown_means(old: schema.ScoreRow, new: schema.ScoreRow) -> tuple[float, float] | None:
+    """Both means, or None when either snapshot hides the cell or has no mean for it."""
+    before, now = old.get("mean"), new.get("mean")
+    if old.get("hidden") or new.get("hidden") or before is None or now is None:
+        return None
+    return float(before), float(now)

@@ -1,5 +1,6 @@
 """Svarkoder page, run through Streamlit's AppTest: issuing codes and slips, response rates under
-the anonymity rules, and the refusal for every role but administrator."""
+the anonymity rules, the refusal for every role but administrator, and an installation that has
+no project yet."""
 
 from __future__ import annotations
 
@@ -9,13 +10,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data import open_database
 from data.db import Database
 from surveys.administration.access import DEMO_ROLES
+from surveys.administration.backup import stop_backup_schedules
 from surveys.answering.codes import code_hash, installation_secret, normalise_code
-from tests.conftest import app_file
+from surveys.installation.setup import mark_initialised, register_instrument
+from surveys.instruments.instrument import load_instrument
+from tests.conftest import ROOT, app_file
+from tests.pages.login_support import ROLE_FILE, signed_in
 from tests.surveys.answering.answer_support import TODAY, open_codes, submit_answers
 
 TIMEOUT = 60
@@ -195,3 +201,35 @@ def test_slips_are_refused_while_the_answer_address_is_this_machine(
     assert len(at.code[0].value.splitlines()) == 2  # the codes themselves are issued
     assert "Sæt base_url under [medspil] i medspil.toml" in at.error[0].value
     assert len(at.get("download_button")) == 0
+
+
+@pytest.fixture
+def no_projects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A real installation's first day: the file as ``medspil init`` makes it (no project, no
+    unit), a role file and login, so an administrator can open the page."""
+    path = tmp_path / "empty.duckdb"
+    db = open_database(path)
+    register_instrument(db, load_instrument())
+    mark_initialised(db)
+    db.close()
+    config = tmp_path / "medspil.toml"
+    config.write_text(ROLE_FILE, encoding="utf-8")
+    monkeypatch.setenv("MEDSPIL_DB", str(path))
+    monkeypatch.setenv("MEDSPIL_SECRET_FILE", str(tmp_path / "medspil.secret"))
+    monkeypatch.setenv("MEDSPIL_CONFIG", str(config))
+    monkeypatch.chdir(ROOT)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    stop_backup_schedules()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_an_installation_without_projects_says_so_and_stops(no_projects: Path) -> None:
+    at = signed_in("pages/svarkoder.py", "admin").run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Der er ingen projekter endnu. Opret et på siden Projekter."
+    ]
+    assert len(at.selectbox) == 0 and len(at.subheader) == 0 and len(at.table) == 0

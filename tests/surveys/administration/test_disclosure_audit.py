@@ -8,18 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from data import open_database
-from data import org as org_queries
 from data.comments import comment_counts
 from data.db import Database
 from data.results import score_histograms
-from medspil.errors import SnapshotNoData
 from medspil.scope import Scope
 from surveys.administration.disclosure_audit import (
     ANSWERS,
@@ -28,58 +25,15 @@ from surveys.administration.disclosure_audit import (
     AuditReport,
     Fact,
     audit_project,
-    collected_facts,
     every_role,
     project_truth,
     quantile_findings,
 )
 from surveys.administration.disclosure_audit import _quantile_bounds as quantile_bounds
 from surveys.cli.main import main
-from surveys.snapshots.freeze import create_snapshot
 
 TODAY = dt.date.today()
 NORD_TEAMS = ("NORD-EGELY", "NORD-HAVBO", "NORD-HJEM", "NORD-NAT", "NORD-SOLHOJ")
-
-
-@pytest.fixture(scope="module")
-def audited_demo(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo with a snapshot of every committee for both projects, comments included."""
-    path = tmp_path_factory.mktemp("audit") / "demo.duckdb"
-    shutil.copy(demo_file, path)
-    db = open_database(path)
-    made = 0
-    try:
-        for committee in org_queries.committees(db)["id"]:
-            for project in ("medicin", "sensorer"):
-                try:
-                    create_snapshot(
-                        db,
-                        Scope.admin(),
-                        project_id=project,
-                        area_kind="committee",
-                        area_id=str(committee),
-                        today=TODAY,
-                        include_comments=True,
-                    )
-                    made += 1
-                except SnapshotNoData:
-                    continue  # a committee whose area the project does not involve
-    finally:
-        db.close()
-    assert made >= 4
-    return path
-
-
-@pytest.fixture(scope="module")
-def audited_facts(audited_demo: Path) -> tuple[dict[str, list[Fact]], dict]:
-    """The audit's facts on ``audited_demo`` per project, and each project's ``members``."""
-    db = open_database(audited_demo)
-    try:
-        facts = collected_facts(db, today=TODAY)
-        members = {p: project_truth(db, p, TODAY).members for p in facts}
-    finally:
-        db.close()
-    return facts, members
 
 
 def test_the_demo_passes_the_audit_with_a_snapshot_of_every_committee(
@@ -274,27 +228,6 @@ def test_the_audit_catches_a_favourable_share_given_away(demo_db: Database) -> N
     found = [f for f in report.findings if f.measure == measure and f.unit_id == "NORD-NAT"]
     assert f"wave {wave}" in [f.period for f in found]
     assert all(f.n_high == pytest.approx(0) for f in found if f.period == f"wave {wave}")
-
-
-@pytest.fixture
-def app_on_audited(
-    audited_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
-    """The app pointed at a private copy of ``audited_demo``, Streamlit's caches cleared."""
-    import streamlit as st
-
-    from tests.conftest import ROOT
-
-    copy = tmp_path / "demo.duckdb"
-    shutil.copy(audited_demo, copy)
-    monkeypatch.setenv("MEDSPIL_DB", str(copy))
-    monkeypatch.setenv("MEDSPIL_SECRET_FILE", str(copy.with_suffix(".secret")))
-    monkeypatch.chdir(ROOT)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield copy
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def test_the_comments_page_shows_what_the_audit_collects(app_on_audited, audited_facts) -> None:
