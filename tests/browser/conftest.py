@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# The one wait of the browser tests (a page to render, Streamlit to finish a run); a busy machine
-# may raise it: MEDSPIL_BROWSER_TIMEOUT=60 make test. A server gets twice as long to start.
-TIMEOUT_S = float(os.environ.get("MEDSPIL_BROWSER_TIMEOUT", "30"))
+# The one wait of every browser test (a page to render, Streamlit to finish a run, a server to
+# start). Generous, since CI machines are busy and nothing here is timed; a slower machine may
+# raise it: MEDSPIL_BROWSER_TIMEOUT=180 make test. A server gets twice as long to start.
+TIMEOUT_S = float(os.environ.get("MEDSPIL_BROWSER_TIMEOUT", "90"))
 TIMEOUT_MS = int(TIMEOUT_S * 1000)
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,8 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Every wait in the browser tests: generous, since CI machines are busy; nothing here is timed.
-TIMEOUT_MS = 90_000
 INSTALL_HINT = (
     "Chromium is missing. Install it with: apt-get update && apt-get install -y chromium "
     "(Debian/Ubuntu), or on another system: .venv/bin/playwright install chromium"
@@ -59,9 +58,16 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
-def start_server(db_path: Path, tmp_dir: Path, extra_env: dict[str, str] | None = None) -> Server:
-    """Start ``streamlit run app.py`` on a free port and wait until it answers."""
-    port = free_port()
+def start_server(
+    db_path: Path,
+    tmp_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    *,
+    port: int | None = None,
+    extra_args: tuple[str, ...] = (),
+) -> Server:
+    """Start ``streamlit run app.py`` (on ``port``, else a free one) and wait until it answers."""
+    port = port or free_port()
     log_path = tmp_dir / f"streamlit-{port}.log"
     env = {
         **os.environ,
@@ -73,7 +79,7 @@ def start_server(db_path: Path, tmp_dir: Path, extra_env: dict[str, str] | None 
         [
             sys.executable, "-m", "streamlit", "run", "app.py",
             "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true",
+            "--server.headless", "true", *extra_args,
         ],
         cwd=ROOT,
         env=env,
@@ -150,6 +156,11 @@ def wait_for_app(page, text: str, *more: str) -> None:
     a page in several parts, and the running indicator may not be up yet) and stopped running."""
     for expected in (text, *more):
         page.get_by_text(expected, exact=False).first.wait_for(state="visible")
+    settle(page)
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has stopped running the page (its running indicator is gone)."""
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
     )

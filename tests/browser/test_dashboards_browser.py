@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     TIMEOUT_MS,
     Server,
     assert_no_exception,
+    settle,
     start_server,
     stop_server,
     wait_for_app,
@@ -54,18 +55,14 @@ def _choose(page, label: str, option: str) -> None:
     box.click()
     box.press_sequentially(option[:4])  # long lists render only what matches what is typed
     page.get_by_role("option", name=option, exact=True).click()
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
-    )
+    settle(page)
 
 
 def _open(page, path: str, title: str) -> None:
     page.locator(f'[data-testid="stSidebar"] a[href="{path}"]').click()
     page.wait_for_url(f"**/{path}*")
     page.locator("h1").filter(has_text=title).first.wait_for(state="visible")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
-    )
+    settle(page)
     assert_no_exception(page)
 
 

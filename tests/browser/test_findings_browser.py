@@ -24,6 +24,7 @@ from surveys.snapshots.view import snapshot_view
 from tests.browser.conftest import (
     Server,
     assert_no_exception,
+    settle,
     start_server,
     stop_server,
     wait_for_app,
@@ -98,9 +99,7 @@ def shots(tmp_path: Path) -> Path:
 
 
 def _settle(page) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
+    settle(page)
     page.wait_for_timeout(800)  # plotly draws after Streamlit has stopped running
     assert_no_exception(page)
 

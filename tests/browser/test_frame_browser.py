@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     TIMEOUT_MS,
     Server,
     assert_no_exception,
+    settle,
     start_server,
     stop_server,
 )
@@ -37,13 +38,6 @@ def menu_paths(page, *, drawn: bool = False) -> list[str]:
         "links => links.map(a => new URL(a.href).pathname.replace(/^\\//, ''))"
     )
     return [h for h in hrefs if h]
-
-
-def settle(page) -> None:
-    """Wait until the page has stopped running (generous: CI machines are busy)."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
-    )
 
 
 def shown(page, text: str) -> None:

@@ -8,11 +8,6 @@ sees the pages of their role.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,11 +15,11 @@ import pytest
 from oidc_provider_mock import User, run_server_in_thread
 
 from tests.browser.conftest import (
-    ROOT,
     TIMEOUT_MS,
     Server,
     assert_no_exception,
     free_port,
+    start_server,
     stop_server,
     wait_for_app,
 )
@@ -62,35 +57,13 @@ def _start_with_secrets(db_path: Path, tmp_path: Path, provider_url: str) -> Ser
     )
     roles = tmp_path / "medspil.toml"
     roles.write_text(ROLE_FILE, encoding="utf-8")
-    log_path = tmp_path / f"streamlit-{port}.log"
-    env = {
-        **os.environ,
-        "MEDSPIL_DB": str(db_path),
-        "MEDSPIL_SECRET_FILE": str(db_path.with_suffix(".secret")),
-        "MEDSPIL_CONFIG": str(roles),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--secrets.files", str(secrets),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return Server(url, process, db_path, log_path)
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"Streamlit did not start:\n{log_path.read_text(errors='replace')}")
+    return start_server(
+        db_path,
+        tmp_path,
+        {"MEDSPIL_CONFIG": str(roles)},
+        port=port,
+        extra_args=("--secrets.files", str(secrets)),
+    )
 
 
 @pytest.fixture

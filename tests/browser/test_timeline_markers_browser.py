@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import TIMEOUT_MS, Server, assert_no_exception, wait_for_app
+from tests.browser.conftest import Server, assert_no_exception, settle, wait_for_app
 from tests.pages.test_timeline_markers import SYD_COMMITTEES, SYD_DROP, _stored
 
 pytestmark = pytest.mark.browser
@@ -42,9 +42,7 @@ def test_udvikling_for_syd_draws_the_med_discussions_and_actions_with_their_text
     page.goto(f"{server.url}/udvikling?projekt=medicin&enhed=AELDRE-SYD&omraade=medspil")
     wait_for_app(page, "Udvikling")
     page.locator(".js-plotly-plot").first.wait_for(state="visible")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
-    )
+    settle(page)
     page.wait_for_timeout(800)  # plotly draws after Streamlit has stopped running
     assert_no_exception(page)
     legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
