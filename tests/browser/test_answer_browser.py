@@ -19,9 +19,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
-    TIMEOUT_MS,
     Server,
     assert_no_exception,
+    browser_page,
     start_server,
     stop_server,
     wait_for_app,
@@ -77,13 +77,8 @@ def site(
 
 @pytest.fixture
 def phone(browser) -> Iterator[object]:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 3000}, locale="da-DK", is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    yield page
-    context.close()
+    with browser_page(browser, 390, 3000, is_mobile=True, has_touch=True) as page:
+        yield page
 
 
 def test_a_slip_code_is_answered_on_a_phone_refused_again_and_counted(
@@ -175,10 +170,7 @@ def test_on_a_phone_the_first_question_is_on_the_first_screen_and_the_form_is_sh
     site: AnswerSite, browser
 ) -> None:
     screen = {"width": 390, "height": 844}
-    context = browser.new_context(viewport=screen, locale="da-DK", is_mobile=True, has_touch=True)
-    phone = context.new_page()
-    phone.set_default_timeout(TIMEOUT_MS)
-    try:
+    with browser_page(browser, **screen, is_mobile=True, has_touch=True) as phone:
         phone.goto(f"{site.server.url}/besvar?kode={site.codes[2]}")
         wait_for_app(phone, "Send mit svar")
         first = phone.locator(FORM).get_by_role("radiogroup").first.bounding_box()
@@ -193,5 +185,3 @@ def test_on_a_phone_the_first_question_is_on_the_first_screen_and_the_form_is_sh
         for option in phone.locator(FORM).get_by_role("radio").all()[:6]:
             box = option.locator("xpath=ancestor::label[1]").bounding_box()
             assert box["height"] >= 44 and box["width"] >= 44, box
-    finally:
-        context.close()

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import (
-    TIMEOUT_MS,
     Server,
     assert_no_exception,
+    browser_page,
     settle,
     start_server,
     stop_server,
@@ -70,10 +70,7 @@ def _open(page, path: str, title: str) -> None:
 def test_every_dashboard_page_renders_for_the_role(
     dashboard_server: Server, browser, role: str, label: str | None, choice: str | None
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 2400}, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
+    with browser_page(browser, 1280, 2400) as page:
         page.goto(dashboard_server.url)
         wait_for_app(page, "Overblik")
         _choose(page, "Rolle", role)
@@ -92,8 +89,6 @@ def test_every_dashboard_page_renders_for_the_role(
         page.get_by_text("Run chart", exact=True).first.click()
         page.locator(".js-plotly-plot").first.wait_for(state="visible")
         assert_no_exception(page)
-    finally:
-        context.close()
 
 
 def test_the_overview_link_opens_udvikling_on_the_syd_medspil_drop(

@@ -24,6 +24,7 @@ from surveys.snapshots.view import snapshot_view
 from tests.browser.conftest import (
     Server,
     assert_no_exception,
+    browser_page,
     settle,
     start_server,
     stop_server,
@@ -118,10 +119,7 @@ def _open(page, url: str, text: str) -> None:
 def test_screens_read_at_a_glance_and_no_legend_covers_an_axis_title(
     server: Server, browser, shots: Path
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 1500}, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
+    with browser_page(browser, 1280, 1500) as page:
         _open(page, server.url, "Det har ændret sig")
         first = page.locator("text=Medspil · Ældreområde Syd og 5 af 5 enheder").first
         assert first.is_visible()
@@ -168,5 +166,3 @@ def test_screens_read_at_a_glance_and_no_legend_covers_an_axis_title(
         width, height = image.size  # A4 (595 x 842 points) at 150 dpi
         assert abs(width - 1240) <= 2 and abs(height - 1754) <= 2, image.size
         image.save(shots / "oejebliksbillede-resume.png")
-    finally:
-        context.close()

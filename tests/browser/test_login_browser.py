@@ -15,9 +15,9 @@ import pytest
 from oidc_provider_mock import User, run_server_in_thread
 
 from tests.browser.conftest import (
-    TIMEOUT_MS,
     Server,
     assert_no_exception,
+    browser_page,
     free_port,
     start_server,
     stop_server,
@@ -104,54 +104,48 @@ def test_people_sign_in_at_the_identity_provider_and_see_the_pages_of_their_role
     login_server: Server, browser
 ) -> None:
     # Nobody signed in: only the login button; no menu, no data, no demo role picker.
-    context = browser.new_context(viewport={"width": 1280, "height": 2000}, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(login_server.url)
-    wait_for_app(page, LOGIN_TEXT)
-    body = page.inner_text("body")
-    assert "Digital byggesagsbehandling" not in body and "Rolle" not in body
-    assert _menu(page) == []
+    with browser_page(browser, 1280, 2000) as page:
+        page.goto(login_server.url)
+        wait_for_app(page, LOGIN_TEXT)
+        body = page.inner_text("body")
+        assert "Digital byggesagsbehandling" not in body and "Rolle" not in body
+        assert _menu(page) == []
 
-    # A leder signs in with a subject typed on the provider's form.
-    _sign_in(page, login_server, subject="leder@fjordby.dk")
-    wait_for_app(page, "Digital byggesagsbehandling")
-    assert_no_exception(page)
-    body = page.inner_text("body")
-    assert "Logget ind som leder@fjordby.dk (Leder)" in body
-    assert "Digital medicinhåndtering på plejecentre" not in body
-    menu = _menu(page)
-    assert "Overblik" in menu and "Organisation" not in menu and "Projekter" not in menu
-    # Typing an administration page's address does not open it either.
-    page.goto(f"{login_server.url}/organisation")
-    wait_for_app(page, "Du har ikke adgang til denne side")  # the page refuses by itself
-    assert "Importér organisationen" not in page.inner_text("body")
-    assert "Page not found" not in page.inner_text("body")
+        # A leder signs in with a subject typed on the provider's form.
+        _sign_in(page, login_server, subject="leder@fjordby.dk")
+        wait_for_app(page, "Digital byggesagsbehandling")
+        assert_no_exception(page)
+        body = page.inner_text("body")
+        assert "Logget ind som leder@fjordby.dk (Leder)" in body
+        assert "Digital medicinhåndtering på plejecentre" not in body
+        menu = _menu(page)
+        assert "Overblik" in menu and "Organisation" not in menu and "Projekter" not in menu
+        # Typing an administration page's address does not open it either.
+        page.goto(f"{login_server.url}/organisation")
+        wait_for_app(page, "Du har ikke adgang til denne side")  # the page refuses by itself
+        assert "Importér organisationen" not in page.inner_text("body")
+        assert "Page not found" not in page.inner_text("body")
 
-    # Signing out goes through the provider's end-session page and back to the login button.
-    page.get_by_role("button", name="Log ud").click()
-    page.get_by_role("button", name="End session").click()
-    wait_for_app(page, LOGIN_TEXT)
+        # Signing out goes through the provider's end-session page and back to the login button.
+        page.get_by_role("button", name="Log ud").click()
+        page.get_by_role("button", name="End session").click()
+        wait_for_app(page, LOGIN_TEXT)
 
-    # An administrator (a group claim) gets the administration pages.
-    _sign_in(page, login_server, button="it-afdelingen")
-    wait_for_app(page, "Sensorer og skærmbesøg i hjemmeplejen")
-    assert "Logget ind som it@fjordby.dk (Administrator)" in page.inner_text("body")
-    menu = _menu(page)
-    for title in ("Organisation", "MED-udvalg", "Projekter", "Målinger", "Logbog"):
-        assert title in menu
-    page.locator(MENU, has_text="Projekter").click()
-    wait_for_app(page, "Opret eller ret et projekt")
-    assert_no_exception(page)
-    context.close()
+        # An administrator (a group claim) gets the administration pages.
+        _sign_in(page, login_server, button="it-afdelingen")
+        wait_for_app(page, "Sensorer og skærmbesøg i hjemmeplejen")
+        assert "Logget ind som it@fjordby.dk (Administrator)" in page.inner_text("body")
+        menu = _menu(page)
+        for title in ("Organisation", "MED-udvalg", "Projekter", "Målinger", "Logbog"):
+            assert title in menu
+        page.locator(MENU, has_text="Projekter").click()
+        wait_for_app(page, "Opret eller ret et projekt")
+        assert_no_exception(page)
 
     # Someone the role file does not name sees the polite no-access page and nothing else.
-    context = browser.new_context(viewport={"width": 1280, "height": 2000}, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    _sign_in(page, login_server, subject="stranger@fjordby.dk")
-    wait_for_app(page, "men du har ikke adgang til Medspil")
-    body = page.inner_text("body")
-    assert "Digital byggesagsbehandling" not in body and "Overblik" not in body
-    assert _menu(page) == []
-    context.close()
+    with browser_page(browser, 1280, 2000) as page:
+        _sign_in(page, login_server, subject="stranger@fjordby.dk")
+        wait_for_app(page, "men du har ikke adgang til Medspil")
+        body = page.inner_text("body")
+        assert "Digital byggesagsbehandling" not in body and "Overblik" not in body
+        assert _menu(page) == []
