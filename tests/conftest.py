@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,17 +58,27 @@ def demo_db(demo_file: Path) -> Iterator[Database]:
     database.close()
 
 
-@pytest.fixture
-def app_env(monkeypatch: pytest.MonkeyPatch, demo_copy: Path) -> Iterator[Path]:
-    """Point the app at a private demo copy and clear Streamlit's process-wide caches."""
+@contextmanager
+def app_on(path: Path, patch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point the app (AppTest, in this process) at the database file ``path``, with Streamlit's
+    process-wide caches cleared before and after; ``patch`` undoes the environment."""
     import streamlit as st
 
-    monkeypatch.setenv("MEDSPIL_DB", str(demo_copy))
-    monkeypatch.setenv("MEDSPIL_SECRET_FILE", str(demo_copy.with_suffix(".secret")))
-    monkeypatch.chdir(ROOT)
+    patch.setenv("MEDSPIL_DB", str(path))
+    patch.setenv("MEDSPIL_SECRET_FILE", str(path.with_suffix(".secret")))
+    patch.chdir(ROOT)
     st.cache_resource.clear()
     st.cache_data.clear()
-    yield demo_copy
-    stop_backup_schedules()  # a page may have started the app's backup schedule
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    try:
+        yield path
+    finally:
+        stop_backup_schedules()  # a page may have started the app's backup schedule
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch, demo_copy: Path) -> Iterator[Path]:
+    """Point the app at a private demo copy."""
+    with app_on(demo_copy, monkeypatch) as path:
+        yield path

@@ -16,6 +16,7 @@ from medspil.errors import SnapshotNoData
 from medspil.scope import Scope
 from surveys.administration.disclosure_audit import Fact, collected_facts, project_truth
 from surveys.snapshots.freeze import create_snapshot
+from tests.conftest import app_on
 
 TODAY = dt.date.today()
 
@@ -66,17 +67,7 @@ def app_on_audited(
     audited_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
     """The app pointed at a private copy of ``audited_demo``, Streamlit's caches cleared."""
-    import streamlit as st
-
-    from tests.conftest import ROOT
-
     copy = tmp_path / "demo.duckdb"
     shutil.copy(audited_demo, copy)
-    monkeypatch.setenv("MEDSPIL_DB", str(copy))
-    monkeypatch.setenv("MEDSPIL_SECRET_FILE", str(copy.with_suffix(".secret")))
-    monkeypatch.chdir(ROOT)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield copy
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_on(copy, monkeypatch) as path:
+        yield path

@@ -144,21 +144,12 @@ def audit(audited_demo: Path, audited_facts) -> Audit:
 @pytest.fixture(scope="module")
 def pages_on_audited(audited_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     """The app on one copy of ``audited_demo`` for the module (the pages only read)."""
-    import streamlit as st
-
-    from tests.conftest import ROOT
+    from tests.conftest import app_on
 
     copy = tmp_path_factory.mktemp("pages") / "demo.duckdb"
     shutil.copy(audited_demo, copy)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MEDSPIL_DB", str(copy))
-        patch.setenv("MEDSPIL_SECRET_FILE", str(copy.with_suffix(".secret")))
-        patch.chdir(ROOT)
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        yield copy
-        st.cache_resource.clear()
-        st.cache_data.clear()
+    with pytest.MonkeyPatch.context() as patch, app_on(copy, patch) as path:
+        yield path
 
 
 def run(page: str, role: str, unit: str | None, **kwargs):
