@@ -8,11 +8,11 @@ from medspil.errors import MedspilError
 from pages.common.auth import admin_access
 from pages.common.dashboard import invalidate_results
 from pages.common.frame import page_setup
+from surveys.administration.projects import project_choices
 from surveys.importing.importer import (
     apply_import,
     import_list,
     preview_import,
-    project_choices,
     remove_import,
     suggested_mapping,
 )

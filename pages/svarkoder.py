@@ -10,12 +10,12 @@ from medspil.formatting import date_text
 from pages.common.frame import page_setup
 from surveys.administration.access import administration_rights
 from surveys.administration.codes import (
+    code_unit_choices,
     issuable_wave_choices,
-    project_choices,
     response_rates,
     started_wave_choices,
-    unit_choices,
 )
+from surveys.administration.projects import project_choices
 from surveys.answering.codes import issue_installation_codes
 from surveys.answering.slips import printed_address, slips_for
 
@@ -44,7 +44,7 @@ waves = issuable_wave_choices(ctx.db, project_id, today=today, lang=ctx.lang)
 if not waves:
     st.info(ctx.tr("codes.no_waves"))
 else:
-    units = unit_choices(ctx.db, project_id)
+    units = code_unit_choices(ctx.db, project_id)
     st.caption(ctx.tr("codes.printed_address", url=printed_address()))
     with st.form("codes_issue"):
         wave_id = st.selectbox(

@@ -38,12 +38,6 @@ class ResponseRates:
     note: str | None = None  # for an open wave: why no answers per unit, and the live band
 
 
-def project_choices(db: Database) -> dict[str, str]:
-    """Project id -> name, in id order."""
-    frame = project_queries.projects(db)
-    return dict(zip(frame["id"], frame["name"], strict=True))
-
-
 def _wave_label(row: pd.Series, lang: str) -> str:
     return t(
         "codes.wave_option",
@@ -71,8 +65,9 @@ def started_wave_choices(
     return {int(row["id"]): _wave_label(row, lang) for _, row in started.iloc[::-1].iterrows()}
 
 
-def unit_choices(db: Database, project_id: str) -> dict[str, str]:
-    """Unit id -> "name (id)" for the units of a project, in tree order."""
+def code_unit_choices(db: Database, project_id: str) -> dict[str, str]:
+    """Unit id -> "name (id)" for the units of a project, in tree order: whom codes go to (the
+    dashboards' unit_choices is another thing: a scope's units with their depth)."""
     ids = set(project_unit_ids(db, project_id))
     units = org_queries.units(db)
     tree = _tree_order(units, ids)

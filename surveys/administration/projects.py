@@ -374,6 +374,7 @@ def module_choices(lang: str) -> dict[str, str]:
 
 
 def project_choices(db: Database) -> dict[str, str]:
+    """Project id -> name, in id order: the project pickers of the administration pages."""
     frame = project_queries.projects(db)
     return dict(zip(frame["id"], frame["name"], strict=True))
 

@@ -248,12 +248,6 @@ def import_list(db: Database, lang: str, project_id: str | None = None) -> pd.Da
     return frame.rename(columns=names)
 
 
-def project_choices(db: Database) -> dict[str, str]:
-    """Project ids and names for a picker."""
-    frame = project_queries.projects(db)
-    return dict(zip(frame["id"], frame["name"], strict=True))
-
-
 def suggested_mapping(db: Database, source: SourceTable, project_id: str) -> Mapping:
     """A first mapping for the file, to review: see :func:`mapping.suggest_mapping`."""
     project = project_queries.project(db, project_id)
