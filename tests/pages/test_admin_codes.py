@@ -226,8 +226,10 @@ def no_projects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     st.cache_data.clear()
 
 
-def test_an_installation_without_projects_says_so_and_stops(no_projects: Path) -> None:
-    at = signed_in("pages/svarkoder.py", "admin").run()
+@pytest.mark.parametrize("page", ["pages/svarkoder.py", "pages/maalinger.py"])
+def test_an_installation_without_projects_says_so_and_stops(no_projects: Path, page: str) -> None:
+    # Both administration pages that start from a project picker (Svarkoder, Målinger).
+    at = signed_in(page, "admin").run()
     assert not at.exception
     assert [i.value for i in at.info] == [
         "Der er ingen projekter endnu. Opret et på siden Projekter."
