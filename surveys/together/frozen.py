@@ -41,10 +41,11 @@ def together_content(
     scores)."""
     inside = set(area_units)
     admin = Scope.admin()
+    above = _ancestors_of(db, roots)
     plan = [
         _plan_entry(row)
         for row in plan_rows(db, admin, project_id, today)
-        if row.unit_id in inside or row.unit_id in _ancestors_of(db, roots)
+        if row.unit_id in inside or row.unit_id in above
     ]
     role_rows = [_role_entry(r) for r in roles(db, admin, project_id) if r.unit_id in inside]
     framing = [_framing_entry(f) for f in framings(db, project_id) if f.fixed or f.open_for_change]
