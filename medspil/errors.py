@@ -214,6 +214,12 @@ class SnapshotRenderFailed(MedspilError):
     key = "snapshot.error_render"
 
 
+class SnapshotTempDirTooLong(SnapshotRenderFailed):
+    """Chromium cannot start when its temporary folder's path is too long for a socket."""
+
+    key = "snapshot.error_tmpdir"
+
+
 class SnapshotUnreadable(MedspilError):
     key = "snapshot.error_unreadable"
 

@@ -31,12 +31,16 @@ import kaleido
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, sample_colorscale
 
-from medspil.errors import SnapshotRenderFailed
+from medspil.errors import SnapshotRenderFailed, SnapshotTempDirTooLong
 
 PRINT_WIDTH = 760  # px at 96 dpi: about the A4 text width (180 mm)
 PRINT_HEIGHT = 380
 TIMEOUT_SECONDS = 120  # the first figure starts chromium (seconds); later ones take ~0.2 s
 START_ATTEMPTS = 3  # a browser that closes right after starting is started again
+# Chromium puts its singleton socket at $TMPDIR/.org.chromium.Chromium.XXXXXX/SingletonSocket,
+# and a socket's path is short on Linux (108 bytes): with a longer temporary folder it refuses
+# to start ("Socket path too long"), which no retry mends.
+TEMP_PATH_LIMIT = 62  # measured with Debian's chromium 156: 62 characters start, 63 do not
 _kaleido_lock = threading.Lock()
 _renderer: _Renderer | None = None  # the process's browser, while one runs
 _stop_registered = threading.Event()  # the exit handler is registered once per process
@@ -134,8 +138,14 @@ def _start_renderer() -> _Renderer:
         try:
             renderer.open()
             break
-        except SnapshotRenderFailed:
+        except SnapshotRenderFailed as e:
             renderer.stop()
+            if len(tempfile.gettempdir()) > TEMP_PATH_LIMIT:
+                raise SnapshotTempDirTooLong(
+                    path=tempfile.gettempdir(),
+                    length=len(tempfile.gettempdir()),
+                    limit=TEMP_PATH_LIMIT,
+                ) from e
             if attempt == START_ATTEMPTS or not shutil.which(_browser_path()):
                 raise
     # Registered after the first start, so that it runs before the clean-up the browser's

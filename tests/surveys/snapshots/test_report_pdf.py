@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from data.db import Database
 from medspil.formatting import date_text
 from medspil.scope import Scope
-from surveys.snapshots.chart_svg import figure_svg
+from surveys.snapshots.chart_svg import TEMP_PATH_LIMIT, figure_svg
 from surveys.snapshots.freeze import Snapshot, open_snapshot
 from surveys.snapshots.pdf import render_pdf, report_html
 from surveys.snapshots.view import snapshot_view
@@ -178,11 +178,44 @@ except SnapshotRenderFailed as e:
     assert "Tjek, at Chromium er installeret" in done.stdout
 
 
+def test_a_temporary_folder_too_long_for_chromium_is_named_in_the_message() -> None:
+    # The limit is chromium's, measured: a folder of TEMP_PATH_LIMIT characters draws, one
+    # character more and chromium refuses, and the user is told to set a short TMPDIR.
+    script = """
+import plotly.graph_objects as go
+from medspil.errors import SnapshotRenderFailed
+from surveys.snapshots.chart_svg import figure_svg
+try:
+    print(figure_svg(go.Figure(go.Bar(x=[1], y=[1]))).lstrip()[:4].decode())
+except SnapshotRenderFailed as e:
+    print(type(e).__name__, e.message("da"))
+"""
+    said = {}
+    base = Path(tempfile.mkdtemp(prefix="medspil-t-", dir="/tmp"))
+    try:
+        for length in (TEMP_PATH_LIMIT, TEMP_PATH_LIMIT + 1):
+            folder = base / ("x" * (length - len(str(base)) - 1))
+            folder.mkdir()
+            done = subprocess.run(
+                [sys.executable, "-c", script],
+                cwd=ROOT, env={**os.environ, "TMPDIR": str(folder)},
+                capture_output=True, text=True, timeout=300, check=False,
+            )  # fmt: skip
+            assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+            said[len(str(folder))] = done.stdout.strip()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    assert said[TEMP_PATH_LIMIT] == "<svg", said
+    refused = said[TEMP_PATH_LIMIT + 1]
+    assert refused.startswith("SnapshotTempDirTooLong Rapporten kunne ikke laves"), said
+    assert f"for lang ({TEMP_PATH_LIMIT + 1} tegn" in refused and "TMPDIR=/tmp" in refused
+
+
 @pytest.fixture
 def short_tmp() -> Iterator[Path]:
     """A temporary folder with a short path, for a subprocess's TMPDIR: chromium puts its
     singleton socket in TMPDIR and refuses to start when that path is too long for a socket
-    (about 100 characters; pytest's tmp_path under xdist is longer)."""
+    (chart_svg.TEMP_PATH_LIMIT; pytest's tmp_path under xdist is longer)."""
     folder = Path(tempfile.mkdtemp(prefix="medspil-t-", dir="/tmp"))
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
