@@ -91,8 +91,13 @@ def _sign_in(page, server: Server, *, subject: str | None = None, button: str | 
 MENU = ".st-key-medspil_menu a"  # the menu the frame draws (pages/common/menu.py)
 
 
-def _menu(page) -> list[str]:
-    """The menu's page names (each link's last line: the first is its icon's ligature)."""
+def _menu(page, *, drawn_with: str | None = None) -> list[str]:
+    """The menu's page names (each link's last line: the first is its icon's ligature).
+
+    With ``drawn_with``, first wait until the menu shows that page: the frame may draw the menu
+    after the page's text, so a page that shows its text has not always drawn its menu yet."""
+    if drawn_with is not None:
+        page.locator(MENU, has_text=drawn_with).first.wait_for(state="visible")
     return [
         text.strip().splitlines()[-1]
         for text in page.locator(MENU).all_inner_texts()
@@ -118,7 +123,7 @@ def test_people_sign_in_at_the_identity_provider_and_see_the_pages_of_their_role
         body = page.inner_text("body")
         assert "Logget ind som leder@fjordby.dk (Leder)" in body
         assert "Digital medicinhåndtering på plejecentre" not in body
-        menu = _menu(page)
+        menu = _menu(page, drawn_with="Overblik")
         assert "Overblik" in menu and "Organisation" not in menu and "Projekter" not in menu
         # Typing an administration page's address does not open it either.
         page.goto(f"{login_server.url}/organisation")
@@ -135,7 +140,7 @@ def test_people_sign_in_at_the_identity_provider_and_see_the_pages_of_their_role
         _sign_in(page, login_server, button="it-afdelingen")
         wait_for_app(page, "Sensorer og skærmbesøg i hjemmeplejen")
         assert "Logget ind som it@fjordby.dk (Administrator)" in page.inner_text("body")
-        menu = _menu(page)
+        menu = _menu(page, drawn_with="Organisation")
         for title in ("Organisation", "MED-udvalg", "Projekter", "Målinger", "Logbog"):
             assert title in menu
         page.locator(MENU, has_text="Projekter").click()
