@@ -68,7 +68,7 @@ SQUARES = "squares"  # Fact.kind of a published sum of squares
 LOW_CUTS = (0.0, 15.0, 30.0, 45.0, 60.0, 75.0)  # first tangents of the part below 75
 HIGH_CUTS = (75.0, 87.5, 100.0)  # and of the part at or above 75
 MAX_ROUNDS = 30
-SD_STEPS = (0.1, 1.0, 2.0)  # the closed form again, as if SDs were published rounded to these
+SD_STEPS = (0.1, 1.0, 2.0, 5.0)  # the closed form again, as if SDs were published rounded to these
 STOP_GAIN = 1e-5  # relative gain of a round of cuts below which the bound is taken
 
 
