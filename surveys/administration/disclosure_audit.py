@@ -28,8 +28,9 @@ Means are taken at the precision snapshots store (6 decimals), not the 1 decimal
 Quantiles (the phases' box plots) are not linear in these unknowns; ``quantile_findings``
 (``--kvantiler``) solves them over histograms instead, per construct, more slowly.
 
-Not modelled (stated in the README): spreads (non-linear in the counts), Cronbach's alpha, and
-links between the measures in the linear facts (a construct's n is at most the answers).
+Not modelled (stated in the README): spreads (non-linear in the counts; they DO narrow hidden
+groups, see ``benchmarks/audit_spreads.py``, issue 10), Cronbach's alpha, and links between the
+measures in the linear facts (a construct's n is at most the answers).
 
 Run on a copy of an installation: ``medspil audit-disclosure --db COPY.duckdb``.
 """
