@@ -10,17 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data import open_database
 from data.db import Database
 from surveys.administration.access import DEMO_ROLES
-from surveys.administration.backup import stop_backup_schedules
 from surveys.answering.codes import code_hash, installation_secret, normalise_code
 from surveys.installation.setup import mark_initialised, register_instrument
 from surveys.instruments.instrument import load_instrument
-from tests.conftest import ROOT, app_file
+from tests.conftest import app_file, app_on
 from tests.pages.login_support import ROLE_FILE, signed_in
 from tests.surveys.answering.answer_support import TODAY, open_codes, submit_answers
 
@@ -214,16 +212,9 @@ def no_projects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     db.close()
     config = tmp_path / "medspil.toml"
     config.write_text(ROLE_FILE, encoding="utf-8")
-    monkeypatch.setenv("MEDSPIL_DB", str(path))
-    monkeypatch.setenv("MEDSPIL_SECRET_FILE", str(tmp_path / "medspil.secret"))
     monkeypatch.setenv("MEDSPIL_CONFIG", str(config))
-    monkeypatch.chdir(ROOT)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    stop_backup_schedules()
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_on(path, monkeypatch):
+        yield path
 
 
 @pytest.mark.parametrize("page", ["pages/svarkoder.py", "pages/maalinger.py"])
