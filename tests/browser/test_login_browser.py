@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     assert_no_exception,
     browser_page,
     free_port,
+    settle,
     start_server,
     stop_server,
     wait_for_app,
@@ -98,6 +99,7 @@ def _menu(page, *, drawn_with: str | None = None) -> list[str]:
     after the page's text, so a page that shows its text has not always drawn its menu yet."""
     if drawn_with is not None:
         page.locator(MENU, has_text=drawn_with).first.wait_for(state="visible")
+        settle(page)  # and the rest of that run's menu with it
     return [
         text.strip().splitlines()[-1]
         for text in page.locator(MENU).all_inner_texts()
