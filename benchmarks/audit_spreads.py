@@ -58,6 +58,7 @@ from surveys.administration.disclosure_audit import (
     MEAN_TOLERANCE,
     Fact,
     _Project,
+    _shown_cells,
     _small_groups,
     collect_facts,
     every_role,
@@ -98,30 +99,19 @@ def _squares_fact(
 def squares_facts(db: Database, project: _Project) -> list[Fact]:
     """Every shown cell's sum of squares: dashboards (waves, phases) and stored snapshots."""
     facts: list[Fact | None] = []
-    basis = project.basis
-    frames = (("wave", basis.wave_summaries), ("phase", basis.phase_summaries))
-    for period, frame in frames:
-        if frame.empty:
-            continue
-        for row in frame.itertuples():
-            if row.hidden or row.n is None:
-                continue
-            waves = (
-                (cell_int(row.wave_id),)
-                if period == "wave"
-                else project.phase_waves[cell_int(row.phase_id)]
-            )
+    for construct in project.constructs:
+        for row, waves, is_phase in _shown_cells(project, construct):
             sd = None if row.sd is None or pd.isna(row.sd) else cell_float(row.sd)
             facts.append(
                 _squares_fact(
                     project,
-                    str(row.construct),
+                    construct,
                     str(row.unit_id),
                     waves,
                     cell_int(row.n),
                     cell_float(row.mean),
                     sd,
-                    f"dashboards ({period}s)",
+                    f"dashboards ({'phase' if is_phase else 'wave'}s)",
                 )
             )
     for snapshot_id in snapshot_headers(db, project_id=project.id)["id"]:
@@ -424,15 +414,8 @@ def fix_costs(project: _Project) -> dict[str, int]:
         parent = basis.parent.get(u)
         if parent is not None:
             beside |= {(c, w) for c in basis.children.get(parent, []) if c != u}
-    for period, frame in (("wave", basis.wave_summaries), ("phase", basis.phase_summaries)):
-        for r in frame.itertuples():
-            if r.hidden or r.n is None:
-                continue
-            waves = (
-                (cell_int(r.wave_id),)
-                if period == "wave"
-                else project.phase_waves[cell_int(r.phase_id)]
-            )
+    for construct in project.constructs:
+        for r, waves, _ in _shown_cells(project, construct):
             out["shown"] += 1
             unit = str(r.unit_id)
             out["holding"] += any((unit, w) in holding for w in waves)
