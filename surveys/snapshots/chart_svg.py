@@ -140,11 +140,10 @@ def _start_renderer() -> _Renderer:
             break
         except SnapshotRenderFailed as e:
             renderer.stop()
-            if len(tempfile.gettempdir()) > TEMP_PATH_LIMIT:
+            temporary = tempfile.gettempdir()
+            if len(temporary) > TEMP_PATH_LIMIT:
                 raise SnapshotTempDirTooLong(
-                    path=tempfile.gettempdir(),
-                    length=len(tempfile.gettempdir()),
-                    limit=TEMP_PATH_LIMIT,
+                    path=temporary, length=len(temporary), limit=TEMP_PATH_LIMIT
                 ) from e
             if attempt == START_ATTEMPTS or not shutil.which(_browser_path()):
                 raise

@@ -178,7 +178,9 @@ except SnapshotRenderFailed as e:
     assert "Tjek, at Chromium er installeret" in done.stdout
 
 
-def test_a_temporary_folder_too_long_for_chromium_is_named_in_the_message() -> None:
+def test_a_temporary_folder_too_long_for_chromium_is_named_in_the_message(
+    short_tmp: Path,
+) -> None:
     # The limit is chromium's, measured: a folder of TEMP_PATH_LIMIT characters draws, one
     # character more and chromium refuses, and the user is told to set a short TMPDIR.
     script = """
@@ -191,20 +193,16 @@ except SnapshotRenderFailed as e:
     print(type(e).__name__, e.message("da"))
 """
     said = {}
-    base = Path(tempfile.mkdtemp(prefix="medspil-t-", dir="/tmp"))
-    try:
-        for length in (TEMP_PATH_LIMIT, TEMP_PATH_LIMIT + 1):
-            folder = base / ("x" * (length - len(str(base)) - 1))
-            folder.mkdir()
-            done = subprocess.run(
-                [sys.executable, "-c", script],
-                cwd=ROOT, env={**os.environ, "TMPDIR": str(folder)},
-                capture_output=True, text=True, timeout=300, check=False,
-            )  # fmt: skip
-            assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-            said[len(str(folder))] = done.stdout.strip()
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+    for length in (TEMP_PATH_LIMIT, TEMP_PATH_LIMIT + 1):
+        folder = short_tmp / ("x" * (length - len(str(short_tmp)) - 1))
+        folder.mkdir()
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT, env={**os.environ, "TMPDIR": str(folder)},
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        said[len(str(folder))] = done.stdout.strip()
     assert said[TEMP_PATH_LIMIT] == "<svg", said
     refused = said[TEMP_PATH_LIMIT + 1]
     assert refused.startswith("SnapshotTempDirTooLong Rapporten kunne ikke laves"), said
