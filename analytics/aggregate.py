@@ -63,7 +63,13 @@ def summarise_waves(protected: ProtectedScores) -> pd.DataFrame:
             "construct": labels_at(protected.constructs, c),
         }
     )
-    return _with_numbers(frame, protected.wave_counts, protected.wave_hidden, protected.scores)
+    return _with_numbers(
+        frame,
+        protected.wave_counts,
+        protected.wave_spread(),
+        protected.wave_hidden,
+        protected.scores,
+    )
 
 
 def summarise_phases(protected: ProtectedScores) -> pd.DataFrame:
@@ -91,13 +97,25 @@ def summarise_phases(protected: ProtectedScores) -> pd.DataFrame:
             "construct": labels_at(protected.constructs, c),
         }
     )
-    return _with_numbers(frame, protected.phase_counts, protected.phase_hidden, protected.scores)
+    return _with_numbers(
+        frame,
+        protected.phase_counts,
+        protected.phase_spread(),
+        protected.phase_hidden,
+        protected.scores,
+    )
 
 
 def _with_numbers(
-    frame: pd.DataFrame, counts: np.ndarray, hidden: np.ndarray, scores: np.ndarray
+    frame: pd.DataFrame,
+    counts: np.ndarray,
+    spread: np.ndarray,
+    hidden: np.ndarray,
+    scores: np.ndarray,
 ) -> pd.DataFrame:
-    numbers = summary_arrays(counts.reshape(hidden.size, scores.size), scores)
+    numbers = summary_arrays(
+        counts.reshape(hidden.size, scores.size), scores, spread.reshape(hidden.size, scores.size)
+    )
     hide = hidden.reshape(-1)
     for name in SUMMARY_NUMBERS:
         frame[name] = object_column(numbers[name], hide)
@@ -105,16 +123,25 @@ def _with_numbers(
     return frame
 
 
-def summary_arrays(counts: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarray]:
+def summary_arrays(
+    counts: np.ndarray, scores: np.ndarray, spread: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     """:func:`analytics.group_summary` for every row of a (groups, scores) count array.
 
-    Undefined values are NaN; ``n`` is an int array.
+    ``spread`` (same shape, default ``counts``) gives the respondents the SD and quantiles are
+    computed from: a cell's shown parts (see :func:`analytics.protection.spread_members`). The
+    CI and MDD then combine that SD with the cell's own n and mean. Undefined values are NaN;
+    ``n`` is an int array.
     """
+    spread = counts if spread is None else spread
     n = counts.sum(axis=1)
+    n_spread = spread.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = (counts @ scores) / n
-        sd = np.sqrt((counts * (scores - mean[:, None]) ** 2).sum(axis=1) / (n - 1))
-        sd[n < 2] = np.nan
+        mean_spread = (spread @ scores) / n_spread
+        deviations = (scores - mean_spread[:, None]) ** 2
+        sd = np.sqrt((spread * deviations).sum(axis=1) / (n_spread - 1))
+        sd[(n < 2) | (n_spread < 2)] = np.nan
         half_width = stats.t.ppf(0.975, np.where(n >= 2, n - 1, np.nan)) * sd / np.sqrt(n)
         favourable = counts[:, scores >= FAVOURABLE_FROM].sum(axis=1) / n
         mdd = MDD_FACTOR * sd * np.sqrt(2.0 / n)
@@ -128,7 +155,7 @@ def summary_arrays(counts: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarr
         "mdd": mdd,
     }
     for name, share in QUANTILES.items():
-        numbers[name] = histogram_quantile(counts, scores, share)
+        numbers[name] = histogram_quantile(spread, scores, share)
     return numbers
 
 

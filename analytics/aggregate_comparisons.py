@@ -62,6 +62,7 @@ def compare_waves(
     """
     return _compare_periods(
         protected.wave_counts,
+        protected.wave_spread(),
         protected.wave_hidden,
         protected,
         periods=protected.waves,
@@ -95,6 +96,7 @@ def compare_phases(
     """
     return _compare_periods(
         protected.phase_counts,
+        protected.phase_spread(),
         protected.phase_hidden,
         protected,
         periods=protected.phases,
@@ -106,6 +108,7 @@ def compare_phases(
 
 def _compare_periods(
     counts: np.ndarray,
+    spread: np.ndarray,
     hidden: np.ndarray,
     protected: ProtectedScores,
     *,
@@ -129,7 +132,14 @@ def _compare_periods(
         ]
     c, u, later = np.nonzero(wanted)
     earlier = previous[c, u, later]
-    result = compare_histograms_many(protected.scores, counts[c, u, earlier], counts[c, u, later])
+    # The tests run on each cell's shown parts (its spread set, see
+    # analytics.protection.spread_members): rank tests and variances of a cell holding a hidden
+    # small team would carry that team's answers. Counts, means and the difference are the
+    # cells' own, as every table shows them.
+    result = compare_histograms_many(protected.scores, spread[c, u, earlier], spread[c, u, later])
+    own = compare_histograms_many(protected.scores, counts[c, u, earlier], counts[c, u, later])
+    for name in ("n_earlier", "n_later", "mean_earlier", "mean_later", "difference"):
+        result[name] = own[name]
     p_adjusted = bh_adjust_array(result["welch_p"])
     with np.errstate(invalid="ignore"):
         significant = (p_adjusted < ALPHA) & (np.abs(result["cohens_d"]) >= MIN_EFFECT)

@@ -63,11 +63,14 @@ def wave_shifts(
     0        8         -1              8 -25.0
     """
     counts = protected.wave_counts
+    spread = protected.wave_spread()  # a cell's shown parts: see spread_members
     n = counts.sum(axis=3)
+    n_spread = spread.sum(axis=3)
     with np.errstate(divide="ignore", invalid="ignore"):
         means = (counts @ protected.scores) / n
-        deviations = (protected.scores[None, None, None, :] - means[..., None]) ** 2
-        sds = np.sqrt((counts * deviations).sum(axis=3) / (n - 1))
+        spread_means = (spread @ protected.scores) / n_spread
+        deviations = (protected.scores[None, None, None, :] - spread_means[..., None]) ** 2
+        sds = np.sqrt((spread * deviations).sum(axis=3) / (n_spread - 1))
     shape = means.shape
     found = detect_shifts_many(
         means.reshape(-1, shape[2]),

@@ -73,6 +73,20 @@ class ProtectedScores:
     # Answers per unit subtree over every wave, 0 where hidden: shown only when every wave the
     # unit has answers in is shown (it is then their sum, and no running total gives more).
     respondent_totals: np.ndarray | None = None
+    # The histograms the spreads are computed from (SD, CI, MDD, quantiles, tests): a shown
+    # cell's shown parts, see :func:`spread_members`. ``None`` means the cell's own counts.
+    spread_wave_counts: np.ndarray | None = None
+    spread_phase_counts: np.ndarray | None = None
+    # (C, U, W): whether a unit's own respondents count in the spreads (``spread_members``).
+    spread_counting: np.ndarray | None = None
+
+    def wave_spread(self) -> np.ndarray:
+        """Counts for a wave cell's spread: its shown parts (its own counts when unset)."""
+        return self.wave_counts if self.spread_wave_counts is None else self.spread_wave_counts
+
+    def phase_spread(self) -> np.ndarray:
+        """Counts for a phase cell's spread: its shown parts (its own counts when unset)."""
+        return self.phase_counts if self.spread_phase_counts is None else self.spread_phase_counts
 
 
 def protect_histograms(
@@ -159,7 +173,13 @@ def protect_histograms(
     wave_counts[~wave_shown] = 0
     phase_counts[~phase_shown] = 0
     wave_hidden, phase_hidden = ~wave_shown, ~phase_shown
+    counting = spread_members(direct.sum(axis=3), forest, wave_shown)
+    spread_waves = _subtree_sums(direct * counting[..., None], forest)
+    spread_waves[~wave_shown] = 0
+    spread_phases = _phase_sums(spread_waves, phase_of_wave, len(phases))
+    spread_phases[~phase_shown] = 0
     arrays = [phase_of_wave, scores, wave_counts, phase_counts, wave_hidden, phase_hidden]
+    arrays += [counting, spread_waves, spread_phases]
     for array in [*arrays, answer_waves, answer_phases, answer_totals]:
         array.flags.writeable = False
     return ProtectedScores(
@@ -178,7 +198,47 @@ def protect_histograms(
         respondent_wave_counts=answer_waves,
         respondent_phase_counts=answer_phases,
         respondent_totals=answer_totals,
+        spread_wave_counts=spread_waves,
+        spread_phase_counts=spread_phases,
+        spread_counting=counting,
     )
+
+
+def spread_members(direct_n: np.ndarray, forest: Forest, shown: np.ndarray) -> np.ndarray:
+    """Whose answers the shown cells' spreads are computed from: shape (C, U, W), True where a
+    unit's directly attached respondents count in the spread of every shown cell above them.
+
+    A shown cell's remainder (its respondents outside its nearest shown sub-units) numbers 0 or
+    at least k, and its n and sum are derivable from what is shown. Its spread is not harmless:
+    a sum of squares adds up over units like a sum, so a parent's SD minus its shown children's
+    gives the remainder's sum of squares, and with it how far a hidden small team's mean can lie
+    from its hidden sibling's. A parent's quantiles and rank tests likewise carry the
+    remainder's distribution. So a unit's own respondents count in spreads only when the unit
+    is shown and no hidden unit with answers hangs below it without a shown unit in between
+    (its remainder is then just them: at least k people, shown as one group). A shown cell's
+    spread comes from its subtree's counting units, its "shown parts": a function of numbers
+    already shown, whatever the hidden teams answered.
+
+    ``direct_n[c, u, w]`` counts the respondents attached directly to unit ``u``; ``shown`` is
+    the (C, U, W) visibility.
+
+    Examples
+    --------
+    >>> forest = build_forest({"top": None, "a": "top", "b": "top", "c": "top", "c1": "c"})
+    >>> direct_n = np.array([0, 6, 3, 0, 4])[None, :, None]  # b (3) and c1 (4) hidden
+    >>> shown = np.array([True, True, False, True, False])[None, :, None]
+    >>> spread_members(direct_n, forest, shown)[0, :, 0].tolist()
+    [False, True, False, False, False]
+    """
+    shown = np.broadcast_to(shown, direct_n.shape)
+    hidden_n = np.zeros(direct_n.shape, dtype=np.int64)  # hidden answers not under a shown unit
+    counting = np.zeros(direct_n.shape, dtype=bool)
+    for node in forest.postorder:
+        below = sum((hidden_n[:, child] for child in forest.children[node]), np.int64(0))
+        here = shown[:, node]
+        counting[:, node] = here & (below == 0)
+        hidden_n[:, node] = np.where(here, 0, below + direct_n[:, node])
+    return counting
 
 
 def _respondent_counts(

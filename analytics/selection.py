@@ -52,7 +52,14 @@ def select_scores(
     phase_counts = protected.phase_counts[:, unit_index]
     phase_hidden = protected.phase_hidden[:, unit_index]
     wave_phase = protected.wave_phase[wave_index]
+    spread_waves = protected.wave_spread()[:, unit_index][:, :, wave_index]
+    spread_phases = protected.phase_spread()[:, unit_index]
+    counting = protected.spread_counting
+    if counting is not None:
+        counting = counting[:, unit_index][:, :, wave_index]
+        counting.flags.writeable = False
     arrays = [wave_counts, wave_hidden, phase_counts, phase_hidden, wave_phase]
+    arrays += [spread_waves, spread_phases]
     for array in arrays:
         array.flags.writeable = False
     return replace(
@@ -64,6 +71,9 @@ def select_scores(
         wave_hidden=wave_hidden,
         phase_counts=phase_counts,
         phase_hidden=phase_hidden,
+        spread_wave_counts=spread_waves,
+        spread_phase_counts=spread_phases,
+        spread_counting=counting,
     )
 
 

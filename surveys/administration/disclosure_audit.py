@@ -235,6 +235,25 @@ class _Project:
         inside = set(self.basis.subtree(unit))
         return tuple(u for u in self.direct_units if u in inside)
 
+    def spread_cells(
+        self, construct: str, unit: str, waves: Iterable[int]
+    ) -> list[tuple[str, int]]:
+        """The (direct unit, wave) cells a shown cell's quantiles and SD are computed from: its
+        shown parts (``analytics.protection.spread_members``)."""
+        protected = self.basis.protected
+        counting = None if protected is None else protected.spread_counting
+        if protected is None or counting is None:
+            return [(u, w) for u in self.members(unit) for w in waves]
+        c = protected.constructs.index(construct)
+        unit_at = {str(u): i for i, u in enumerate(protected.units)}
+        wave_at = {w: i for i, w in enumerate(protected.waves)}  # wave ids: ints
+        return [
+            (u, w)
+            for u in self.members(unit)
+            for w in waves
+            if w in wave_at and u in unit_at and counting[c, unit_at[u], wave_at[w]]
+        ]
+
     def true_n(self, measure: str, unit: str, waves: Iterable[int]) -> int:
         """The true count of ``measure`` (for a favourable share: of its construct's n)."""
         members = self.members(unit)
@@ -970,9 +989,13 @@ def quantile_findings(
     cell of the dashboards (waves and phases) gives its n, its score sum, its favourable count
     and its five quantiles: a quantile at position ``(n-1)·q`` pins the scores of the two
     respondents around that position, which is a bound on how many score at most (or below) a
-    value. Where several pairs of scores give the same interpolated value, only what every pair
-    implies is used. The attacker knows every cell's true n. Slower than the linear facts
-    (one program has a variable per unit, wave and possible score), so run per construct.
+    value. A cell's quantiles are those of its shown parts (``ProjectBasis.protected``'s
+    spread set), so the bound is on those respondents only. Where several pairs of scores give
+    the same interpolated value, only what every pair implies is used. The attacker knows every
+    cell's true n. A group counts as narrowed only where the quantiles narrow it beyond what the
+    same program without them allows (counts, sums and favourable counts on their own may cap
+    a mean, see the README). Slower than the linear facts (one program has a variable per unit,
+    wave and possible score), so run per construct.
     """
     report = report if report is not None else AuditReport()
     project = _Project(db, project_id, today)
@@ -1010,9 +1033,21 @@ def _quantile_construct(
                             out[base + b] = float(value)
         return out
 
+    def cells_row(pairs: Iterable[tuple[str, int]], weight) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for pair in pairs:
+            if pair in place:
+                base = place[pair] * width
+                for b in range(width):
+                    value = weight(grid[b])
+                    if value:
+                        out[base + b] = float(value)
+        return out
+
     # The attacker knows every cell's n.
     for u, w in cells:
         eq.append((row((u,), (w,), lambda s: 1.0), project.count(construct, u, w)))
+    quantile_ub: list[tuple[dict[int, float], float]] = []
     relaxed = 0
     for summary, waves, with_quantiles in _shown_cells(project, construct):
         members = project.members(str(summary.unit_id))
@@ -1031,32 +1066,37 @@ def _quantile_construct(
                     favourable_count,
                 )
             )
-        for name, share in QUANTILE_SHARES.items() if with_quantiles else ():
+        # A quantile is one of the cell's shown parts (its spread set), not of everyone in it.
+        parts = project.spread_cells(construct, str(summary.unit_id), waves)
+        n_parts = sum(project.count(construct, u, w) for u, w in parts)
+        for name, share in QUANTILE_SHARES.items() if with_quantiles and n_parts else ():
             value = getattr(summary, name)
             if value is None or pd.isna(value):
                 continue
-            for constraint in _quantile_bounds(float(value), n, share, grid):
+            for constraint in _quantile_bounds(float(value), n_parts, share, grid):
                 threshold, strict, bound, at_least = constraint
                 if strict:
                     weight = (lambda t: lambda s: 1.0 if s < t - 1e-9 else 0.0)(threshold)
                 else:
                     weight = (lambda t: lambda s: 1.0 if s <= t + 1e-9 else 0.0)(threshold)
-                counted = row(members, waves, weight)
+                counted = cells_row(parts, weight)
                 if at_least:
-                    ub.append(({i: -v for i, v in counted.items()}, -bound))
+                    quantile_ub.append(({i: -v for i, v in counted.items()}, -bound))
                 else:
-                    ub.append((counted, bound))
-            relaxed += _is_relaxed(float(value), n, share, grid)
+                    quantile_ub.append((counted, bound))
+            relaxed += _is_relaxed(float(value), n_parts, share, grid)
     a_eq, b_eq = _sparse(eq, size)
-    a_ub, b_ub = _sparse(ub, size)
+    a_ub, b_ub = _sparse(ub + quantile_ub, size)
+    plain_ub = _sparse(ub, size)
     bounds = [(0.0, None)] * size
     findings = []
 
-    def extreme(objective: np.ndarray) -> float | None:
+    def extreme(objective: np.ndarray, *, with_quantiles: bool = True) -> float | None:
         report.linear_programs += 1
+        upper, limits = (a_ub, b_ub) if with_quantiles else plain_ub
         # scipy-stubs 1.17 types A_ub and A_eq as dense arrays; HiGHS takes the sparse ones.
         result = linprog(  # type: ignore[call-overload]
-            objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
+            objective, A_ub=upper, b_ub=limits, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
         )
         if result.status == 3:
             return None
@@ -1086,6 +1126,12 @@ def _quantile_construct(
         pinned = (mean_low is not None and mean_low > EPS) or (
             mean_high is not None and mean_high < 100 - EPS
         )
+        if pinned and quantile_ub:
+            # What counts, means and shares favourable allow on their own (a mean capped by
+            # "not all of them favourable", see the README) is not the quantiles' doing.
+            plain_low = extreme(points, with_quantiles=False)
+            plain_high = extreme(-points, with_quantiles=False)
+            pinned = _narrower(low, plain_low) or _narrower(high, plain_high)
         pinned = pinned or fav_low > n - 1 + EPS or fav_high < 1 - EPS
         if pinned:
             findings.append(
@@ -1107,6 +1153,14 @@ def _quantile_construct(
 
 
 QUANTILE_SHARES = {"q10": 0.10, "q25": 0.25, "median": 0.50, "q75": 0.75, "q90": 0.90}
+
+
+def _narrower(bound: float | None, without: float | None) -> bool:
+    """Whether a minimum (of a sum, or of minus a sum) with the quantiles is above the one
+    without them: the quantiles then tell the attacker more."""
+    if bound is None:
+        return False
+    return without is None or bound > without + 1e-4  # points x people: HiGHS's tolerance
 
 
 def _shown_cells(project: _Project, construct: str) -> list[tuple[Any, tuple[int, ...], bool]]:

@@ -116,7 +116,8 @@ class ProjectBasis:
 _cache: dict[tuple, tuple[tuple, object, ProjectBasis]] = {}
 _cache_lock = threading.Lock()
 # Bump when ProjectBasis or how it is computed changes: saved bases of older code are ignored.
-BASIS_FORMAT = 5  # 2: small_groups; 3: imported; 4: one mask for every count; 5: actual levels
+BASIS_FORMAT = 6  # 2: small_groups; 3: imported; 4: one mask for every count; 5: actual levels;
+# 6: spreads from shown parts (ProtectedScores.spread_*)
 
 
 def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBasis:

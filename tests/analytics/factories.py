@@ -55,14 +55,52 @@ def make_raw_scores(seed: int = 1, shift_from: int = 4, by: float = 15.0) -> dic
 
 def subtree_scores(raw: dict, unit: str, waves, construct: str) -> list[float]:
     """Every raw score of ``unit``'s subtree in ``waves``, written out without the package."""
-    members = {unit}
-    changed = True
-    while changed:
-        grown = members | {u for u, up in TREE.items() if up in members}
-        changed, members = grown != members, grown
+    members = subtree_units(unit)
     return [
         s
         for (w, u, c), values in raw.items()
         if u in members and w in waves and c == construct
         for s in values
     ]
+
+
+def shown_part_scores(
+    raw: dict, unit: str, waves, construct: str, shown: set[tuple[str, object]]
+) -> list[float]:
+    """The raw scores a shown cell's spread may come from, written out without the package.
+
+    A respondent of unit ``x`` in ``unit``'s subtree counts when ``x`` itself is shown in that
+    wave and no hidden unit hangs below ``x`` without a shown unit in between that has answers
+    ("x's hidden remainder is empty"); ``shown`` holds the shown ``(unit, wave)`` pairs.
+    """
+
+    def below(x: str) -> list[str]:
+        return [u for u, up in TREE.items() if up == x]
+
+    def hidden_remainder_answers(x: str, wave: object) -> int:
+        count, stack = 0, below(x)
+        while stack:
+            y = stack.pop()
+            if (y, wave) in shown:
+                continue
+            count += len(raw.get((wave, y, construct), []))
+            stack += below(y)
+        return count
+
+    members = subtree_units(unit)
+    return [
+        s
+        for wave in waves
+        for x in members
+        if (x, wave) in shown and hidden_remainder_answers(x, wave) == 0
+        for s in raw.get((wave, x, construct), [])
+    ]
+
+
+def subtree_units(unit: str) -> set[str]:
+    members = {unit}
+    changed = True
+    while changed:
+        grown = members | {u for u, up in TREE.items() if up in members}
+        changed, members = grown != members, grown
+    return members

@@ -10,7 +10,6 @@ from scipy import stats
 from analytics import (
     compare_phases,
     compare_waves,
-    group_summary,
     phase_trends,
     protect_histograms,
     run_charts,
@@ -23,6 +22,7 @@ from tests.analytics.factories import (
     WAVE_PHASE,
     histogram_frame,
     make_raw_scores,
+    shown_part_scores,
     subtree_scores,
 )
 
@@ -54,12 +54,33 @@ def protected(raw):
     )
 
 
-def _expected(scores: list[float]) -> dict:
-    summary = group_summary(scores)
-    values = {name: getattr(summary, name) for name in COLUMNS[:7]}
+def _expected(scores: list[float], spread: list[float]) -> dict:
+    """Count, mean and share of everyone; SD and quantiles of the shown parts (``spread``); the
+    CI and MDD from that SD and everyone's n, by hand (scipy's t, the normal quantiles)."""
+    n, mean = len(scores), float(np.mean(scores))
+    values: dict = {"n": n, "mean": mean}
+    values["favourable_share"] = sum(s >= 75 for s in scores) / n
+    if len(spread) < 2:
+        return values | dict.fromkeys(("sd", "ci_low", "ci_high", "mdd", *COLUMNS[7:]))
+    sd = float(np.std(spread, ddof=1))
+    half = stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)
+    values |= {"sd": sd, "ci_low": mean - half, "ci_high": mean + half}
+    values["mdd"] = (stats.norm.ppf(0.975) + stats.norm.ppf(0.8)) * sd * np.sqrt(2 / n)
     for name, share in zip(COLUMNS[7:], (0.1, 0.25, 0.5, 0.75, 0.9), strict=True):
-        values[name] = float(np.quantile(scores, share))
+        values[name] = float(np.quantile(spread, share))
     return values
+
+
+def _shown(frame: pd.DataFrame, period: str) -> set:
+    return set(frame.loc[~frame["hidden"], ["unit_id", period]].itertuples(index=False, name=None))
+
+
+def _check(row, expected: dict) -> None:
+    for name, value in expected.items():
+        if value is None:
+            assert getattr(row, name) is None, name
+        else:
+            assert getattr(row, name) == pytest.approx(value, rel=1e-12), name
 
 
 def test_wave_rows_match_the_raw_scores(raw, protected) -> None:
@@ -75,23 +96,83 @@ def test_wave_rows_match_the_raw_scores(raw, protected) -> None:
     assert len(frame) == len(TREE) * len(WAVE_PHASE) * 2
     shown = frame[~frame["hidden"]]
     assert len(shown) > 0
+    visible = _shown(frame, "wave_id")
+    reduced = 0
     for row in shown.itertuples():
-        expected = _expected(subtree_scores(raw, row.unit_id, [row.wave_id], row.construct))
+        everyone = subtree_scores(raw, row.unit_id, [row.wave_id], row.construct)
+        spread = shown_part_scores(raw, row.unit_id, [row.wave_id], row.construct, visible)
+        reduced += len(spread) < len(everyone)
         assert row.phase_id == WAVE_PHASE[row.wave_id]
-        for name, value in expected.items():
-            assert getattr(row, name) == pytest.approx(value, rel=1e-12), name
+        _check(row, _expected(everyone, spread))
+    assert reduced > 0  # the data hold cells whose spread leaves a hidden team out
+    # Team a shows waves 1-3, but both its teams are hidden there: no spread at all.
+    a_early = shown.query("unit_id == 'a' and wave_id <= 3")
+    assert len(a_early) == 6 and a_early["sd"].isna().all() and a_early["mean"].notna().all()
 
 
 def test_phase_rows_pool_the_waves(raw, protected) -> None:
     frame = summarise_phases(protected)
     assert list(frame.columns) == ["unit_id", "phase_id", "construct", *COLUMNS, "hidden"]
+    visible = _shown(summarise_waves(protected), "wave_id")
     for row in frame[~frame["hidden"]].itertuples():
         waves = [w for w, p in WAVE_PHASE.items() if p == row.phase_id]
         scores = subtree_scores(raw, row.unit_id, waves, row.construct)
+        spread = shown_part_scores(raw, row.unit_id, waves, row.construct, visible)
         assert row.n == len(scores)
-        assert row.mean == pytest.approx(np.mean(scores), rel=1e-12)
-        low, high = stats.t.interval(0.95, len(scores) - 1, np.mean(scores), stats.sem(scores))
-        assert (row.ci_low, row.ci_high) == pytest.approx((low, high), rel=1e-12)
+        _check(row, _expected(scores, spread))
+
+
+def test_a_hidden_teams_spread_moves_no_published_number() -> None:
+    """Two hidden teams' answers rearranged between them (the same count, sum and favourable
+    count in all) change what a parent's SD would say about them, and no published number."""
+    parent = {"top": None, "a": "top", "b": "top", "small": "top", "sibling": "top"}
+    base = {
+        (1, "a", "mening"): [25.0, 50.0, 50.0, 75.0, 100.0, 50.0],
+        (1, "b", "mening"): [0.0, 25.0, 50.0, 75.0, 75.0],
+    }
+    # 'small' (3) and 'sibling' (4): alike, or far apart with the same totals.
+    alike = base | {
+        (1, "small", "mening"): [50.0, 50.0, 50.0],
+        (1, "sibling", "mening"): [75.0, 50.0, 25.0, 50.0],
+    }
+    apart = base | {
+        (1, "small", "mening"): [0.0, 0.0, 50.0],
+        (1, "sibling", "mening"): [100.0, 70.0, 65.0, 65.0],
+    }
+    tables = []
+    for raw in (alike, apart):
+        protected = protect_histograms(
+            histogram_frame(raw), parent=parent, wave_phase={1: "p"}, k=5
+        )
+        table = summarise_waves(protected).set_index("unit_id")
+        assert table["hidden"].to_dict() == {
+            "top": False,
+            "a": False,
+            "b": False,
+            "small": True,
+            "sibling": True,
+        }
+        tables.append(table)
+        # The parent's spread is that of its shown teams, by hand.
+        assert table.loc["top", "sd"] == pytest.approx(
+            np.std(base[(1, "a", "mening")] + base[(1, "b", "mening")], ddof=1)
+        )
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    # Without the rule the parent's SD would tell the two arrangements apart.
+    everyone = [[s for values in raw.values() for s in values] for raw in (alike, apart)]
+    assert np.std(everyone[0], ddof=1) != pytest.approx(np.std(everyone[1], ddof=1))
+    changes = [
+        compare_waves(
+            protect_histograms(
+                histogram_frame(raw | {(2, u, c): v for (_, u, c), v in raw.items()}),
+                parent=parent,
+                wave_phase={1: "p", 2: "p"},
+                k=5,
+            )
+        )
+        for raw in (alike, apart)
+    ]
+    pd.testing.assert_frame_equal(changes[0], changes[1])
 
 
 def test_hidden_rows_carry_no_numbers(protected) -> None:

@@ -339,19 +339,17 @@ def test_what_a_quantile_says_about_the_ranks_holds_for_numpys_quantile() -> Non
     assert exact > 100  # most quantiles name their two scores
 
 
-def test_the_histogram_check_narrows_the_night_team_but_pins_nothing(demo_db: Database) -> None:
+def test_the_histogram_check_finds_no_hidden_group_narrowed(demo_db: Database) -> None:
     # Solved jointly over histograms (counts, means, shares favourable, the phases' quantiles),
-    # the night team's medspil mean no longer reaches the whole 0..100 in four hidden groups:
-    # "not all four favourable" (allowed, see the README) caps the mean at 83.3, and the
-    # phases' quantiles say that not all of them scored 0. Measured when this test was written:
-    # wave 12 [8.3, 83.3], wave 16 [9.4, 100], phase 3 [2.4, 97.7], all waves [0.9, 99.2].
-    # Not fixed (it would take hiding more remainders); this test keeps it from getting worse.
+    # the night team's medspil mean is narrowed in four hidden groups (wave 12 to [8.3, 83.3]
+    # when this was first measured): "not all of them favourable" caps it and "at least one
+    # favourable" lifts its floor, which the README allows. The check reports a group only
+    # where the quantiles narrow it beyond that; a quantile is of the cell's shown parts, so
+    # none does. (The spreads' own leak is tested end to end in test_spread_leak.py.)
     report = AuditReport()
     found = quantile_findings(
         demo_db, "medicin", today=TODAY, constructs=["medspil"], report=report
     )
     assert report.linear_programs > 50 and report.facts > 1000
-    assert found and {f.unit_id for f in found} == {"NORD-NAT"}
-    for finding in found:
-        assert finding.mean_high - finding.mean_low > 70, finding.describe()
-        assert finding.n_low <= finding.true_n - 1 and finding.n_high >= 1, finding.describe()
+    assert report.groups > 20  # the night team's waves and phases were all solved for
+    assert not found, [f.describe() for f in found]
