@@ -56,16 +56,22 @@ def figure_svg(figure: go.Figure) -> bytes:
     opts = {"format": "svg", "width": figure.layout.width or PRINT_WIDTH}
     opts["height"] = figure.layout.height or PRINT_HEIGHT
     with _kaleido_lock:
-        if _renderer is None:
-            _renderer = _start_renderer()
-        renderer = _renderer
-        try:
-            return renderer.svg(figure, opts)
-        except SnapshotRenderFailed:
-            # A browser that died or hangs is not asked again: the next figure starts afresh.
-            _renderer = None
-            renderer.stop()
-            raise
+        for attempt in (1, 2):
+            if _renderer is None:
+                _renderer = _start_renderer()
+            renderer = _renderer
+            try:
+                return renderer.svg(figure, opts)
+            except SnapshotRenderFailed as e:
+                # A browser that died or hangs is not asked again: the next figure starts
+                # afresh. A drawing that failed (not timed out) is tried once more on a fresh
+                # browser: under load kaleido may ask a page whose script has not loaded yet
+                # ("kaleido_scopes is not defined").
+                _renderer = None
+                renderer.stop()
+                if attempt == 2 or isinstance(e, _RenderTimedOut):
+                    raise
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
 def browser_profiles() -> Path | None:
@@ -124,9 +130,7 @@ class _Renderer:
             return future.result(seconds)
         except concurrent.futures.TimeoutError as e:
             future.cancel()
-            raise SnapshotRenderFailed(
-                detail=f"kaleido/chromium svarede ikke på {seconds:.0f} s"
-            ) from e
+            raise _RenderTimedOut(detail=f"kaleido/chromium svarede ikke på {seconds:.0f} s") from e
         except (OSError, RuntimeError, ValueError) as e:
             raise _failed(e) from e
 
@@ -207,6 +211,10 @@ def _alive(process: Path) -> bool:
     except (OSError, IndexError):
         return False
     return state not in {"Z", "X"}
+
+
+class _RenderTimedOut(SnapshotRenderFailed):
+    """The browser did not answer in time: not worth a second wait."""
 
 
 def _failed(error: BaseException) -> SnapshotRenderFailed:
