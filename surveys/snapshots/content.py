@@ -204,6 +204,9 @@ def build_content(
         "comments": _comments(basis, db, roots, include_comments),
         "findings": _findings(basis, heat_rows),
         "involvement_effect": _involvement_effect(basis, area_units),
+        # SDs, CIs, quantiles and tests are of each cell's shown parts (issue 10); older
+        # snapshots lack the key: theirs are of everyone in the cell.
+        "spreads": "shown_parts",
     }
     # What the parties did and agreed, and what changed since the area's last snapshot.
     content["together"] = together_content(

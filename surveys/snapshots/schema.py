@@ -22,7 +22,8 @@ Format changes. Every stored snapshot has ``format_version`` 1 (``freeze.FORMAT_
 is hashed over its exact text, so stored content is never rewritten. Parts added after the
 first snapshots were frozen are ``NotRequired`` here, and readers must render a snapshot that
 lacks them: ``imported`` (per wave), ``findings``, ``involvement_effect``, ``together``, and
-``shifts`` (older snapshots hold a ``significant`` list instead). Adding a part the same way
+``shifts`` (older snapshots hold a ``significant`` list instead), ``spreads`` (absent: SDs of
+everyone in a cell, see ``analytics.protection.spread_members``). Adding a part the same way
 keeps version 1: mark it ``NotRequired`` and let readers do without it. Renaming or removing a
 key, or changing a value's type, needs a new ``format_version`` and a reader of the old one in
 ``freeze._parsed`` (which today refuses any version but 1). The drift test
@@ -489,3 +490,5 @@ class SnapshotContent(TypedDict):
     findings: NotRequired[list[FindingRecord]]  # from 2026-12-03 (4d49e41)
     involvement_effect: NotRequired[InvolvementEffectPart]  # from 2026-12-03 (2aac7a6)
     together: NotRequired[TogetherPart]  # from 2026-12-03 (c5eed13)
+    # from 2026-12-05: SD, CI, quantiles and tests of each cell's shown parts (before: everyone)
+    spreads: NotRequired[str]  # "shown_parts"

@@ -282,8 +282,10 @@ print(ClosesOnce.starts, len(folders), svg.lstrip()[:4].decode(), flush=True)
     )  # fmt: skip
     said = f"stdout: {done.stdout}\nstderr: {done.stderr}"
     assert done.returncode == 0 and "Traceback" not in done.stderr, said
-    # Two starts, the failed one's profile already gone, and the figure drawn.
-    assert done.stdout.split() == ["2", "1", "<svg"], said
+    # A second start (a third when kaleido's first drawing on a busy machine fails and is
+    # tried again on a fresh browser), the failed ones' profiles already gone, the figure drawn.
+    starts, folders, svg = done.stdout.split()
+    assert int(starts) in (2, 3) and folders == "1" and svg == "<svg", said
     assert not [f for f in short_tmp.iterdir() if f.name.startswith("medspil-kaleido-")], said
 
 

@@ -129,6 +129,7 @@ def test_only_the_later_parts_may_be_absent() -> None:
         "findings",
         "involvement_effect",
         "together",
+        "spreads",
     }
 
 
