@@ -1,7 +1,8 @@
 """The disclosure audit: it passes on the demo with snapshots of every committee, every number it
-collects is true of the data, the Kommentarer, Overblik and Svarkoder pages show what it
-audits, and it catches the leaks it is there for when they are planted (the old Overblik
-totals, a pinned mean, a comment or a favourable share given away by subtraction)."""
+collects is true of the data, the Kommentarer, Overblik, Svarkoder, MED-øjebliksbillede and
+Spørgeskema pages show what it audits, and it catches the leaks it is there for when they are
+planted (the old Overblik totals, a pinned mean, a comment or a favourable share given away by
+subtraction)."""
 
 from __future__ import annotations
 
@@ -353,3 +354,117 @@ def test_the_histogram_check_finds_no_hidden_group_narrowed(demo_db: Database) -
     assert report.linear_programs > 50 and report.facts > 1000
     assert report.groups > 20  # the night team's waves and phases were all solved for
     assert not found, [f.describe() for f in found]
+
+
+def test_the_med_snapshot_page_shows_the_scores_the_audit_collects(
+    app_on_audited: Path, audited_facts
+) -> None:
+    # The cross-check for MED-øjebliksbillede: a member of Lokal-MED Ældreområde Nord opens the
+    # committee's medicin snapshot. Every n on its tables of scores per wave and per phase and
+    # of answers per wave is the audit's fact from that snapshot (same unit, construct, waves),
+    # every mean is the audit's sum over that n, and the page shows no score the audit lacks.
+    from streamlit.testing.v1 import AppTest
+
+    from data import projects as project_queries
+    from data.snapshots import snapshot_headers
+    from surveys.dashboards.basis import project_basis
+    from tests.conftest import app_file
+    from tests.pages.dash_support import TIMEOUT
+
+    db = open_database(app_on_audited)
+    try:
+        headers = snapshot_headers(db, project_id="medicin")
+        snapshot = int(headers.loc[headers["area_id"] == "LMED-NORD", "id"].iloc[0])
+        basis = project_basis(db, "medicin", today=TODAY)
+        waves = project_queries.waves(db, "medicin")
+    finally:
+        db.close()
+    number = dict(zip(waves["id"].astype(int), waves["number"].astype(int), strict=True))
+    phase_of = dict(zip(waves["id"].astype(int), waves["phase_id"].astype(int), strict=True))
+    kinds = dict(zip(basis.phases["id"].astype(int), basis.phases["kind"], strict=True))
+    facts, members = audited_facts[0]["medicin"], audited_facts[1]["medicin"]
+    unit_of = {members(u): basis.names[u] for u in reversed(list(basis.parent))}
+    construct_name = {c: basis.construct_names[c]["da"] for c in basis.constructs}
+    source = f"snapshot {snapshot}"
+    mine = [f for f in facts if f.source == source and f.kind in {"n", "sum"}]
+    sums = {(f.measure, f.units, f.waves): (f.low + f.high) / 2 for f in mine if f.kind == "sum"}
+    audited: dict[tuple, tuple[int, float | None]] = {}
+    for f in mine:
+        if f.kind != "n" or f.units not in unit_of:
+            continue
+        if f.measure != ANSWERS and f.measure not in construct_name:
+            continue  # shares favourable: the page shows them as percentages, not counts
+        if f.measure == ANSWERS:
+            key = ("answers", unit_of[f.units], number[f.waves[0]])
+        elif len(f.waves) == 1:
+            key = ("wave", unit_of[f.units], construct_name[f.measure], number[f.waves[0]])
+        else:
+            phase = kinds[phase_of[f.waves[0]]]
+            key = ("phase", unit_of[f.units], construct_name[f.measure], phase)
+        total = sums.get((f.measure, f.units, f.waves))
+        audited[key] = (int(f.low), None if total is None else total / f.low)
+
+    at = AppTest.from_file(app_file("pages/oejebliksbillede.py"), default_timeout=TIMEOUT)
+    at.session_state["demo_role"] = "med"
+    at.session_state["demo_role_committee"] = "LMED-NORD"
+    at.session_state["snapshot_open"] = snapshot
+    at.run()
+    assert not at.exception
+    phase_kind = {t_phase: kind for kind, t_phase in _phase_names().items()}
+    shown: dict[tuple, tuple[int, float | None]] = {}
+    for frame in (df.value for df in at.dataframe):
+        columns = set(frame.columns)
+        for row in frame.to_dict("records"):
+            if {"Måling", "n", "Tema"} <= columns and str(row["n"]).isdigit():
+                key = ("wave", row["Enhed"], row["Tema"], int(row["Måling"]))
+            elif {"Fase", "n", "Tema"} <= columns and str(row["n"]).isdigit():
+                key = ("phase", row["Enhed"], row["Tema"], phase_kind[row["Fase"]])
+            elif {"Svar", "Inviterede"} <= columns and str(row["Svar"]).isdigit():
+                shown[("answers", row["Enhed"], int(row["Måling"]))] = (int(row["Svar"]), None)
+                continue
+            else:
+                continue
+            shown[key] = (int(row["n"]), float(str(row["Gennemsnit"]).replace(",", ".")))
+    assert len(shown) > 50, len(shown)
+    assert shown.keys() == {k for k in audited if k[1] in {s[1] for s in shown}}, set(shown) ^ set(
+        audited
+    )
+    for key, (n, mean) in shown.items():
+        assert audited[key][0] == n, (key, n, audited[key])
+        if mean is not None:
+            assert audited[key][1] == pytest.approx(mean, abs=0.05 + 1e-9), (key, mean)
+
+
+def _phase_names() -> dict[str, str]:
+    from medspil.i18n import t
+    from medspil.vocabulary import PhaseKind
+
+    return {str(kind): t(f"phase.{kind}", "da") for kind in PhaseKind}
+
+
+def test_spoergeskema_shows_the_reliability_counts_the_audit_reads(app_on_audited: Path) -> None:
+    # The cross-check for Spørgeskema's reliability table: the page shows the complete answers
+    # per construct that the audit reads (the same function, language, k and day); the facts
+    # drawn from them are checked against the data above.
+    from streamlit.testing.v1 import AppTest
+
+    from medspil.config import settings
+    from medspil.i18n import t
+    from surveys.instruments.report import instrument_by_id, reliability_table
+    from tests.conftest import app_file
+    from tests.pages.dash_support import TIMEOUT
+
+    at = AppTest.from_file(app_file("pages/spoergeskema.py"), default_timeout=TIMEOUT)
+    at.session_state["demo_role"] = "admin"
+    at.run()
+    assert not at.exception
+    column = t("instrument.n_complete", "da")
+    page = next(df.value for df in at.dataframe if column in df.value.columns)
+    db = open_database(app_on_audited)
+    try:
+        instrument = instrument_by_id(str(at.selectbox[0].value))
+        read = reliability_table(db, instrument, lang="da", k=settings().k_min, today=TODAY)
+    finally:
+        db.close()
+    assert [str(v) for v in page[column]] == [str(v) for v in read[column]]
+    assert sum(str(v).isdigit() for v in page[column]) >= 3
