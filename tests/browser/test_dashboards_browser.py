@@ -86,7 +86,8 @@ def test_every_dashboard_page_renders_for_the_role(
             if role == "Leder":
                 assert "Ældreområde Nord" not in body, (path, body[:3000])
         _open(page, "udvikling", "Udvikling")
-        page.get_by_text("Run chart", exact=True).first.click()
+        # the visible one: a hidden copy of the text (a stale element) must never be waited on
+        page.get_by_text("Run chart", exact=True).filter(visible=True).first.click()
         page.locator(".js-plotly-plot").first.wait_for(state="visible")
         assert_no_exception(page)
 

@@ -133,7 +133,8 @@ def test_screens_read_at_a_glance_and_no_legend_covers_an_axis_title(
         _settle(page)
         _no_overlap(page, "Udvikling")
         page.screenshot(path=str(shots / "udvikling.png"), full_page=True)
-        page.get_by_text("Run chart", exact=True).first.click()
+        # the visible one: a hidden copy of the text (a stale element) must never be waited on
+        page.get_by_text("Run chart", exact=True).filter(visible=True).first.click()
         _settle(page)
         _no_overlap(page, "Run chart")
         page.screenshot(path=str(shots / "runchart.png"), full_page=True)
