@@ -290,20 +290,13 @@ def test_svarkoder_shows_the_response_counts_the_audit_collects(
 ) -> None:
     # The cross-check for Svarkoder's response table: in three closed waves of medicin, the
     # administrator's page shows exactly the counts the audit collected for that wave.
-    from streamlit.testing.v1 import AppTest
-
-    from tests.conftest import app_file
-    from tests.pages.dash_support import TIMEOUT
 
     facts = [f for f in audited_facts[0]["medicin"] if f.source == "Svarkoder"]
     waves = sorted({f.waves[0] for f in facts})
     for wave in (waves[0], waves[len(waves) // 2], waves[-1]):
-        at = AppTest.from_file(app_file("pages/svarkoder.py"), default_timeout=TIMEOUT)
-        at.session_state["demo_role"] = "admin"
-        at.session_state["codes_project"] = "medicin"
-        at.session_state["codes_rate_wave"] = wave
-        at.run()
-        assert not at.exception
+        at = _run_page(
+            "svarkoder", demo_role="admin", codes_project="medicin", codes_rate_wave=wave
+        )
         table = at.table[-1].value
         shown = sorted(int(v) for v in table["Svar"] if str(v).isdigit())
         audited = sorted(int(f.low) for f in facts if f.waves == (wave,))
@@ -363,13 +356,10 @@ def test_the_med_snapshot_page_shows_the_scores_the_audit_collects(
     # committee's medicin snapshot. Every n on its tables of scores per wave and per phase and
     # of answers per wave is the audit's fact from that snapshot (same unit, construct, waves),
     # every mean is the audit's sum over that n, and the page shows no score the audit lacks.
-    from streamlit.testing.v1 import AppTest
 
     from data import projects as project_queries
     from data.snapshots import snapshot_headers
     from surveys.dashboards.basis import project_basis
-    from tests.conftest import app_file
-    from tests.pages.dash_support import TIMEOUT
 
     db = open_database(app_on_audited)
     try:
@@ -404,12 +394,9 @@ def test_the_med_snapshot_page_shows_the_scores_the_audit_collects(
         total = sums.get((f.measure, f.units, f.waves))
         audited[key] = (int(f.low), None if total is None else total / f.low)
 
-    at = AppTest.from_file(app_file("pages/oejebliksbillede.py"), default_timeout=TIMEOUT)
-    at.session_state["demo_role"] = "med"
-    at.session_state["demo_role_committee"] = "LMED-NORD"
-    at.session_state["snapshot_open"] = snapshot
-    at.run()
-    assert not at.exception
+    at = _run_page(
+        "oejebliksbillede", demo_role="med", demo_role_committee="LMED-NORD", snapshot_open=snapshot
+    )
     phase_kind = {t_phase: kind for kind, t_phase in _phase_names().items()}
     shown: dict[tuple, tuple[int, float | None]] = {}
     for frame in (df.value for df in at.dataframe):
@@ -446,18 +433,12 @@ def test_spoergeskema_shows_the_reliability_counts_the_audit_reads(app_on_audite
     # The cross-check for Spørgeskema's reliability table: the page shows the complete answers
     # per construct that the audit reads (the same function, language, k and day); the facts
     # drawn from them are checked against the data above.
-    from streamlit.testing.v1 import AppTest
 
     from medspil.config import settings
     from medspil.i18n import t
     from surveys.instruments.report import instrument_by_id, reliability_table
-    from tests.conftest import app_file
-    from tests.pages.dash_support import TIMEOUT
 
-    at = AppTest.from_file(app_file("pages/spoergeskema.py"), default_timeout=TIMEOUT)
-    at.session_state["demo_role"] = "admin"
-    at.run()
-    assert not at.exception
+    at = _run_page("spoergeskema", demo_role="admin")
     column = t("instrument.n_complete", "da")
     page = next(df.value for df in at.dataframe if column in df.value.columns)
     db = open_database(app_on_audited)
@@ -468,3 +449,18 @@ def test_spoergeskema_shows_the_reliability_counts_the_audit_reads(app_on_audite
         db.close()
     assert [str(v) for v in page[column]] == [str(v) for v in read[column]]
     assert sum(str(v).isdigit() for v in page[column]) >= 3
+
+
+def _run_page(name: str, **state: object):
+    """``pages/<name>.py`` run once through AppTest with ``state`` in its session; no exception."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import app_file
+    from tests.pages.dash_support import TIMEOUT
+
+    at = AppTest.from_file(app_file(f"pages/{name}.py"), default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
