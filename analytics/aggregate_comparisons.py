@@ -137,9 +137,18 @@ def _compare_periods(
     # small team would carry that team's answers. Counts, means and the difference are the
     # cells' own, as every table shows them.
     result = compare_histograms_many(protected.scores, spread[c, u, earlier], spread[c, u, later])
-    own = compare_histograms_many(protected.scores, counts[c, u, earlier], counts[c, u, later])
-    for name in ("n_earlier", "n_later", "mean_earlier", "mean_later", "difference"):
-        result[name] = own[name]
+    before, after = counts[c, u, earlier], counts[c, u, later]
+    n_before, n_after = before.sum(axis=1), after.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_before = (before @ protected.scores) / n_before
+        mean_after = (after @ protected.scores) / n_after
+    result |= {
+        "n_earlier": n_before,
+        "n_later": n_after,
+        "mean_earlier": mean_before,
+        "mean_later": mean_after,
+        "difference": mean_after - mean_before,
+    }
     p_adjusted = bh_adjust_array(result["welch_p"])
     with np.errstate(invalid="ignore"):
         significant = (p_adjusted < ALPHA) & (np.abs(result["cohens_d"]) >= MIN_EFFECT)

@@ -1021,18 +1021,6 @@ def _quantile_construct(
     eq: list[tuple[dict[int, float], float]] = []
     ub: list[tuple[dict[int, float], float]] = []
 
-    def row(members: Iterable[str], waves: Iterable[int], weight) -> dict[int, float]:
-        out: dict[int, float] = {}
-        for u in members:
-            for w in waves:
-                if (u, w) in place:
-                    base = place[(u, w)] * width
-                    for b in range(width):
-                        value = weight(grid[b])
-                        if value:
-                            out[base + b] = float(value)
-        return out
-
     def cells_row(pairs: Iterable[tuple[str, int]], weight) -> dict[int, float]:
         out: dict[int, float] = {}
         for pair in pairs:
@@ -1043,6 +1031,9 @@ def _quantile_construct(
                     if value:
                         out[base + b] = float(value)
         return out
+
+    def row(members: Iterable[str], waves: Iterable[int], weight) -> dict[int, float]:
+        return cells_row(((u, w) for u in members for w in tuple(waves)), weight)
 
     # The attacker knows every cell's n.
     for u, w in cells:

@@ -52,26 +52,33 @@ def figure_svg(figure: go.Figure) -> bytes:
     Raises ``SnapshotRenderFailed`` when no chromium is found, when it fails to start
     ``START_ATTEMPTS`` times, or when it does not answer within ``TIMEOUT_SECONDS``.
     """
-    global _renderer
     opts = {"format": "svg", "width": figure.layout.width or PRINT_WIDTH}
     opts["height"] = figure.layout.height or PRINT_HEIGHT
     with _kaleido_lock:
-        for attempt in (1, 2):
-            if _renderer is None:
-                _renderer = _start_renderer()
-            renderer = _renderer
-            try:
-                return renderer.svg(figure, opts)
-            except SnapshotRenderFailed as e:
-                # A browser that died or hangs is not asked again: the next figure starts
-                # afresh. A drawing that failed (not timed out) is tried once more on a fresh
-                # browser: under load kaleido may ask a page whose script has not loaded yet
-                # ("kaleido_scopes is not defined").
-                _renderer = None
-                renderer.stop()
-                if attempt == 2 or isinstance(e, _RenderTimedOut):
-                    raise
-    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+        try:
+            return _draw(figure, opts)
+        except _DrawingFailed:
+            # Under load kaleido may ask a page whose script has not loaded yet
+            # ("kaleido_scopes is not defined"): one more try, on a fresh browser. A browser
+            # that would not start or did not answer in time is not tried again.
+            return _draw(figure, opts)
+
+
+def _draw(figure: go.Figure, opts: dict[str, Any]) -> bytes:
+    """The figure through the process's browser, started if none runs. A browser that failed is
+    stopped and forgotten, so the next drawing starts afresh. Hold ``_kaleido_lock``."""
+    global _renderer
+    if _renderer is None:
+        _renderer = _start_renderer()
+    renderer = _renderer
+    try:
+        return renderer.svg(figure, opts)
+    except SnapshotRenderFailed as e:
+        _renderer = None
+        renderer.stop()
+        if isinstance(e, _RenderTimedOut):
+            raise
+        raise _DrawingFailed(e.key, **e.params) from e
 
 
 def browser_profiles() -> Path | None:
@@ -215,6 +222,10 @@ def _alive(process: Path) -> bool:
 
 class _RenderTimedOut(SnapshotRenderFailed):
     """The browser did not answer in time: not worth a second wait."""
+
+
+class _DrawingFailed(SnapshotRenderFailed):
+    """A running browser failed to draw a figure (worth one more try on a fresh one)."""
 
 
 def _failed(error: BaseException) -> SnapshotRenderFailed:

@@ -96,7 +96,7 @@ def moved(demo_file: Path, tmp_path_factory: pytest.TempPathFactory):
     before_db, after_db = open_database(before_path), open_database(after_path)
     try:
         basis = project_basis(before_db, "medicin", today=TODAY)
-        instrument = load_instrument(str(basis_instrument(before_db)))
+        instrument = load_instrument(str(_instrument_of(before_db)))
         items = {i.id: i.reverse for i in instrument.items if i.construct == CONSTRUCT}
         protected = basis.protected
         assert protected is not None
@@ -128,7 +128,7 @@ def moved(demo_file: Path, tmp_path_factory: pytest.TempPathFactory):
         after_db.close()
 
 
-def basis_instrument(db: Database) -> str:
+def _instrument_of(db: Database) -> str:
     return _rows(db, "SELECT instrument_id FROM projects WHERE id = ?", ["medicin"])[0][0]
 
 

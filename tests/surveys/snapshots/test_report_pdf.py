@@ -289,6 +289,55 @@ print(ClosesOnce.starts, len(folders), svg.lstrip()[:4].decode(), flush=True)
     assert not [f for f in short_tmp.iterdir() if f.name.startswith("medspil-kaleido-")], said
 
 
+def test_a_drawing_that_fails_is_tried_once_more_on_a_fresh_browser(short_tmp: Path) -> None:
+    # Under load kaleido once asked a page whose script had not loaded ("kaleido_scopes is not
+    # defined"). Such a failure is tried once more on a fresh browser, and only once.
+    script = """
+import kaleido, os, plotly.graph_objects as go
+from medspil.errors import SnapshotRenderFailed
+from surveys.snapshots.chart_svg import figure_svg
+
+class FailsToDraw(kaleido.Kaleido):
+    starts = draws = failures = 0
+    async def open(self):
+        FailsToDraw.starts += 1
+        await super().open()
+    async def calc_fig(self, *args, **kwargs):
+        FailsToDraw.draws += 1
+        if FailsToDraw.failures:
+            FailsToDraw.failures -= 1
+            raise RuntimeError("kaleido_scopes is not defined")
+        return await super().calc_fig(*args, **kwargs)
+
+kaleido.Kaleido = kaleido._sync_server.Kaleido = FailsToDraw  # wherever a start looks it up
+figure = go.Figure(go.Bar(x=[1], y=[1]))
+FailsToDraw.failures = 1
+svg = figure_svg(figure)
+print(FailsToDraw.starts, FailsToDraw.draws, svg.lstrip()[:4].decode(), flush=True)
+FailsToDraw.failures = 5
+try:
+    figure_svg(figure)
+except SnapshotRenderFailed as e:
+    print(FailsToDraw.starts, FailsToDraw.draws, type(e).__name__, e.key, flush=True)
+folders = [f for f in os.listdir(os.environ["TMPDIR"]) if f.startswith("medspil-kaleido-")]
+print(len(folders), flush=True)
+"""
+    env = {**os.environ, "TMPDIR": str(short_tmp)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    said = f"stdout: {done.stdout}\nstderr: {done.stderr}"
+    assert done.returncode == 0 and "Traceback" not in done.stderr, said
+    drawn, refused, folders = done.stdout.splitlines()
+    # The first figure: one failed drawing, a second browser, the figure drawn.
+    assert drawn == "2 2 <svg", said
+    # A drawing that keeps failing: tried on the running browser and on one fresh one, then the
+    # user's error; both browsers stopped and their profiles gone.
+    assert refused == "3 4 _DrawingFailed snapshot.error_render", said
+    assert folders == "0", said
+
+
 def _running(pid: int) -> bool:
     """Whether ``pid`` is a live process (a killed, not yet reaped one is not)."""
     try:
