@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.db import Database
+from data.db import Database, one_row
 from data.org import SUBTREE_CTE
 from data.submissions import seal_closed_waves
 from medspil.scope import Scope
@@ -86,6 +86,13 @@ def wave_response_counts(
             {"project": project_id, "closed_before": closed_before},
         ).fetchall()
     return tuple((int(w), int(n)) for w, n in rows)
+
+
+def wave_responses(db: Database, wave_id: int) -> int:
+    """Responses stored for one wave: every unit together (the open wave's live progress)."""
+    with db.cursor() as cur:
+        found = cur.execute("SELECT count(*) FROM responses WHERE wave_id = ?", [int(wave_id)])
+        return int(one_row(found)[0])
 
 
 def closed_wave_state(db: Database, project_id: str, *, closed_before: dt.date) -> tuple[Any, ...]:

@@ -20,7 +20,7 @@ import pandas as pd
 from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
-from data.results import response_counts
+from data.results import wave_responses
 from medspil.errors import UnknownProject
 from medspil.formatting import integer
 from medspil.i18n import t
@@ -85,8 +85,7 @@ def live_progress(
     if project is None:
         raise UnknownProject(project=project_id)
     k_min = int(project["k_min"])
-    counts = response_counts(db, project_id, Scope.admin())
-    answers = int(counts.loc[counts["wave_id"] == int(wave["id"]), "responses"].sum())
+    answers = wave_responses(db, int(wave["id"]))
     return LiveProgress(
         wave_id=int(wave["id"]),
         wave_number=int(wave["number"]),
