@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Hashable, Iterable
+import weakref
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -52,6 +54,7 @@ from surveys.together.plan import project_levels
 
 RESPONSES = "_responses"  # pseudo-construct under which response counts are protected
 _CACHE_SIZE = 8
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,28 @@ def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBa
             del _cache[next(iter(_cache))]
         _cache[place] = (key, state, basis)
     return basis
+
+
+# What is derived from one basis alone (its alarms, its units per scope), kept while the basis
+# lives: a basis never changes, and a view asks for these again on every page run.
+_derived: dict[tuple[int, Hashable], tuple[weakref.ref, object]] = {}
+_derived_lock = threading.Lock()
+
+
+def per_basis(basis: ProjectBasis, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per basis and ``key``; later calls return the same object (callers
+    must not change it). Entries go when their basis is gone."""
+    place = (id(basis), key)
+    with _derived_lock:
+        cached = _derived.get(place)
+    if cached is not None and cached[0]() is basis:
+        return cached[1]  # type: ignore[return-value]
+    found = compute()
+    with _derived_lock:
+        for old in [k for k, (ref, _) in _derived.items() if ref() is None]:
+            del _derived[old]
+        _derived[place] = (weakref.ref(basis), found)
+    return found
 
 
 def forget_bases() -> None:
@@ -396,7 +421,7 @@ def scope_units(basis: ProjectBasis, scope: Scope) -> set[str]:
 
 def headline_units(basis: ProjectBasis, scope: Scope) -> list[str]:
     """Per scope root, the smallest unit that holds all of the project's people under it."""
-    project_units = {u for root in basis.project_roots for u in basis.subtree(root)}
+    in_project = units_in_project(basis)
     roots = (
         [u for u, up in basis.parent.items() if up is None]
         if scope.sees_everything
@@ -406,7 +431,7 @@ def headline_units(basis: ProjectBasis, scope: Scope) -> list[str]:
     for root in roots:
         if root not in basis.parent:
             continue
-        if root in project_units:
+        if root in in_project:
             found.append(root)
             continue
         inside = [r for r in basis.project_roots if root in _ancestors(basis, r)]
@@ -420,19 +445,34 @@ def unit_choices(basis: ProjectBasis, scope: Scope) -> list[tuple[str, int]]:
 
     The headline units first, then every unit of the project inside the scope.
     """
+    return list(per_basis(basis, ("unit_choices", scope), lambda: _unit_choices(basis, scope)))
+
+
+def _unit_choices(basis: ProjectBasis, scope: Scope) -> tuple[tuple[str, int], ...]:
     allowed = scope_units(basis, scope)
+    # A unit is involved when it lies in a project subtree or above one (an area holding some
+    # of the project's units).
+    involved = units_in_project(basis) | {
+        up for root in basis.project_roots for up in _ancestors(basis, root)
+    }
     choices: list[tuple[str, int]] = []
     for head in headline_units(basis, scope):
-        base = len(_ancestors(basis, head))
-        for unit in basis.subtree(head):
-            above = set(_ancestors(basis, unit))
-            # In a project subtree, or above one (an area holding some of the project's units).
-            involved = any(r == unit or r in above for r in basis.project_roots) or any(
-                unit in _ancestors(basis, r) for r in basis.project_roots
-            )
-            if unit in allowed and (unit == head or involved):
-                choices.append((unit, len(_ancestors(basis, unit)) - base))
-    return list(dict.fromkeys(choices))
+        stack = [(head, 0)]
+        while stack:  # the subtree in tree order (as ProjectBasis.subtree), with depths
+            unit, depth = stack.pop()
+            if unit in allowed and (unit == head or unit in involved):
+                choices.append((unit, depth))
+            stack.extend((child, depth + 1) for child in reversed(basis.children.get(unit, [])))
+    return tuple(dict.fromkeys(choices))
+
+
+def units_in_project(basis: ProjectBasis) -> frozenset[str]:
+    """Every unit in the project's subtrees."""
+    return per_basis(
+        basis,
+        "project_units",
+        lambda: frozenset(u for root in basis.project_roots for u in basis.subtree(root)),
+    )
 
 
 def require_unit(basis: ProjectBasis, scope: Scope, unit_id: str) -> None:
@@ -444,8 +484,8 @@ def require_unit(basis: ProjectBasis, scope: Scope, unit_id: str) -> None:
 def involvement_of(basis: ProjectBasis, unit_id: str, phase_id: int) -> str | None:
     """The unit's involvement level in a phase; None when its parts were involved differently."""
     default = str(basis.phases.loc[basis.phases["id"] == phase_id, "involvement"].iloc[0])
-    project_units = {u for root in basis.project_roots for u in basis.subtree(root)}
-    leaves = [u for u in basis.subtree(unit_id) if u in project_units and not basis.children.get(u)]
+    inside = units_in_project(basis)
+    leaves = [u for u in basis.subtree(unit_id) if u in inside and not basis.children.get(u)]
     levels = set()
     for leaf in leaves or [unit_id]:
         level = default

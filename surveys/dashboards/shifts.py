@@ -8,8 +8,6 @@ stay as views for the analyst and raise no flag of their own.
 from __future__ import annotations
 
 import math
-import threading
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +18,7 @@ from analytics import wave_shifts
 from analytics.aggregate_shifts import waves_per_year
 from medspil.formatting import number
 from medspil.i18n import t
-from surveys.dashboards.basis import ProjectBasis
+from surveys.dashboards.basis import ProjectBasis, per_basis
 
 # Chance flags per unit and year on a unit whose level never changes, shared between the
 # constructs monitored: a leder of one unit sees about one chance flag every two years.
@@ -50,27 +48,13 @@ def shift_budget(basis: ProjectBasis) -> ShiftBudget:
     )
 
 
-_computed: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
-_computed_lock = threading.Lock()
-
-
 def project_shifts(basis: ProjectBasis) -> pd.DataFrame:
     """Every alarm of the monitor in the project's closed waves, for every unit and construct.
 
     Columns of :func:`analytics.wave_shifts` plus ``wave_number`` and ``start_wave_number``.
     Computed once per basis (Overblik, its finding cards and Udvikling all ask for it).
     """
-    with _computed_lock:
-        cached = _computed.get(id(basis))
-    if cached is not None and cached[0]() is basis:
-        found = cached[1]
-    else:
-        found = _project_shifts(basis)
-        with _computed_lock:
-            for key in [k for k, (r, _) in _computed.items() if r() is None]:
-                del _computed[key]
-            _computed[id(basis)] = (weakref.ref(basis), found)
-    return found.copy()
+    return per_basis(basis, "shifts", lambda: _project_shifts(basis)).copy()
 
 
 def _project_shifts(basis: ProjectBasis) -> pd.DataFrame:
@@ -97,7 +81,12 @@ def same_series(basis: ProjectBasis) -> dict[tuple[str, str], str]:
     same group of people under two names: the same counts in every wave, so the same wave
     means and the same alarms. Compared on the protected counts the monitor reads, so a wave
     hidden for one and shown for the other keeps them apart (they are then not the same series).
+    Computed once per basis; the caller must not change the mapping.
     """
+    return per_basis(basis, "same_series", lambda: _same_series(basis))
+
+
+def _same_series(basis: ProjectBasis) -> dict[tuple[str, str], str]:
     protected = basis.protected
     if protected is None:
         return {}

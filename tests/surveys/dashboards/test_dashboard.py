@@ -63,6 +63,37 @@ def test_units_a_scope_may_pick_start_with_its_headline(demo_db: Database) -> No
     assert "SUNDHED" not in admin_units and "K" not in admin_units
 
 
+def _choices_by_hand(basis, head: str, allowed: set[str]) -> list[tuple[str, int]]:
+    """Depth-first from ``head`` in the children's order; a unit counts when it is in a
+    project subtree or is an ancestor of a project root, and the scope may see it."""
+
+    def chain(unit):
+        up = basis.parent.get(unit)
+        return [] if up is None else [up, *chain(up)]
+
+    def walk(unit, depth):
+        inside = any(unit == r or r in chain(unit) for r in basis.project_roots)
+        above = any(unit in chain(r) for r in basis.project_roots)
+        mine = [(unit, depth)] if unit in allowed and (unit == head or inside or above) else []
+        return mine + [c for child in basis.children.get(unit, []) for c in walk(child, depth + 1)]
+
+    return walk(head, 0)
+
+
+def test_the_units_a_scope_may_pick_come_with_their_depth_below_the_headline(
+    demo_db: Database,
+) -> None:
+    basis = project_basis(demo_db, "medicin", today=TODAY)
+    everyone = set(basis.parent)
+    assert unit_choices(basis, ADMIN) == _choices_by_hand(basis, "SAE", everyone)
+    syd = set(basis.subtree("AELDRE-SYD"))
+    assert unit_choices(basis, SYD) == _choices_by_hand(basis, "AELDRE-SYD", syd)
+    assert max(depth for _, depth in unit_choices(basis, ADMIN)) >= 2
+    # Kept per basis and scope: a caller that changes its list does not change the next.
+    unit_choices(basis, ADMIN).clear()
+    assert unit_choices(basis, ADMIN) == _choices_by_hand(basis, "SAE", everyone)
+
+
 @pytest.mark.parametrize(
     "call",
     [
