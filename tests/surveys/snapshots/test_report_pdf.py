@@ -196,17 +196,25 @@ except SnapshotRenderFailed as e:
     for length in (TEMP_PATH_LIMIT, TEMP_PATH_LIMIT + 1):
         folder = short_tmp / ("x" * (length - len(str(short_tmp)) - 1))
         folder.mkdir()
-        done = subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=ROOT, env={**os.environ, "TMPDIR": str(folder)},
-            capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
-        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-        said[len(str(folder))] = done.stdout.strip()
+        out, _ = _python_with_tmpdir(script, folder)
+        said[len(str(folder))] = out.strip()
     assert said[TEMP_PATH_LIMIT] == "<svg", said
     refused = said[TEMP_PATH_LIMIT + 1]
     assert refused.startswith("SnapshotTempDirTooLong Rapporten kunne ikke laves"), said
     assert f"for lang ({TEMP_PATH_LIMIT + 1} tegn" in refused and "TMPDIR=/tmp" in refused
+
+
+def _python_with_tmpdir(script: str, tmpdir: Path) -> tuple[str, str]:
+    """``script`` run by a fresh Python with ``TMPDIR=tmpdir``: its output, and what it said
+    (for assertion messages); it must end cleanly, without a traceback."""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT, env={**os.environ, "TMPDIR": str(tmpdir)},
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    said = f"stdout: {done.stdout}\nstderr: {done.stderr}"
+    assert done.returncode == 0 and "Traceback" not in done.stderr, said
+    return done.stdout, said
 
 
 @pytest.fixture
@@ -237,14 +245,8 @@ helper = subprocess.Popen(
 )
 print(folder, helper.pid, flush=True)
 """
-    env = {**os.environ, "TMPDIR": str(short_tmp)}
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    said = f"stdout: {done.stdout}\nstderr: {done.stderr}"
-    assert done.returncode == 0 and "Traceback" not in done.stderr, said
-    folder, pid = done.stdout.split()
+    out, said = _python_with_tmpdir(script, short_tmp)
+    folder, pid = out.split()
     assert Path(folder).parent == short_tmp and not Path(folder).exists(), said
     # The kill is asynchronous; on a busy machine the helper may take a moment to end.
     deadline = time.monotonic() + 10
@@ -275,16 +277,10 @@ svg = figure_svg(go.Figure(go.Bar(x=[1], y=[1])))
 folders = [f for f in os.listdir(os.environ["TMPDIR"]) if f.startswith("medspil-kaleido-")]
 print(ClosesOnce.starts, len(folders), svg.lstrip()[:4].decode(), flush=True)
 """
-    env = {**os.environ, "TMPDIR": str(short_tmp)}
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    said = f"stdout: {done.stdout}\nstderr: {done.stderr}"
-    assert done.returncode == 0 and "Traceback" not in done.stderr, said
+    out, said = _python_with_tmpdir(script, short_tmp)
     # A second start (a third when kaleido's first drawing on a busy machine fails and is
     # tried again on a fresh browser), the failed ones' profiles already gone, the figure drawn.
-    starts, folders, svg = done.stdout.split()
+    starts, folders, svg = out.split()
     assert int(starts) in (2, 3) and folders == "1" and svg == "<svg", said
     assert not [f for f in short_tmp.iterdir() if f.name.startswith("medspil-kaleido-")], said
 
@@ -322,14 +318,8 @@ except SnapshotRenderFailed as e:
 folders = [f for f in os.listdir(os.environ["TMPDIR"]) if f.startswith("medspil-kaleido-")]
 print(len(folders), flush=True)
 """
-    env = {**os.environ, "TMPDIR": str(short_tmp)}
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    said = f"stdout: {done.stdout}\nstderr: {done.stderr}"
-    assert done.returncode == 0 and "Traceback" not in done.stderr, said
-    drawn, refused, folders = done.stdout.splitlines()
+    out, said = _python_with_tmpdir(script, short_tmp)
+    drawn, refused, folders = out.splitlines()
     # The first figure: one failed drawing, a second browser, the figure drawn.
     assert drawn == "2 2 <svg", said
     # A drawing that keeps failing: tried on the running browser and on one fresh one, then the
