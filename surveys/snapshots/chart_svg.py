@@ -17,6 +17,7 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -44,6 +45,19 @@ TEMP_PATH_LIMIT = 62  # measured with Debian's chromium 156: 62 characters start
 _kaleido_lock = threading.Lock()
 _renderer: _Renderer | None = None  # the process's browser, while one runs
 _stop_registered = threading.Event()  # the exit handler is registered once per process
+
+
+class _BenignPipeNoise(logging.Filter):
+    """Drops choreographer's "JSONError decoding message. Ignoring": on a busy machine chromium's
+    goodbye can arrive glued to another message as the browser closes, and choreographer logs
+    the message it skips with a traceback. The figure is drawn and nothing is wrong, and no
+    traceback may reach a user (a command's output, the server's log). Other records pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("JSONError decoding message")
+
+
+logging.getLogger("choreographer.channels.pipe").addFilter(_BenignPipeNoise())
 
 
 def figure_svg(figure: go.Figure) -> bytes:
