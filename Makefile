@@ -22,9 +22,9 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	# one run: the kernel, storage and statistics strict (the overrides in pyproject [tool.mypy]),
-	# the domain, the pages and the frame in the default mode
-	$(VENV)/bin/mypy medspil data analytics surveys pages app.py serve.py
+	# one run on two workers: the kernel, storage and statistics strict (the overrides in
+	# pyproject [tool.mypy]), the domain, the pages and the frame in the default mode
+	$(VENV)/bin/mypy -n 2 medspil data analytics surveys pages app.py serve.py
 
 test: lint
 	# two workers (pytest-xdist), one test file each at a time: the suite fits in 10 minutes on 2 cores
