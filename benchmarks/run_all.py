@@ -127,8 +127,8 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=None, help="the kommune to measure")
     args = parser.parse_args()
     if args.tiny:
-        folder = Path(tempfile.mkdtemp(prefix="medspil-bench-tiny-"))
-        db_path = args.db or folder / "tiny.duckdb"
+        # A kommune given with --db is used as it is; otherwise one is built in a new folder.
+        db_path = args.db or Path(tempfile.mkdtemp(prefix="medspil-bench-tiny-")) / "tiny.duckdb"
         if not db_path.exists():
             large_kommune.build(db_path, size=large_kommune.TINY)
         scale_db = db_path if args.scale else None
