@@ -31,10 +31,14 @@ def bulk_insert(
 ) -> None:
     """Insert whole frames into the anonymous tables in one transaction (column order fixed).
 
-    Rows are written in an order drawn from a secret, not in the frames' order, and every unused
-    invitation of a wave not closed before ``today`` (Python's date; ``None``: today's) gets its
-    blank row in ``pending_responses`` (see ``data.submissions``).
+    Answers come with their responses: each answer's response is in ``frames["responses"]``,
+    and no item is answered twice in one response (``ValueError`` otherwise, nothing written;
+    no key index checks this since migration 7). Rows are written in an order drawn from a
+    secret, not in the frames' order, and every unused invitation of a wave not closed before
+    ``today`` (Python's date; ``None``: today's) gets its blank row in ``pending_responses``
+    (see ``data.submissions``).
     """
+    _check_answers(frames)
     day = today or dt.date.today()
     salt = secrets.token_hex(16)
     with db.transaction() as cur:
@@ -60,6 +64,20 @@ def bulk_insert(
                     {"salt": salt, "today": day},
                 )
             cur.unregister("staged_rows")
+
+
+def _check_answers(frames: dict[str, pd.DataFrame]) -> None:
+    answers = frames.get("answers")
+    if answers is None or answers.empty:
+        return
+    responses = frames.get("responses")
+    known = responses["id"] if responses is not None else pd.Series([], dtype=object)
+    orphans = ~answers["response_id"].isin(known)
+    if orphans.any():
+        raise ValueError(f"{int(orphans.sum())} answers without their response in the same load")
+    twice = answers.duplicated(["response_id", "item_id"])
+    if twice.any():
+        raise ValueError(f"{int(twice.sum())} answers to an item already answered in the response")
 
 
 def table_counts(db: Database) -> dict[str, int]:

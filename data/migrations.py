@@ -405,6 +405,40 @@ def m006_acting_together(cur: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+def m007_answers_without_an_index(cur: duckdb.DuckDBPyConnection) -> None:
+    """Answers kept without a key index (issue 17): the same rows, a new secret order.
+
+    The primary key (``response_id``, ``item_id``) and the reference to ``stored_responses``
+    made DuckDB keep two indexes over every answer: on the large kommune about 70 % of the file,
+    most of the time of storing a closed wave, and memory that grows with every answer. Nothing
+    reads through them (the dashboards join and group whole waves). What they guarded, one
+    answer per item of a response that exists, every writer now ensures itself: sealing a wave
+    writes one answer per item of a form (``encode_answers`` refuses an item twice), an import
+    refuses a mapping with an item twice, and ``bulk_insert`` refuses answers twice or without
+    their response. The rows are written again in an order drawn from a new secret (rule 8).
+    """
+    salt = secrets.token_hex(16)
+    # A temporary copy, as in migration 4: the table is made again, not renamed.
+    cur.execute(
+        """CREATE TEMP TABLE shuffled_answers AS
+           SELECT response_id, item_id, value,
+                  row_number() OVER (ORDER BY md5($salt || response_id || item_id)) AS position
+           FROM stored_answers""",
+        {"salt": salt},
+    )
+    cur.execute("""
+        DROP TABLE stored_answers;
+        CREATE TABLE stored_answers (
+            response_id VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            value TINYINT CHECK (value BETWEEN 1 AND 5)
+        );
+        INSERT INTO stored_answers SELECT response_id, item_id, value
+            FROM shuffled_answers ORDER BY position;
+        DROP TABLE shuffled_answers;
+    """)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "initial schema", m001_initial),
     (2, "score histogram cache", m002_score_histogram_cache),
@@ -412,6 +446,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (4, "storage without order", m004_storage_without_order),
     (5, "import provenance", m005_imports),
     (6, "acting together: plan as it happened, roles, MED log, actions", m006_acting_together),
+    (7, "answers without a key index", m007_answers_without_an_index),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -304,9 +304,13 @@ def insert_blank_responses(
 def encode_answers(answers: Answers) -> str:
     """``item=value;item=;...`` (empty for "Ved ikke"), as the view ``answers`` reads it."""
     parts = []
+    seen: set[str] = set()
     for item_id, value in answers:
         if not item_id or any(sign in item_id for sign in ";="):
             raise ValueError(f"item id {item_id!r} cannot be stored (empty, or has ';' or '=')")
+        if item_id in seen:  # no key index guards stored_answers (migration 7)
+            raise ValueError(f"item id {item_id!r} is answered twice")
+        seen.add(item_id)
         parts.append(f"{item_id}={'' if value is None else int(value)}")
     return ";".join(parts)
 

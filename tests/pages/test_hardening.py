@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data import open_database
+from medspil.errors import DatabaseCorrupt
 from surveys.installation.setup import mark_initialised, register_instrument
 from surveys.instruments.instrument import load_instrument
 from tests.conftest import app_file
@@ -98,11 +99,27 @@ def _truncated(source: Path, target: Path, fraction: float) -> Path:
     return target
 
 
+def _cut_where_it_still_opens(source: Path, target: Path) -> Path:
+    """A truncated copy whose catalogue is intact, so opening works and reading data fails.
+
+    Where the catalogue lies in the file depends on the schema's layout, so the cut is searched
+    for rather than fixed (migration 7 made the file smaller and moved it past 60 %).
+    """
+    for fraction in (0.6, 0.7, 0.8, 0.9):
+        _truncated(source, target, fraction)
+        try:
+            open_database(target).close()
+        except DatabaseCorrupt:
+            continue
+        return target
+    raise AssertionError(f"no cut of {source} between 60 % and 90 % opens")
+
+
 def test_a_truncated_database_gives_a_plain_message_on_the_pages(
     app_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 12, item 6: the file opens (its first blocks are there) but reading answers fails."""
-    broken = _truncated(app_env, tmp_path / "broken.duckdb", 0.6)
+    broken = _cut_where_it_still_opens(app_env, tmp_path / "broken.duckdb")
     monkeypatch.setenv("MEDSPIL_DB", str(broken))
     st.cache_resource.clear()
     at = AppTest.from_file(app_file("app.py"), default_timeout=TIMEOUT).run()
