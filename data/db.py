@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ import pandas as pd
 from medspil.errors import DatabaseCorrupt
 
 CHECKPOINT_RETRY_SECONDS = 0.02
+# A write older than this has a file time no later write can repeat (see Database.change_mark).
+MARK_SETTLE_SECONDS = 1.0
 # How long a quiet commit waits for the reads running beside it to end before it commits anyway
 # (through the log, checkpointed as soon as the reads allow: ``checkpoint_soon``).
 QUIET_WAIT_SECONDS = 2.0
@@ -124,6 +127,33 @@ class Database:
                 with self._use:
                     self._quiet_wanted = False
                     self._use.notify_all()
+
+    def change_mark(self) -> tuple[int, ...] | None:
+        """A value that differs after every committed write to the file; ``None`` when that
+        cannot be told (no file, or a write in the last ``MARK_SETTLE_SECONDS``).
+
+        Each commit either appends to the log beside the file (``.wal``: its size and time
+        change) or writes the file itself (a quiet commit, a checkpoint, which also removes the
+        log); a read touches neither. The kernel stamps file times with a coarse clock (a few
+        milliseconds), so two writes within one tick could leave the same times: a mark is
+        given only once the last write is older than that, and every later write then stamps a
+        later time. Two ``os.stat`` calls, so a caller may ask on every page run and run its
+        real query only when the mark moved (or is ``None``). Another process cannot write
+        meanwhile: DuckDB lets one process open the file.
+        """
+        if self.path is None:
+            return None
+        mark: list[int] = []
+        for file in (self.path, Path(f"{self.path}.wal")):
+            try:
+                found = os.stat(file)
+            except FileNotFoundError:
+                mark += [0, 0, 0]
+            else:
+                if time.time_ns() - found.st_mtime_ns < MARK_SETTLE_SECONDS * 1e9:
+                    return None
+                mark += [found.st_ino, found.st_size, found.st_mtime_ns]
+        return tuple(mark)
 
     def checkpoint(self) -> bool:
         """Write the log into the file and empty it; ``False`` when another transaction is

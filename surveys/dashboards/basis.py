@@ -116,7 +116,7 @@ class ProjectBasis:
 
 
 # In memory per database and project: the day's key and the state the basis was built from.
-_cache: dict[tuple, tuple[tuple, object, ProjectBasis]] = {}
+_cache: dict[tuple, tuple[tuple, object, ProjectBasis, object]] = {}
 _cache_lock = threading.Lock()
 # Bump when ProjectBasis or how it is computed changes: saved bases of older code are ignored.
 BASIS_FORMAT = 6  # 2: small_groups; 3: imported; 4: one mask for every count; 5: actual levels;
@@ -126,19 +126,25 @@ BASIS_FORMAT = 6  # 2: small_groups; 3: imported; 4: one mask for every count; 5
 def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBasis:
     """The protected basis of one project over its closed waves, built once per state.
 
-    Per call one cheap question (responses per closed wave). When that changes, or the day
-    does, the full state of the closed waves is read (``closed_wave_state``); the basis is
-    rebuilt only when that state differs from the one it was built from, and a basis built
-    before is read back from beside the database file (``data.derived``), so a restart does
-    not recompute it. Answers arriving in the open wave change nothing here: only closed waves
-    are shown.
+    Per call the file's change mark (``Database.change_mark``): when nothing was written since
+    the basis was checked on the same day, it stands without a query. Otherwise one cheap
+    question (responses per closed wave). When that changes, or the day does, the full state
+    of the closed waves is read (``closed_wave_state``); the basis is rebuilt only when that
+    state differs from the one it was built from, and a basis built before is read back from
+    beside the database file (``data.derived``), so a restart does not recompute it. Answers
+    arriving in the open wave change nothing here: only closed waves are shown.
     """
-    counts = wave_response_counts(db, project_id, closed_before=today)
     place = (id(db), str(db.path), project_id)
-    key = (today, counts)
+    mark = db.change_mark()  # before the query: a write after it moves the mark
     with _cache_lock:
-        cached_key, cached_state, cached = _cache.get(place, (None, None, None))
+        cached_key, cached_state, cached, cached_mark = _cache.get(place, (None,) * 4)
+    if cached is not None and mark is not None and cached_mark == (today, mark):
+        return cached
+    counts = wave_response_counts(db, project_id, closed_before=today)
+    key = (today, counts)
     if cached is not None and cached_key == key:
+        with _cache_lock:
+            _cache[place] = (key, cached_state, cached, (today, mark) if mark else None)
         return cached
     state = (BASIS_FORMAT, closed_wave_state(db, project_id, closed_before=today))
     if cached is not None and cached_state == state:
@@ -152,7 +158,7 @@ def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBa
     with _cache_lock:
         if len(_cache) >= _CACHE_SIZE and place not in _cache:
             del _cache[next(iter(_cache))]
-        _cache[place] = (key, state, basis)
+        _cache[place] = (key, state, basis, (today, mark) if mark else None)
     return basis
 
 
@@ -182,6 +188,7 @@ def forget_bases() -> None:
     """Drop the bases kept in memory (after a change to the organisation or a project)."""
     with _cache_lock:
         _cache.clear()
+        _visible.clear()
 
 
 def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
@@ -404,9 +411,28 @@ def visible_projects(db: Database, scope: Scope, *, today: dt.date | None = None
     return all_projects[keep].reset_index(drop=True)
 
 
+# The project ids a scope may see, per database and scope, with the change mark they were
+# read at: a page run asks on every view, and nothing written means nothing changed.
+_visible: dict[tuple, tuple[tuple[int, ...], frozenset[str]]] = {}
+_VISIBLE_SIZE = 64
+
+
 def require_project(db: Database, scope: Scope, project_id: str) -> None:
     """Raise ``AccessDenied`` unless the scope may see the project."""
-    if project_id not in set(visible_projects(db, scope)["id"]):
+    place = (id(db), str(db.path), scope)
+    mark = db.change_mark()
+    with _cache_lock:
+        known = _visible.get(place)
+    if mark is not None and known is not None and known[0] == mark:
+        ids = known[1]
+    else:
+        ids = frozenset(visible_projects(db, scope)["id"])
+        if mark is not None:
+            with _cache_lock:
+                if len(_visible) >= _VISIBLE_SIZE and place not in _visible:
+                    del _visible[next(iter(_visible))]
+                _visible[place] = (mark, ids)
+    if project_id not in ids:
         raise AccessDenied()
 
 

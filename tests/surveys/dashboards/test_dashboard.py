@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from pathlib import Path
 
@@ -10,17 +11,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import data.db as db_module
+import surveys.dashboards.basis as basis_module
 from data import open_database
 from data import projects as project_queries
 from data.answers import bulk_insert
 from data.db import Database
 from medspil.errors import AccessDenied
 from medspil.scope import Scope
+from medspil.vocabulary import Involvement
 from surveys.dashboards.basis import (
     forget_bases,
     headline_units,
     involvement_of,
     project_basis,
+    require_project,
     unit_choices,
 )
 from surveys.dashboards.changes import latest_scores
@@ -340,6 +345,69 @@ def test_a_new_response_in_a_closed_wave_rebuilds_the_basis_one_in_the_open_wave
     assert rebuilt is not before
     _add_response(db, int(_open_wave(db)["id"]))
     assert project_basis(db, "medicin", today=TODAY) is rebuilt  # the open wave is not shown
+    db.close()
+
+
+def test_a_settled_file_keeps_the_basis_without_a_query_and_a_write_is_checked(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: nothing written since the last check (the file's change mark stands) means
+    no query at all; any write means the responses per closed wave are asked again."""
+    monkeypatch.setattr(db_module, "MARK_SETTLE_SECONDS", 0.05)
+    asked: list[str] = []
+    real_counts = basis_module.wave_response_counts
+
+    def counting(*args, **kwargs):
+        asked.append("counts")
+        return real_counts(*args, **kwargs)
+
+    monkeypatch.setattr(basis_module, "wave_response_counts", counting)
+    db = open_database(demo_copy)
+    before = project_basis(db, "medicin", today=TODAY)
+    time.sleep(0.1)
+    assert project_basis(db, "medicin", today=TODAY) is before  # the mark is taken here
+    asked.clear()
+    for _ in range(3):
+        assert project_basis(db, "medicin", today=TODAY) is before
+    assert asked == []
+    _add_response(db, int(before.waves["id"].iloc[-1]))  # a closed wave: what is shown
+    rebuilt = project_basis(db, "medicin", today=TODAY)
+    assert rebuilt is not before and asked == ["counts"]
+    time.sleep(0.1)
+    _add_response(db, int(_open_wave(db)["id"]))
+    time.sleep(0.1)
+    assert project_basis(db, "medicin", today=TODAY) is rebuilt  # asked, and nothing shown moved
+    assert asked == ["counts", "counts"]
+    assert project_basis(db, "medicin", today=TODAY) is rebuilt
+    assert asked == ["counts", "counts"]
+    db.close()
+
+
+def test_a_project_made_visible_later_is_allowed_once_written(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The projects a scope may see are remembered per change mark, never past a write."""
+    monkeypatch.setattr(db_module, "MARK_SETTLE_SECONDS", 0.05)
+    db = open_database(demo_copy)
+    time.sleep(0.1)
+    with pytest.raises(AccessDenied):
+        require_project(db, ADMIN, "nyt")
+    with pytest.raises(AccessDenied):
+        require_project(db, ADMIN, "nyt")  # from memory now
+    instrument = project_queries.project(db, "medicin")["instrument_id"]
+    project_queries.insert_project(
+        db,
+        project_id="nyt",
+        name="Nyt",
+        description="",
+        instrument_id=instrument,
+        involvement=Involvement.MEDINDFLYDELSE,
+        unit_ids=["AELDRE-SYD"],
+        modules=[],
+    )
+    require_project(db, ADMIN, "nyt")  # right after the write
+    time.sleep(0.1)
+    require_project(db, ADMIN, "nyt")
     db.close()
 
 
