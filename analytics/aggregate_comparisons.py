@@ -152,16 +152,12 @@ def _compare_periods(
     p_adjusted = bh_adjust_array(result["welch_p"])
     with np.errstate(invalid="ignore"):
         significant = (p_adjusted < ALPHA) & (np.abs(result["cohens_d"]) >= MIN_EFFECT)
-    frame = pd.DataFrame(
-        {
-            "unit_id": labels_at(protected.units, u),
-            "construct": labels_at(protected.constructs, c),
-            f"previous_{column}": labels_at(periods, earlier),
-            column: labels_at(periods, later),
-        }
-    )
-    for name in COMPARISON_FIELDS:
-        frame[name] = object_column(result[name])
-    frame["p_adjusted"] = object_column(p_adjusted)
-    frame["significant"] = significant
-    return frame
+    columns: dict[str, object] = {
+        "unit_id": labels_at(protected.units, u),
+        "construct": labels_at(protected.constructs, c),
+        f"previous_{column}": labels_at(periods, earlier),
+        column: labels_at(periods, later),
+    }
+    columns |= {name: object_column(result[name]) for name in COMPARISON_FIELDS}
+    columns |= {"p_adjusted": object_column(p_adjusted), "significant": significant}
+    return pd.DataFrame(columns)  # built at once: a column added at a time costs ms per view

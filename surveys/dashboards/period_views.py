@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analytics import compare_phases, compare_waves
@@ -12,7 +13,7 @@ from analytics.selection import select_scores
 from data.db import Database
 from medspil.i18n import t
 from medspil.scope import Scope
-from surveys.dashboards.basis import involvement_of, unit_choices
+from surveys.dashboards.basis import ProjectBasis, involvement_of, per_basis, unit_choices
 from surveys.dashboards.view_basis import COMPARISON_COLUMNS, _basis, _none_for_nan
 
 
@@ -77,30 +78,55 @@ def heatmap_table(
     if phase_id is None:
         wave_id = int(basis.waves["id"].iloc[-1])
         period_label = basis.wave_label(wave_id, lang)
-        summaries = basis.wave_summaries[basis.wave_summaries["wave_id"] == wave_id]
+        summaries = _period_summaries(basis, "wave_id", wave_id)
         comparisons = compare_waves(selected, waves=[wave_id])
     else:
         kind = basis.phases.loc[basis.phases["id"] == phase_id, "kind"].iloc[0]
         period_label = t(f"phase.{kind}", lang)
-        summaries = basis.phase_summaries[basis.phase_summaries["phase_id"] == phase_id]
+        summaries = _period_summaries(basis, "phase_id", phase_id)
         comparisons = compare_phases(selected, phases=[phase_id])
     cells = summaries[summaries["unit_id"].isin(rows)]
-    cells = cells.merge(
-        comparisons[["unit_id", "construct", *COMPARISON_COLUMNS]],
-        on=["unit_id", "construct"],
-        how="left",
-    )
-    cells["significant"] = cells["significant"].astype("boolean").fillna(False).astype(bool)
-    cells["unit_label"] = [basis.names[u] for u in cells["unit_id"]]
-    cells["construct_label"] = [basis.construct_label(c, lang) for c in cells["construct"]]
+    # Rows in the picker's order, constructs in the instrument's; at most a few hundred cells,
+    # so plain Python orders and matches them faster than a pandas sort and merge.
     unit_order = {u: i for i, u in enumerate(rows)}
     construct_order = {c: i for i, c in enumerate(basis.constructs)}
-    cells = cells.assign(
-        _u=cells["unit_id"].map(unit_order), _c=cells["construct"].map(construct_order)
-    ).sort_values(["_u", "_c"])
-    cells = _none_for_nan(cells[columns].reset_index(drop=True))
+    keys = list(zip(cells["unit_id"].tolist(), cells["construct"].tolist(), strict=True))
+    order = sorted(
+        range(len(keys)),
+        key=lambda i: (unit_order[keys[i][0]], construct_order.get(keys[i][1], len(keys))),
+    )
+    cells = cells.iloc[order].reset_index(drop=True)
+    keys = [keys[i] for i in order]
+    compared = {
+        key: i
+        for i, key in enumerate(
+            zip(comparisons["unit_id"].tolist(), comparisons["construct"].tolist(), strict=True)
+        )
+    }
+    found = [compared.get(key) for key in keys]
+    frame: dict[str, object] = {
+        "unit_id": cells["unit_id"],
+        "unit_label": [basis.names[u] for u, _ in keys],
+        "construct": cells["construct"],
+        "construct_label": [basis.construct_label(c, lang) for _, c in keys],
+        **{column: cells[column] for column in ("n", "mean", "ci_low", "ci_high", "hidden")},
+    }
+    for column in COMPARISON_COLUMNS:
+        values = comparisons[column].to_numpy()
+        missing = False if column == "significant" else None
+        taken = [missing if i is None else values[i] for i in found]
+        frame[column] = taken if column == "significant" else np.array(taken, dtype=object)
+    cells = _none_for_nan(pd.DataFrame(frame, columns=columns))
     empty = None if not cells.empty else "no_waves"
     return HeatmapView(parent_id, period_label, cells, drill, len(comparisons), empty)
+
+
+def _period_summaries(basis: ProjectBasis, column: str, period: int) -> pd.DataFrame:
+    """The basis's summaries of one wave or phase (every unit), taken out once per basis."""
+    summaries = basis.wave_summaries if column == "wave_id" else basis.phase_summaries
+    return per_basis(
+        basis, ("period_summaries", column, period), lambda: summaries[summaries[column] == period]
+    )
 
 
 def phase_table(

@@ -42,11 +42,17 @@ def _phase_waves(basis: ProjectBasis, phase_id: int) -> list[int]:
 
 def _none_for_nan(frame: pd.DataFrame) -> pd.DataFrame:
     """Numeric columns as objects with ``None`` for NaN, so nothing undefined reaches the UI."""
-    frame = frame.copy()
+    columns: dict[str, object] = {}
     for column in frame.columns:
-        if frame[column].dtype.kind == "f" or frame[column].dtype == object:
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    return frame
+        values = frame[column]
+        if values.dtype.kind == "f" or values.dtype == object:
+            array = values.to_numpy(dtype=object, copy=True)
+            array[pd.isna(array)] = None
+            columns[column] = array
+        else:
+            columns[column] = values
+    # One frame built at once: replacing a column at a time cost milliseconds per view.
+    return pd.DataFrame(columns, index=frame.index)
 
 
 def _opt(value: object) -> float | None:
