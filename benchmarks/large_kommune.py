@@ -6,7 +6,7 @@ single-item module, so 12 is not possible; 13 is the nearest above) and about 60
 That is about 1.25 million responses and 16 million answer rows. It is written wave by wave
 through ``data/``'s bulk functions, the same path an import takes.
 
-Run ``.venv/bin/python benchmarks/large_kommune.py PATH`` (a few minutes); ``make bench``
+Run ``.venv/bin/python benchmarks/large_kommune.py PATH`` (under a minute); ``make bench``
 builds it once into ``benchmarks/large_kommune.duckdb`` (git-ignored) and reuses it. ``TINY``
 is the same shape in miniature, for the suite's smoke tests of the benchmarks; ``SCALE_150M``
 is ten years of weekly pulses (``make bench-scale``).

@@ -1,7 +1,7 @@
 """Run every benchmark and write ``benchmarks/results.json`` (``make bench``).
 
 The large kommune is built once into ``benchmarks/large_kommune.duckdb`` (git-ignored, about
-3 GB, minutes to build) and reused. Each benchmark prints its own table; this script collects
+0.86 GB, 45 s to build) and reused. Each benchmark prints its own table; this script collects
 the numbers into results.json in the fixed shape of issue 17, so releases can be compared:
 
     {"date", "machine": {"cores", "load_average_1m"},
