@@ -27,14 +27,18 @@ def cell_missing(value: object) -> bool:
 
 def cell_int(value: object) -> int:
     """``int(value)`` for a number or numeric text; ``TypeError`` for anything else."""
-    if isinstance(value, str | SupportsInt | SupportsIndex):
+    if isinstance(value, int | np.integer | str):  # before the protocols, which are slow
+        return int(value)
+    if isinstance(value, SupportsInt | SupportsIndex):
         return int(value)
     raise TypeError(f"not a whole number: {value!r}")
 
 
 def cell_float(value: object) -> float:
     """``float(value)`` for a number or numeric text; ``TypeError`` for anything else."""
-    if isinstance(value, str | SupportsFloat | SupportsIndex):
+    if isinstance(value, float | int | np.floating | np.integer | str):  # protocols are slow
+        return float(value)
+    if isinstance(value, SupportsFloat | SupportsIndex):
         return float(value)
     raise TypeError(f"not a number: {value!r}")
 

@@ -376,11 +376,13 @@ def _comment_groups(counts: pd.DataFrame, parent: dict, k_comments: int) -> pd.D
 def _subtree_sums(counts: pd.DataFrame, parent: dict) -> pd.DataFrame:
     """Codes issued per unit subtree and wave (codes issued are not a respondent count)."""
     totals: dict[tuple[str, int], int] = {}
-    for row in counts.itertuples():
-        unit: str | None = str(row.unit_id)
+    waves = counts["wave_id"].astype("int64").tolist()  # plain ints at once, not per cell
+    issued = counts["issued"].astype("int64").tolist()
+    for start, wave, n in zip(counts["unit_id"].astype(str).tolist(), waves, issued, strict=True):
+        unit: str | None = start
         while unit is not None:
-            key = (unit, cell_int(row.wave_id))
-            totals[key] = totals.get(key, 0) + cell_int(row.issued)
+            key = (unit, wave)
+            totals[key] = totals.get(key, 0) + n
             unit = parent.get(unit)
     return pd.DataFrame(
         [(u, w, n) for (u, w), n in totals.items()], columns=["unit_id", "wave_id", "issued"]
