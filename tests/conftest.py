@@ -13,6 +13,7 @@ import pytest
 from data import open_database
 from data.db import Database
 from surveys.administration.backup import stop_backup_schedules
+from surveys.dashboards.warming import stop_basis_warmers
 from surveys.installation.demo import build_demo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,6 +74,7 @@ def app_on(path: Path, patch: pytest.MonkeyPatch) -> Iterator[Path]:
         yield path
     finally:
         stop_backup_schedules()  # a page may have started the app's backup schedule
+        stop_basis_warmers()  # and the warmer of the bases
         st.cache_resource.clear()
         st.cache_data.clear()
 

@@ -22,6 +22,7 @@ from pages.common.auth import page_scope
 from pages.common.menu import draw_menu, hand_over_to_navigation, running_outside_navigation
 from surveys.administration.access import DEMO_ROLES, demo_role_areas, demo_scope
 from surveys.administration.backup import ensure_backup_schedule
+from surveys.dashboards.warming import ensure_basis_warmer
 from surveys.installation.app import (
     Database,
     StorageError,
@@ -73,10 +74,12 @@ def _open_database(path: str) -> Database:
 
 
 def database() -> Database:
-    """The app's connection; its backup schedule (``backup_every_hours``) runs from here on."""
+    """The app's connection; its backup schedule (``backup_every_hours``) and the warmer of the
+    viewed projects' bases (``surveys.dashboards.warming``) run from here on."""
     db = _open_database(str(database_path().resolve()))
     config = settings()
     ensure_backup_schedule(db, every_hours=config.backup_every_hours, keep=config.backup_keep)
+    ensure_basis_warmer(db)
     return db
 
 

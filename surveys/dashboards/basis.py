@@ -184,6 +184,12 @@ def per_basis(basis: ProjectBasis, key: Hashable, compute: Callable[[], T]) -> T
     return found
 
 
+def kept_projects(db: Database) -> list[str]:
+    """The projects whose basis this process keeps in memory for ``db`` (the ones viewed)."""
+    with _cache_lock:
+        return [pid for (db_id, path, pid) in _cache if (db_id, path) == (id(db), str(db.path))]
+
+
 def forget_bases() -> None:
     """Drop the bases kept in memory (after a change to the organisation or a project)."""
     with _cache_lock:
