@@ -11,7 +11,7 @@ the numbers into results.json in the fixed shape of issue 17, so releases can be
      "answer_page": {"burst_100": {...}, "ramp_200_in_60s": {...}}, "peak_rss_mb"}
 
 ``--scale`` (``make bench-scale``) adds ``scale_150m`` (ten years of weekly pulses, about 150
-million answers; built once into ``benchmarks/scale_150m.duckdb``, about 30 GB). ``--tiny``
+million answers; built once into ``benchmarks/scale_150m.duckdb``: 8.6 GB, 22 min). ``--tiny``
 runs everything on a small generated kommune with a handful of phones, for the smoke test; its
 numbers mean nothing. The analytics, submit, shift-monitor and first-start (the small demo
 from nothing to its first page) benchmarks print their own numbers alongside.
