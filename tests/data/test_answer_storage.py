@@ -14,8 +14,8 @@ from scipy import stats
 from data import open_database
 from data.answers import bulk_insert, table_counts
 from data.db import Database
-from data.migrations import MIGRATIONS, current_version
 from data.submissions import encode_answers, seal_closed_waves
+from tests.data.old_files import file_at_version, one_project_in_one_phase
 from tests.surveys.answering.answer_support import SECRET, TODAY, open_codes, submit_answers
 
 ITEMS = ["med1", "med2", "mot1"]
@@ -28,23 +28,10 @@ def _rows(db: Database, sql: str) -> list[tuple]:
 
 def _file_at_version_6(path: Path, responses: list[str]) -> None:
     """A file as Medspil wrote it before migration 7, its answers stored in answering order."""
-    db = open_database(path, migrate=False)
-    with db.cursor() as cur:
-        current_version(cur)
-    for number, name, migration in MIGRATIONS[:6]:
-        with db.transaction() as cur:
-            migration(cur)
-            cur.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
+    db = file_at_version(path, 6)
     today = dt.date.today()
     with db.transaction() as cur:
-        cur.execute("INSERT INTO units (id, name, unit_type) VALUES ('U', 'Enhed', 'enhed')")
-        cur.execute("INSERT INTO instruments VALUES ('i1', 'puls', 1, 'Puls', 'Pulse', 'test')")
-        cur.execute("INSERT INTO projects (id, name, instrument_id) VALUES ('p', 'P', 'i1')")
-        cur.execute(
-            "INSERT INTO phases (project_id, kind, starts, ends, involvement) "
-            "VALUES ('p', 'ide', ?, ?, 'information')",
-            [today - dt.timedelta(60), today + dt.timedelta(60)],
-        )
+        one_project_in_one_phase(cur, today)
         cur.execute(
             "INSERT INTO waves (project_id, number, opens, closes, instrument_id, phase_id)"
             " VALUES ('p', 1, ?, ?, 'i1', 1)",

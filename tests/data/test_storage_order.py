@@ -14,8 +14,9 @@ from scipy import stats
 import data.db
 from data import open_database
 from data.db import Database
-from data.migrations import MIGRATIONS, current_version
+from data.migrations import MIGRATIONS
 from data.submissions import seal_closed_waves
+from tests.data.old_files import file_at_version, one_project_in_one_phase
 from tests.surveys.answering.answer_support import SECRET, TODAY, open_codes, submit_answers
 
 
@@ -67,24 +68,11 @@ def test_sealing_a_closed_wave_moves_its_rows_and_changes_no_view(demo_copy: Pat
 
 def test_migration_4_keeps_every_row_and_drops_the_order_of_an_older_file(tmp_path: Path) -> None:
     path = tmp_path / "v3.duckdb"
-    db = open_database(path, migrate=False)
-    with db.cursor() as cur:
-        current_version(cur)
-    for number, name, migration in MIGRATIONS[:3]:
-        with db.transaction() as cur:
-            migration(cur)
-            cur.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
+    db = file_at_version(path, 3)
     today = dt.date.today()
     responses = [f"r{i:04d}" for i in range(300)]
     with db.transaction() as cur:
-        cur.execute("INSERT INTO units (id, name, unit_type) VALUES ('U', 'Enhed', 'enhed')")
-        cur.execute("INSERT INTO instruments VALUES ('i1', 'puls', 1, 'Puls', 'Pulse', 'test')")
-        cur.execute("INSERT INTO projects (id, name, instrument_id) VALUES ('p', 'P', 'i1')")
-        cur.execute(
-            "INSERT INTO phases (project_id, kind, starts, ends, involvement) "
-            "VALUES ('p', 'ide', ?, ?, 'information')",
-            [today - dt.timedelta(60), today + dt.timedelta(60)],
-        )
+        one_project_in_one_phase(cur, today)
         for number, closes in ((1, today - dt.timedelta(20)), (2, today + dt.timedelta(5))):
             cur.execute(
                 "INSERT INTO waves (project_id, number, opens, closes, instrument_id, phase_id)"
