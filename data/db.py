@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -16,6 +16,9 @@ import pandas as pd
 from medspil.errors import DatabaseCorrupt
 
 CHECKPOINT_RETRY_SECONDS = 0.02
+# Small reads remembered while the file is unchanged (Database.while_unchanged), at most this many.
+MEMO_SIZE = 256
+T = TypeVar("T")
 # A write older than this has a file time no later write can repeat (see Database.change_mark).
 MARK_SETTLE_SECONDS = 1.0
 # How long a quiet commit waits for the reads running beside it to end before it commits anyway
@@ -58,6 +61,8 @@ class Database:
         self._held = threading.local()  # cursors this thread holds
         # Quiet commits that gave up waiting for the reads beside them (went through the log).
         self.loud_commits = 0
+        self._memo: dict[Hashable, tuple[tuple[int, ...], object]] = {}
+        self._memo_lock = threading.Lock()
 
     @contextmanager
     def _in_use_by_me(self) -> Iterator[None]:
@@ -154,6 +159,24 @@ class Database:
                     return None
                 mark += [found.st_ino, found.st_size, found.st_mtime_ns]
         return tuple(mark)
+
+    def while_unchanged(self, key: Hashable, read: Callable[[], T]) -> T:
+        """``read()``, or what it returned for ``key`` when nothing was written since then
+        (``change_mark``). For small reads a page asks on every run; the value is shared, so
+        it must not be changed by the caller."""
+        mark = self.change_mark()
+        if mark is not None:
+            with self._memo_lock:
+                found = self._memo.get(key)
+            if found is not None and found[0] == mark:
+                return found[1]  # type: ignore[return-value]
+        value = read()
+        if mark is not None:
+            with self._memo_lock:
+                if len(self._memo) >= MEMO_SIZE:
+                    self._memo.clear()
+                self._memo[key] = (mark, value)
+        return value
 
     def checkpoint(self) -> bool:
         """Write the log into the file and empty it; ``False`` when another transaction is

@@ -213,6 +213,12 @@ def set_installation_flag(db: Database, key: str, value: str) -> None:
 
 
 def installation_flag(db: Database, key: str) -> str | None:
-    with db.cursor() as cur:
-        row = cur.execute("SELECT value FROM installation WHERE key = ?", [key]).fetchone()
-    return None if row is None else row[0]
+    """An installation-wide fact; every page run asks for ``demo``, so it is remembered while
+    the file is unchanged."""
+
+    def read() -> str | None:
+        with db.cursor() as cur:
+            row = cur.execute("SELECT value FROM installation WHERE key = ?", [key]).fetchone()
+        return None if row is None else row[0]
+
+    return db.while_unchanged(("installation_flag", key), read)

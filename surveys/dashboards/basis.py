@@ -194,7 +194,6 @@ def forget_bases() -> None:
     """Drop the bases kept in memory (after a change to the organisation or a project)."""
     with _cache_lock:
         _cache.clear()
-        _visible.clear()
 
 
 def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
@@ -419,27 +418,12 @@ def visible_projects(db: Database, scope: Scope, *, today: dt.date | None = None
     return all_projects[keep].reset_index(drop=True)
 
 
-# The project ids a scope may see, per database and scope, with the change mark they were
-# read at: a page run asks on every view, and nothing written means nothing changed.
-_visible: dict[tuple, tuple[tuple[int, ...], frozenset[str]]] = {}
-_VISIBLE_SIZE = 64
-
-
 def require_project(db: Database, scope: Scope, project_id: str) -> None:
-    """Raise ``AccessDenied`` unless the scope may see the project."""
-    place = (id(db), str(db.path), scope)
-    mark = db.change_mark()
-    with _cache_lock:
-        known = _visible.get(place)
-    if mark is not None and known is not None and known[0] == mark:
-        ids = known[1]
-    else:
-        ids = frozenset(visible_projects(db, scope)["id"])
-        if mark is not None:
-            with _cache_lock:
-                if len(_visible) >= _VISIBLE_SIZE and place not in _visible:
-                    del _visible[next(iter(_visible))]
-                _visible[place] = (mark, ids)
+    """Raise ``AccessDenied`` unless the scope may see the project (the ids a scope may see are
+    remembered while the file is unchanged: every view asks on every page run)."""
+    ids = db.while_unchanged(
+        ("visible_projects", scope), lambda: frozenset(visible_projects(db, scope)["id"])
+    )
     if project_id not in ids:
         raise AccessDenied()
 

@@ -10,6 +10,7 @@ import pytest
 
 import data.db as db_module
 from data import open_database
+from data.projects import installation_flag, set_installation_flag
 
 SETTLE = 0.05  # seconds: the real setting waits a second, the tests need not
 
@@ -101,3 +102,28 @@ def test_no_mark_right_after_a_write_or_without_a_file(tmp_path: Path) -> None:
     assert db.change_mark() is None
     db.close()
     assert db_module.Database(None, None).change_mark() is None  # type: ignore[arg-type]
+
+
+def test_a_small_read_is_remembered_only_while_nothing_is_written(
+    tmp_path: Path, quick_settle: None
+) -> None:
+    db = open_database(tmp_path / "m.duckdb")
+    reads: list[str] = []
+
+    def read_flag() -> str | None:
+        reads.append("read")
+        return installation_flag(db, "demo")
+
+    _settled_mark(db)
+    assert db.while_unchanged("flag", read_flag) is None
+    assert db.while_unchanged("flag", read_flag) is None
+    assert reads == ["read"]  # the second call took what the first read
+    set_installation_flag(db, "demo", "true")
+    assert db.while_unchanged("flag", read_flag) == "true"  # the write moved the mark
+    assert reads == ["read", "read"]
+    assert installation_flag(db, "demo") == "true"
+    _settled_mark(db)
+    assert db.while_unchanged("flag", read_flag) == "true"
+    assert db.while_unchanged("flag", read_flag) == "true"
+    assert len(reads) in (2, 3)  # read once more at most (unless the last read kept a mark)
+    db.close()
