@@ -128,7 +128,7 @@ def ensure_backup_schedule(
     on the next page without a restart."""
     if db.path is None:
         return None
-    key = Path(db.path).resolve()
+    key = Path(db.path)  # as opened (the app opens a resolved path); no resolve per page run
     every = dt.timedelta(hours=every_hours)
     with _SCHEDULES_LOCK:
         running = _SCHEDULES.get(key)
@@ -149,7 +149,7 @@ def backup_schedule(db: Database) -> BackupSchedule | None:
     """This process's running schedule for ``db``'s file, if any (the Logbog page shows it)."""
     if db.path is None:
         return None
-    return _SCHEDULES.get(Path(db.path).resolve())
+    return _SCHEDULES.get(Path(db.path))
 
 
 def stop_backup_schedules() -> None:

@@ -93,7 +93,10 @@ def heatmap_table(
     keys = list(zip(cells["unit_id"].tolist(), cells["construct"].tolist(), strict=True))
     order = sorted(
         range(len(keys)),
-        key=lambda i: (unit_order[keys[i][0]], construct_order.get(keys[i][1], len(keys))),
+        key=lambda i: (
+            unit_order[keys[i][0]],
+            construct_order.get(keys[i][1], len(construct_order)),
+        ),
     )
     cells = cells.iloc[order].reset_index(drop=True)
     keys = [keys[i] for i in order]

@@ -1,7 +1,7 @@
 """Keep the viewed projects' bases current in the background (issue 17).
 
 A wave that closes (at midnight) or an import into a closed wave makes the next
-``project_basis`` call rebuild the project's basis: about 1.3 s on the large kommune. Without
+``project_basis`` call rebuild the project's basis: about 1.2 s on the large kommune. Without
 help, whichever leder opens a page first waits for it. ``BasisWarmer`` asks ``project_basis``
 again every minute for each project this process keeps a basis for, with the clock's day, so
 the rebuild happens on a daemon thread and the page after finds it done. A tick with nothing
@@ -72,7 +72,7 @@ def ensure_basis_warmer(db: Database, *, tick_seconds: float = TICK_SECONDS) -> 
     again for a new connection; None for a database without a file."""
     if db.path is None:
         return None
-    key = Path(db.path).resolve()
+    key = Path(db.path)  # as opened (the app opens a resolved path); no resolve per page run
     with _WARMERS_LOCK:
         running = _WARMERS.get(key)
         if running is not None and running.db is db:
