@@ -27,7 +27,7 @@ SUMMARY_NUMBERS = (
 QUANTILES = {"q10": 0.10, "q25": 0.25, "median": 0.50, "q75": 0.75, "q90": 0.90}
 
 
-def summarise_waves(protected: ProtectedScores) -> pd.DataFrame:
+def summarise_waves(protected: ProtectedScores, *, from_wave: int = 0) -> pd.DataFrame:
     """One row per unit, wave and construct: n, mean, SD, 95% CI, share favourable, MDD.
 
     The statistics are those of :func:`analytics.group_summary` for the unit's whole subtree,
@@ -38,7 +38,9 @@ def summarise_waves(protected: ProtectedScores) -> pd.DataFrame:
 
     Columns: ``unit_id``, ``wave_id``, ``phase_id``, ``construct``, ``n``, ``mean``, ``sd``,
     ``ci_low``, ``ci_high``, ``favourable_share``, ``mdd``, ``q10``, ``q25``, ``median``,
-    ``q75``, ``q90``, ``hidden``.
+    ``q75``, ``q90``, ``hidden``. Rows are ordered by construct, unit and wave. With
+    ``from_wave`` only the waves from that position on (the rest of a summary made before they
+    closed): every row depends on its own cell alone.
 
     References
     ----------
@@ -54,7 +56,10 @@ def summarise_waves(protected: ProtectedScores) -> pd.DataFrame:
       unit_id  n  mean favourable_share  hidden
     0       a  6  75.0              0.5   False
     """
-    c, u, w = np.indices(protected.wave_hidden.shape).reshape(3, -1)
+    later = slice(from_wave, None)
+    hidden = protected.wave_hidden[:, :, later]
+    c, u, w = np.indices(hidden.shape).reshape(3, -1)
+    w = w + from_wave
     frame = pd.DataFrame(
         {
             "unit_id": labels_at(protected.units, u),
@@ -65,9 +70,9 @@ def summarise_waves(protected: ProtectedScores) -> pd.DataFrame:
     )
     return _with_numbers(
         frame,
-        protected.wave_counts,
-        protected.wave_spread(),
-        protected.wave_hidden,
+        protected.wave_counts[:, :, later],
+        protected.wave_spread()[:, :, later],
+        hidden,
         protected.scores,
     )
 

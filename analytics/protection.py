@@ -138,69 +138,231 @@ def protect_histograms(
     >>> dict(zip(p.units, p.wave_hidden[0, :, 0].tolist()))
     {'top': False, 'a': True, 'b': True}
     """
+    return wave_layer(
+        histograms,
+        parent=parent,
+        wave_phase=wave_phase,
+        k=k,
+        prefer=prefer,
+        respondents=respondents,
+    ).protected()
+
+
+@dataclass(frozen=True)
+class WaveLayer:
+    """The waves of a protection, from which its phases and totals follow; it can grow.
+
+    With ``prefer="waves"`` a wave's mask depends on that wave alone (the organisation rule is
+    applied per wave), and every phase total and answer total follows from the waves' masked
+    counts and from ``answered``. So a newly closed wave is added by computing that wave only
+    (:meth:`grown`), and the result equals a layer built from every wave at once: the tests
+    compare every array of both.
+
+    ``answered[u, w]`` says whether anyone in unit ``u``'s subtree answered wave ``w``, hidden
+    cells included. It is raw: it decides which phase totals are complete and is never shown.
+    Every other array is masked as in :class:`ProtectedScores`.
+    """
+
+    forest: Forest
+    constructs: tuple[Hashable, ...]
+    scores: np.ndarray
+    wave_phase: dict[Hashable, Hashable]  # every wave, in time order
+    k: int
+    prefer: str
+    wave_counts: np.ndarray  # (C, U, W, B), 0 where hidden
+    wave_shown: np.ndarray  # (U, W): one mask for every construct and count
+    answered: np.ndarray  # (U, W), raw; see above
+    answer_waves: np.ndarray  # (U, W) answers per subtree, 0 where hidden
+    counting: np.ndarray  # (C, U, W), see spread_members
+    spread_waves: np.ndarray  # (C, U, W, B), 0 where hidden
+    # prefer="phases" shows a phase total whose waves are hidden, so its phases come from raw
+    # phase sums, kept here as (phase_shown, phase_counts, answers per phase), unmasked: such
+    # a layer cannot grow.
+    raw_phases: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @property
+    def waves(self) -> tuple[Hashable, ...]:
+        return tuple(self.wave_phase)
+
+    def grown(
+        self,
+        histograms: pd.DataFrame,
+        *,
+        wave_phase: Mapping[Hashable, Hashable],
+        respondents: pd.DataFrame | None = None,
+    ) -> WaveLayer | None:
+        """This layer with the waves of ``wave_phase`` it lacks, from their histograms alone.
+
+        ``wave_phase`` lists every wave, this layer's first and in the same order with the same
+        phases; ``histograms`` and ``respondents`` hold the new waves only, on the organisation
+        this layer was built on. None when the result could differ from a layer built from
+        every wave at once: a changed wave order or phase, a construct or score value this
+        layer has not seen (the axes would change), or a layer of ``prefer="phases"``.
+        """
+        known = self.waves
+        waves = tuple(wave_phase)
+        if self.raw_phases is not None or waves[: len(known)] != known:
+            return None
+        if any(wave_phase[w] != self.wave_phase[w] for w in known):
+            return None
+        added = {w: wave_phase[w] for w in waves[len(known) :]}
+        _check_phases(added)
+        frame = _checked_frame(histograms, self.forest, tuple(added))
+        scores = frame["score"].to_numpy(dtype="float64")
+        if not set(frame["construct"]) <= set(self.constructs):
+            return None
+        if not np.isin(scores, self.scores).all():
+            return None
+        part = _layer(frame, respondents, self.forest, added, self.constructs, self.scores, self.k)
+        return WaveLayer(
+            self.forest,
+            self.constructs,
+            self.scores,
+            {**self.wave_phase, **added},
+            self.k,
+            self.prefer,
+            wave_counts=_joined(self.wave_counts, part.wave_counts, axis=2),
+            wave_shown=_joined(self.wave_shown, part.wave_shown, axis=1),
+            answered=_joined(self.answered, part.answered, axis=1),
+            answer_waves=_joined(self.answer_waves, part.answer_waves, axis=1),
+            counting=_joined(self.counting, part.counting, axis=2),
+            spread_waves=_joined(self.spread_waves, part.spread_waves, axis=2),
+        )
+
+    def protected(self) -> ProtectedScores:
+        """The protected scores: these waves, and every phase and total they determine."""
+        waves = self.waves
+        phases = tuple(dict.fromkeys(self.wave_phase.values()))
+        phase_of_wave = np.array([phases.index(self.wave_phase[w]) for w in waves], dtype=np.int64)
+        if self.raw_phases is None:
+            phase_shown = _complete_phases(self.wave_shown, self.answered, phase_of_wave, phases)
+            # Where such a phase is shown, every answered wave of it is shown and the others
+            # hold no one: the masked waves add up to the phase's true totals.
+            phase_counts = _phase_sums(self.wave_counts, phase_of_wave, len(phases))
+            answer_phases = _phase_sums(self.answer_waves[None], phase_of_wave, len(phases))[0]
+        else:
+            phase_shown, raw_counts, answer_phases = self.raw_phases
+            phase_counts = raw_counts.copy()
+        answer_phases = answer_phases * phase_shown
+        # A total only where every answered wave is shown: the masked waves add up to it.
+        complete = (self.wave_shown | ~self.answered).all(axis=1) & self.answered.any(axis=1)
+        answer_totals = self.answer_waves.sum(axis=1) * complete
+        shown = np.broadcast_to(phase_shown, phase_counts.shape[:3])
+        phase_counts[~shown] = 0
+        spread_phases = _phase_sums(self.spread_waves, phase_of_wave, len(phases))
+        spread_phases[~shown] = 0
+        wave_hidden = ~np.broadcast_to(self.wave_shown, self.wave_counts.shape[:3])
+        arrays = [phase_of_wave, phase_counts, wave_hidden, ~shown, spread_phases]
+        arrays += [answer_phases, answer_totals]
+        for array in arrays:
+            array.flags.writeable = False
+        return ProtectedScores(
+            self.constructs,
+            self.forest.ids,
+            waves,
+            phases,
+            wave_phase=phase_of_wave,
+            scores=self.scores,
+            wave_counts=self.wave_counts,
+            phase_counts=phase_counts,
+            wave_hidden=arrays[2],
+            phase_hidden=arrays[3],
+            k=self.k,
+            prefer=self.prefer,
+            respondent_wave_counts=self.answer_waves,
+            respondent_phase_counts=answer_phases,
+            respondent_totals=answer_totals,
+            spread_wave_counts=self.spread_waves,
+            spread_phase_counts=spread_phases,
+            spread_counting=self.counting,
+        )
+
+
+def _joined(old: np.ndarray, new: np.ndarray, *, axis: int) -> np.ndarray:
+    """The waves of ``old`` then those of ``new`` (``axis`` runs over the waves), read-only."""
+    joined = np.concatenate([old, new], axis=axis)
+    joined.flags.writeable = False
+    return joined
+
+
+def wave_layer(
+    histograms: pd.DataFrame,
+    *,
+    parent: Mapping[Hashable, Hashable | None],
+    wave_phase: Mapping[Hashable, Hashable],
+    k: int,
+    prefer: Literal["phases", "waves"] = "waves",
+    respondents: pd.DataFrame | None = None,
+) -> WaveLayer:
+    """The :class:`WaveLayer` of :func:`protect_histograms` (same parameters), to grow later."""
+    if prefer not in ("phases", "waves"):
+        raise InvalidInput(f"prefer must be 'phases' or 'waves', got {prefer!r}")
     forest = build_forest(parent)
-    waves = tuple(wave_phase)
-    phases = tuple(dict.fromkeys(wave_phase.values()))
-    if None in phases:
-        raise InvalidInput("every wave needs a phase; wave_phase maps a wave to None")
-    phase_of_wave = np.array([phases.index(wave_phase[w]) for w in waves], dtype=np.int64)
-    frame = _checked_frame(histograms, forest, waves)
+    _check_phases(wave_phase)
+    frame = _checked_frame(histograms, forest, tuple(wave_phase))
     constructs = tuple(sorted(pd.unique(frame["construct"]).tolist()))
     scores = np.unique(frame["score"].to_numpy(dtype="float64"))
+    scores.flags.writeable = False
+    return _layer(frame, respondents, forest, dict(wave_phase), constructs, scores, k, prefer)
+
+
+def _check_phases(wave_phase: Mapping[Hashable, Hashable]) -> None:
+    if None in wave_phase.values():
+        raise InvalidInput("every wave needs a phase; wave_phase maps a wave to None")
+
+
+def _layer(
+    frame: pd.DataFrame,
+    respondents: pd.DataFrame | None,
+    forest: Forest,
+    wave_phase: dict[Hashable, Hashable],
+    constructs: tuple[Hashable, ...],
+    scores: np.ndarray,
+    k: int,
+    prefer: str = "waves",
+) -> WaveLayer:
+    """Mask the waves of ``wave_phase`` on the given axes (see :func:`protect_histograms`)."""
+    waves = tuple(wave_phase)
     direct = _direct_counts(frame, forest, waves, constructs, scores)
     wave_counts = _subtree_sums(direct, forest)
-    phase_counts = _phase_sums(wave_counts, phase_of_wave, len(phases))
     answers = _respondent_counts(respondents, forest, waves)
     # Measures: every construct's n, then the answers (one more "construct" of counts only).
     direct_n = np.concatenate([direct.sum(axis=3), answers[None]], axis=0)
     measures_n = _subtree_sums(direct_n, forest)
-    wave_org = _org_visible(forest, direct_n, k)
-    if prefer == "phases":
-        phase_shown = _org_visible(forest, _phase_sums(direct_n, phase_of_wave, len(phases)), k)
-        wave_shown = _all_or_none(wave_org, measures_n, phase_shown, phase_of_wave)
-    elif prefer == "waves":
-        wave_shown = wave_org
-        phase_shown = _complete_phases(wave_org, measures_n, phase_of_wave, phases)
-    else:
-        raise InvalidInput(f"prefer must be 'phases' or 'waves', got {prefer!r}")
-    answer_waves = measures_n[-1] * wave_shown
-    answer_phases = _phase_sums(measures_n, phase_of_wave, len(phases))[-1] * phase_shown
     answered = measures_n.sum(axis=0) > 0
-    complete = (wave_shown | ~answered).all(axis=1) & answered.any(axis=1)
-    answer_totals = measures_n[-1].sum(axis=1) * complete
-    wave_shown = np.broadcast_to(wave_shown, wave_counts.shape[:3]).copy()
-    phase_shown = np.broadcast_to(phase_shown, phase_counts.shape[:3]).copy()
-    wave_counts[~wave_shown] = 0
-    phase_counts[~phase_shown] = 0
-    wave_hidden, phase_hidden = ~wave_shown, ~phase_shown
-    counting = spread_members(direct.sum(axis=3), forest, wave_shown)
+    wave_shown = _org_visible(forest, direct_n, k)
+    raw_phases = None
+    if prefer == "phases":
+        phases = tuple(dict.fromkeys(wave_phase.values()))
+        phase_of_wave = np.array([phases.index(wave_phase[w]) for w in waves], dtype=np.int64)
+        phase_n = _phase_sums(direct_n, phase_of_wave, len(phases))
+        phase_shown = _org_visible(forest, phase_n, k)
+        wave_shown = _all_or_none(wave_shown, answered, phase_shown, phase_of_wave)
+        phase_counts = _phase_sums(wave_counts, phase_of_wave, len(phases))
+        phase_answers = _phase_sums(measures_n, phase_of_wave, len(phases))[-1]
+        raw_phases = (phase_shown, phase_counts, phase_answers)
+    shown = np.broadcast_to(wave_shown, wave_counts.shape[:3])
+    wave_counts[~shown] = 0
+    counting = spread_members(direct.sum(axis=3), forest, shown)
     spread_waves = _subtree_sums(direct * counting[..., None], forest)
-    spread_waves[~wave_shown] = 0
-    spread_phases = _phase_sums(spread_waves, phase_of_wave, len(phases))
-    spread_phases[~phase_shown] = 0
-    arrays = [phase_of_wave, scores, wave_counts, phase_counts, wave_hidden, phase_hidden]
-    arrays += [counting, spread_waves, spread_phases]
-    for array in [*arrays, answer_waves, answer_phases, answer_totals]:
+    spread_waves[~shown] = 0
+    answer_waves = measures_n[-1] * wave_shown
+    for array in (wave_counts, wave_shown, answered, answer_waves, counting, spread_waves):
         array.flags.writeable = False
-    return ProtectedScores(
+    return WaveLayer(
+        forest,
         constructs,
-        forest.ids,
-        waves,
-        phases,
-        wave_phase=phase_of_wave,
-        scores=scores,
+        scores,
+        wave_phase,
+        k,
+        prefer,
         wave_counts=wave_counts,
-        phase_counts=phase_counts,
-        wave_hidden=wave_hidden,
-        phase_hidden=phase_hidden,
-        k=k,
-        prefer=prefer,
-        respondent_wave_counts=answer_waves,
-        respondent_phase_counts=answer_phases,
-        respondent_totals=answer_totals,
-        spread_wave_counts=spread_waves,
-        spread_phase_counts=spread_phases,
-        spread_counting=counting,
+        wave_shown=wave_shown,
+        answered=answered,
+        answer_waves=answer_waves,
+        counting=counting,
+        spread_waves=spread_waves,
+        raw_phases=raw_phases,
     )
 
 
@@ -340,10 +502,9 @@ def _org_visible(forest: Forest, direct_n: np.ndarray, k: int) -> np.ndarray:
 
 
 def _all_or_none(
-    wave_org: np.ndarray, measures_n: np.ndarray, phase_shown: np.ndarray, phase_of_wave: np.ndarray
+    wave_org: np.ndarray, answered: np.ndarray, phase_shown: np.ndarray, phase_of_wave: np.ndarray
 ) -> np.ndarray:
     """Waves a unit may show: within a phase all its answered waves, or none. Shape (U, W)."""
-    answered = measures_n.sum(axis=0) > 0
     fine = wave_org | ~answered
     shown = np.zeros(wave_org.shape, dtype=bool)
     for phase in range(phase_shown.shape[1]):
@@ -355,12 +516,11 @@ def _all_or_none(
 
 def _complete_phases(
     wave_shown: np.ndarray,
-    measures_n: np.ndarray,
+    answered: np.ndarray,
     phase_of_wave: np.ndarray,
     phases: tuple[Hashable, ...],
 ) -> np.ndarray:
     """Phase totals a unit may show when waves are preferred: all its answered waves shown."""
-    answered = measures_n.sum(axis=0) > 0
     fine = wave_shown | ~answered
     shown = np.zeros((wave_shown.shape[0], len(phases)), dtype=bool)
     for phase in range(len(phases)):
