@@ -13,8 +13,9 @@ the numbers into results.json in the fixed shape of issue 17, so releases can be
 ``--scale`` (``make bench-scale``) adds ``scale_150m`` (ten years of weekly pulses, about 150
 million answers; built once into ``benchmarks/scale_150m.duckdb``: 8.6 GB, 22 min). ``--tiny``
 runs everything on a small generated kommune with a handful of phones, for the smoke test; its
-numbers mean nothing. The analytics, submit, shift-monitor and first-start (the small demo
-from nothing to its first page) benchmarks print their own numbers alongside.
+numbers mean nothing. The analytics, basis (a wave closing: grown against built in full),
+submit, shift-monitor and first-start (the small demo from nothing to its first page)
+benchmarks print their own numbers alongside.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def _side_benchmarks(tiny: bool) -> None:
         return
     scripts = (
         ("bench_analytics.py", []),
+        ("bench_basis.py", []),
         ("bench_submit.py", ["--rounds", "20"]),
         ("bench_shifts.py", ["--series", "500"]),
         ("bench_first_start.py", ["--runs", "3"]),

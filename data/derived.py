@@ -24,6 +24,13 @@ def _folder(db: Database) -> Path | None:
 
 def load_derived(db: Database, name: str, state: object) -> object | None:
     """The value saved under ``name`` if it was computed from ``state``; else None."""
+    saved = load_saved(db, name)
+    return saved[1] if saved is not None and saved[0] == state else None
+
+
+def load_saved(db: Database, name: str) -> tuple[object, object] | None:
+    """``(state, value)`` saved under ``name``, whatever the state; None when there is none
+    (or it cannot be read). For values that can be brought up to date from an older state."""
     folder = _folder(db)
     if folder is None:
         return None
@@ -32,7 +39,7 @@ def load_derived(db: Database, name: str, state: object) -> object | None:
             saved_state, value = pickle.load(handle)  # noqa: S301 - our own file, see above
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    return value if saved_state == state else None
+    return saved_state, value
 
 
 def save_derived(db: Database, name: str, state: object, value: object) -> None:

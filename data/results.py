@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -198,11 +199,18 @@ def refresh_score_histograms(db: Database, project_id: str) -> list[int]:
         return stale
 
 
-def score_histograms(db: Database, project_id: str, scope: Scope) -> pd.DataFrame:
+def _wave_list(waves: Sequence[int] | None) -> list[int] | None:
+    return None if waves is None else [int(w) for w in waves]
+
+
+def score_histograms(
+    db: Database, project_id: str, scope: Scope, *, waves: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Per wave, unit and construct: how many respondents had each construct score.
 
     Columns ``wave_id``, ``unit_id``, ``construct``, ``score`` (float 0-100), ``n`` (int), limited
-    to the units inside ``scope``. Read from the pre-aggregated cache, refreshed first.
+    to the units inside ``scope`` (and to ``waves`` when given). Read from the pre-aggregated
+    cache, refreshed first.
     """
     refresh_score_histograms(db, project_id)
     with db.cursor() as cur:
@@ -212,15 +220,19 @@ def score_histograms(db: Database, project_id: str, scope: Scope) -> pd.DataFram
             SELECT c.wave_id, c.unit_id, c.construct, c.score, c.n
             FROM score_histogram_cache c JOIN waves w ON w.id = c.wave_id
             WHERE w.project_id = $project AND c.unit_id IN (SELECT id FROM subtree)
+              AND ($waves::INTEGER[] IS NULL OR list_contains($waves::INTEGER[], c.wave_id))
             ORDER BY c.wave_id, c.unit_id, c.construct, c.score
             """,
-            {"project": project_id, "roots": _roots(db, scope)},
+            {"project": project_id, "roots": _roots(db, scope), "waves": _wave_list(waves)},
         ).df()
     return frame.astype({"wave_id": "int64", "score": "float64", "n": "int64"})
 
 
-def response_counts(db: Database, project_id: str, scope: Scope) -> pd.DataFrame:
-    """Per wave and unit: codes issued, codes used and responses stored (inside ``scope``)."""
+def response_counts(
+    db: Database, project_id: str, scope: Scope, *, waves: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Per wave and unit: codes issued, codes used and responses stored (inside ``scope``, and
+    of ``waves`` when given)."""
     with db.cursor() as cur:
         frame = cur.execute(
             SUBTREE_CTE
@@ -230,12 +242,14 @@ def response_counts(db: Database, project_id: str, scope: Scope) -> pd.DataFrame
                        count(*) FILTER (WHERE i.used) AS used
                 FROM invitations i JOIN waves w ON w.id = i.wave_id
                 WHERE w.project_id = $project AND i.unit_id IN (SELECT id FROM subtree)
+                  AND ($waves::INTEGER[] IS NULL OR list_contains($waves::INTEGER[], i.wave_id))
                 GROUP BY i.wave_id, i.unit_id
             ),
             answered AS (
                 SELECT r.wave_id, r.unit_id, count(*) AS responses
                 FROM responses r JOIN waves w ON w.id = r.wave_id
                 WHERE w.project_id = $project AND r.unit_id IN (SELECT id FROM subtree)
+                  AND ($waves::INTEGER[] IS NULL OR list_contains($waves::INTEGER[], r.wave_id))
                 GROUP BY r.wave_id, r.unit_id
             )
             SELECT coalesce(i.wave_id, a.wave_id) AS wave_id,
@@ -246,7 +260,7 @@ def response_counts(db: Database, project_id: str, scope: Scope) -> pd.DataFrame
               ON a.wave_id = i.wave_id AND a.unit_id = i.unit_id
             ORDER BY wave_id, unit_id
             """,
-            {"project": project_id, "roots": _roots(db, scope)},
+            {"project": project_id, "roots": _roots(db, scope), "waves": _wave_list(waves)},
         ).df()
     return frame.astype(
         {"wave_id": "int64", "issued": "int64", "used": "int64", "responses": "int64"}

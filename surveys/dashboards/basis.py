@@ -10,7 +10,10 @@ after a colleague answers compute that one answer by subtraction (differencing o
 
 The protected basis costs seconds on a large kommune, so it is kept in memory per database and
 project, and saved beside the database file with the state of the closed waves it was built
-from (``project_basis``); it is rebuilt only when that state changes.
+from (``project_basis``). When a wave closes, the wave is added to the basis held (its own
+numbers only: each wave's protection depends on that wave alone, and the phases follow from the
+waves); anything else that changes the state (an old wave's answers, the organisation, the
+project) builds the basis again from every closed wave.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -32,11 +35,12 @@ from analytics import (
     summarise_waves,
     visible_units,
 )
+from analytics.protection import WaveLayer, wave_layer
 from data import imports as import_queries
 from data import org as org_queries
 from data import projects as project_queries
 from data.db import Database
-from data.derived import load_derived, save_derived
+from data.derived import load_saved, save_derived
 from data.results import (
     closed_wave_state,
     response_counts,
@@ -115,12 +119,13 @@ class ProjectBasis:
         return t("dash.wave_label", lang, number=number, date=opens)
 
 
-# In memory per database and project: the day's key and the state the basis was built from.
-_cache: dict[tuple, tuple[tuple, object, ProjectBasis, object]] = {}
+# In memory per database and project: the day's key, the state the basis was built from, the
+# basis, the layer it can grow from, and the file's change mark when it was last checked.
+_cache: dict[tuple, tuple[tuple, object, ProjectBasis, WaveLayer | None, object]] = {}
 _cache_lock = threading.Lock()
 # Bump when ProjectBasis or how it is computed changes: saved bases of older code are ignored.
-BASIS_FORMAT = 6  # 2: small_groups; 3: imported; 4: one mask for every count; 5: actual levels;
-# 6: spreads from shown parts (ProtectedScores.spread_*)
+BASIS_FORMAT = 7  # 2: small_groups; 3: imported; 4: one mask for every count; 5: actual levels;
+# 6: spreads from shown parts (ProtectedScores.spread_*); 7: saved with its WaveLayer
 
 
 def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBasis:
@@ -129,37 +134,53 @@ def project_basis(db: Database, project_id: str, *, today: dt.date) -> ProjectBa
     Per call the file's change mark (``Database.change_mark``): when nothing was written since
     the basis was checked on the same day, it stands without a query. Otherwise one cheap
     question (responses per closed wave). When that changes, or the day does, the full state
-    of the closed waves is read (``closed_wave_state``); the basis is rebuilt only when that
-    state differs from the one it was built from, and a basis built before is read back from
-    beside the database file (``data.derived``), so a restart does not recompute it. Answers
-    arriving in the open wave change nothing here: only closed waves are shown.
+    of the closed waves is read (``closed_wave_state``); the basis is updated only when that
+    state differs from the one it was built from: grown by the newly closed waves when they are
+    all that changed (``_grown_basis``), else built again. A basis built before is read back
+    from beside the database file (``data.derived``), so a restart does not recompute it.
+    Answers arriving in the open wave change nothing here: only closed waves are shown.
     """
     place = (id(db), str(db.path), project_id)
     mark = db.change_mark()  # before the query: a write after it moves the mark
     with _cache_lock:
-        cached_key, cached_state, cached, cached_mark = _cache.get(place, (None,) * 4)
+        cached_key, cached_state, cached, layer, cached_mark = _cache.get(place, (None,) * 5)
     if cached is not None and mark is not None and cached_mark == (today, mark):
         return cached
     counts = wave_response_counts(db, project_id, closed_before=today)
     key = (today, counts)
     if cached is not None and cached_key == key:
         with _cache_lock:
-            _cache[place] = (key, cached_state, cached, (today, mark) if mark else None)
+            _cache[place] = (key, cached_state, cached, layer, (today, mark) if mark else None)
         return cached
     state = (BASIS_FORMAT, closed_wave_state(db, project_id, closed_before=today))
     if cached is not None and cached_state == state:
         basis = cached  # a new day without a newly closed wave
     else:
         name = f"basis-{project_id}"
-        basis = load_derived(db, name, state)  # type: ignore[assignment]
-        if not isinstance(basis, ProjectBasis):
-            basis = _build_basis(db, project_id, today)
-            save_derived(db, name, state, basis)
+        if cached is None:  # first use in this process: what was saved before a restart
+            cached_state, cached, layer = _saved_basis(db, name)
+        if cached is not None and cached_state == state:
+            basis = cached
+        else:
+            grown = _grown_basis(db, project_id, today, cached_state, cached, layer, state)
+            basis, layer = grown or _build_basis(db, project_id, today)
+            save_derived(db, name, state, (basis, layer))
     with _cache_lock:
         if len(_cache) >= _CACHE_SIZE and place not in _cache:
             del _cache[next(iter(_cache))]
-        _cache[place] = (key, state, basis, (today, mark) if mark else None)
+        _cache[place] = (key, state, basis, layer, (today, mark) if mark else None)
     return basis
+
+
+def _saved_basis(db: Database, name: str) -> tuple[object, ProjectBasis | None, WaveLayer | None]:
+    """The state, basis and layer saved under ``name`` (Nones when there is no usable one)."""
+    saved = load_saved(db, name)
+    if saved is not None:
+        state, value = saved
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], ProjectBasis):
+            layer = value[1] if isinstance(value[1], WaveLayer) else None
+            return state, value[0], layer
+    return None, None, None
 
 
 # What is derived from one basis alone (its alarms, its units per scope), kept while the basis
@@ -196,7 +217,24 @@ def forget_bases() -> None:
         _cache.clear()
 
 
-def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
+@dataclass(frozen=True)
+class _Outline:
+    """What a basis needs besides the answers: the project, the organisation, the closed waves."""
+
+    project: dict
+    units: pd.DataFrame
+    parent: dict  # unit id -> parent id (None for a root)
+    children: dict[str, list[str]]
+    phases: pd.DataFrame
+    waves: pd.DataFrame  # the closed waves, in order
+    wave_phase: dict[Hashable, Hashable]
+
+    @property
+    def k(self) -> int:
+        return int(self.project["k_min"])
+
+
+def _outline(db: Database, project_id: str, today: dt.date) -> _Outline:
     project = project_queries.project(db, project_id)
     if project is None:
         raise UnknownProject(project=project_id)
@@ -206,51 +244,173 @@ def _build_basis(db: Database, project_id: str, today: dt.date) -> ProjectBasis:
     for unit, up in parent.items():
         if up is not None:
             children.setdefault(up, []).append(unit)
-    phases = project_queries.phases(db, project_id)
     waves = project_queries.waves(db, project_id)
     waves = waves[pd.to_datetime(waves["closes"]).dt.date < today].reset_index(drop=True)
     wave_phase: dict[Hashable, Hashable] = dict(
         zip(waves["id"].astype(int), waves["phase_id"].astype(int), strict=True)
     )
+    phases = project_queries.phases(db, project_id)
+    return _Outline(project, units, parent, children, phases, waves, wave_phase)
+
+
+def _build_basis(
+    db: Database, project_id: str, today: dt.date
+) -> tuple[ProjectBasis, WaveLayer | None]:
+    """The basis from every closed wave, and the layer it can later grow from."""
+    outline = _outline(db, project_id, today)
     histograms = score_histograms(db, project_id, Scope.admin())
-    histograms = histograms[histograms["wave_id"].isin(wave_phase)]
+    histograms = histograms[histograms["wave_id"].isin(outline.wave_phase)]
     counts = response_counts(db, project_id, Scope.admin())
-    counts = counts[counts["wave_id"].isin(wave_phase)]
-    k = int(project["k_min"])
+    counts = counts[counts["wave_id"].isin(outline.wave_phase)]
     # One protection step for every number: scores, construct n and answers share one mask.
-    respondents = counts.rename(columns={"responses": "n"})[["wave_id", "unit_id", "n"]]
-    protected = None
+    layer, protected = None, None
     if not histograms.empty:
-        protected = protect_histograms(
-            histograms, parent=parent, wave_phase=wave_phase, k=k, respondents=respondents
+        layer = wave_layer(
+            histograms,
+            parent=outline.parent,
+            wave_phase=outline.wave_phase,
+            k=outline.k,
+            respondents=_respondents(counts),
         )
-    answers = _answer_protection(protected, counts, parent, wave_phase, k)
+        protected = layer.protected()
+    answers = _answer_protection(protected, counts, outline.parent, outline.wave_phase, outline.k)
+    basis = _basis(
+        db,
+        outline,
+        protected,
+        wave_summaries=summarise_waves(protected) if protected else pd.DataFrame(),
+        responses=_protected_responses(answers, counts, outline.parent),
+        comment_groups=_comment_groups(counts, outline.parent, int(outline.project["k_comments"])),
+        small_groups=_small_groups(counts, outline.parent, outline.k),
+        response_totals=_response_totals(answers),
+    )
+    return basis, layer
+
+
+def _grown_basis(
+    db: Database,
+    project_id: str,
+    today: dt.date,
+    before: object,
+    basis: ProjectBasis | None,
+    layer: WaveLayer | None,
+    state: object,
+) -> tuple[ProjectBasis, WaveLayer] | None:
+    """``basis`` (built from state ``before``) with the waves that have closed since: only
+    their numbers are read and protected. None when anything else changed, or when the result
+    could differ from a build from every closed wave (``WaveLayer.grown``); the tests compare
+    the two field by field."""
+    if basis is None or layer is None or basis.protected is None:
+        return None
+    if not _only_waves_added(before, state):
+        return None
+    outline = _outline(db, project_id, today)
+    known = len(layer.waves)
+    added = outline.waves["id"].astype(int).tolist()[known:]
+    if list(outline.wave_phase)[:known] != list(layer.waves) or not added:
+        return None
+    histograms = score_histograms(db, project_id, Scope.admin(), waves=added)
+    counts = response_counts(db, project_id, Scope.admin(), waves=added)
+    grown = layer.grown(histograms, wave_phase=outline.wave_phase, respondents=_respondents(counts))
+    if grown is None:
+        return None
+    protected = grown.protected()
+    cells = len(protected.constructs) * len(protected.units)
+    width = (known, len(added))
+    wave_summaries = _interleaved(
+        basis.wave_summaries, summarise_waves(protected, from_wave=known), cells, width
+    )
+    responses = _interleaved(
+        basis.responses,
+        _protected_responses(protected, counts, outline.parent, from_wave=known),
+        len(protected.units),
+        width,
+    )
+    comments = _comment_groups(counts, outline.parent, int(outline.project["k_comments"]))
+    grown_basis = _basis(
+        db,
+        outline,
+        protected,
+        wave_summaries=wave_summaries,
+        responses=responses,
+        comment_groups=_appended(basis.comment_groups, comments),
+        small_groups=basis.small_groups | _small_groups(counts, outline.parent, outline.k),
+        response_totals=_response_totals(protected),
+    )
+    return grown_basis, grown
+
+
+def _only_waves_added(before: Any, state: Any) -> bool:
+    """Whether ``state`` is ``before`` with more closed waves after its own (same format,
+    organisation and project; the earlier waves unchanged, answers and codes included)."""
+    try:
+        old_format, (old_waves, old_structure) = before
+        new_format, (new_waves, structure) = state
+    except (TypeError, ValueError):
+        return False
+    if not isinstance(old_waves, tuple) or not isinstance(new_waves, tuple):
+        return False
+    return (
+        old_format == new_format
+        and old_structure == structure
+        and len(new_waves) > len(old_waves)
+        and new_waves[: len(old_waves)] == old_waves
+    )
+
+
+def _interleaved(
+    old: pd.DataFrame, new: pd.DataFrame, blocks: int, width: tuple[int, int]
+) -> pd.DataFrame:
+    """Two frames of ``blocks`` runs of waves each (``width`` waves in ``old`` and in ``new``),
+    as one: in every run the old waves, then the new (the row order of a full summary)."""
+    old_rows = np.arange(blocks * width[0]).reshape(blocks, width[0])
+    new_rows = blocks * width[0] + np.arange(blocks * width[1]).reshape(blocks, width[1])
+    order = np.concatenate([old_rows, new_rows], axis=1).ravel()
+    joined = pd.concat([old, new], ignore_index=True)
+    return joined.take(order).reset_index(drop=True)
+
+
+def _appended(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """``new``'s rows after ``old``'s (an empty frame adds nothing, and no dtype)."""
+    if new.empty:
+        return old
+    if old.empty:
+        return new
+    return pd.concat([old, new], ignore_index=True)
+
+
+def _respondents(counts: pd.DataFrame) -> pd.DataFrame:
+    return counts.rename(columns={"responses": "n"})[["wave_id", "unit_id", "n"]]
+
+
+def _basis(
+    db: Database, outline: _Outline, protected: ProtectedScores | None, **answers: object
+) -> ProjectBasis:
+    """A basis from its outline and what was computed from the answers (``answers``)."""
+    project, waves, units = outline.project, outline.waves, outline.units
+    project_id = str(project["id"])
     return ProjectBasis(
         project_id=project_id,
         name=str(project["name"]),
-        k_min=k,
+        k_min=outline.k,
         k_comments=int(project["k_comments"]),
         constructs=_ordered_constructs(project, protected),
         construct_names=_construct_names(str(project["instrument_id"])),
-        phases=phases,
+        phases=outline.phases,
         waves=waves,
-        parent=parent,
+        parent=outline.parent,
         names=dict(zip(units["id"], units["name"], strict=True)),
         project_roots=tuple(project_queries.project_units(db, project_id)),
         unit_levels=project_levels(db, project_id),
         protected=protected,
-        wave_summaries=summarise_waves(protected) if protected else pd.DataFrame(),
         phase_summaries=summarise_phases(protected) if protected else pd.DataFrame(),
-        responses=_protected_responses(answers, counts, parent),
-        comment_groups=_comment_groups(counts, parent, int(project["k_comments"])),
-        children=children,
+        children=outline.children,
         wave_dates={
             int(w): (int(n), _date(o))
             for w, n, o in zip(waves["id"], waves["number"], waves["opens"], strict=True)
         },
-        small_groups=_small_groups(counts, parent, k),
         imported=_imported_waves(db, project_id),
-        response_totals=_response_totals(answers),
+        **answers,  # type: ignore[arg-type]
     )
 
 
@@ -327,23 +487,28 @@ def _answer_protection(
 
 
 def _protected_responses(
-    protected: ProtectedScores | None, counts: pd.DataFrame, parent: dict
+    protected: ProtectedScores | None, counts: pd.DataFrame, parent: dict, *, from_wave: int = 0
 ) -> pd.DataFrame:
-    """Answers per unit subtree and closed wave under the scores' mask; codes issued alongside."""
+    """Answers per unit subtree and closed wave under the scores' mask; codes issued alongside.
+
+    Rows by unit, then wave; with ``from_wave`` only the waves from that position on."""
     columns = ["unit_id", "wave_id", "issued", "responses", "hidden"]
     if protected is None or protected.respondent_wave_counts is None:
         return pd.DataFrame(columns=columns)
     hidden = protected.wave_hidden[0]
     answers = protected.respondent_wave_counts
-    u, w = np.indices(hidden.shape).reshape(2, -1)
+    u, w = np.indices(hidden[:, from_wave:].shape).reshape(2, -1)
+    w = w + from_wave
     frame = pd.DataFrame(
         {
             "unit_id": [protected.units[i] for i in u],
             "wave_id": [protected.waves[i] for i in w],
-            "responses": [
-                None if hidden[a, b] else int(answers[a, b]) for a, b in zip(u, w, strict=True)
-            ],
-            "hidden": hidden.reshape(-1),
+            # Ints and None, whatever the mix (pandas would make ints with a None floats).
+            "responses": np.array(
+                [None if hidden[a, b] else int(answers[a, b]) for a, b in zip(u, w, strict=True)],
+                dtype=object,
+            ),
+            "hidden": hidden[u, w],
         }
     )
     issued = _subtree_sums(counts, parent)

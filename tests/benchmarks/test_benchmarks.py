@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmarks import bench_pages, bench_pandas, large_kommune
+from benchmarks import bench_basis, bench_pages, bench_pandas, large_kommune
 from data import open_database, org, projects
 from data.answers import bulk_insert, table_counts
 from data.db import Database
@@ -116,6 +117,15 @@ def test_analytics_and_submit_benchmarks_run_small() -> None:
     )
     assert submit.returncode == 0, submit.stderr
     assert "store one response" in submit.stdout
+
+
+def test_the_basis_benchmark_closes_a_wave_on_the_tiny_kommune(tiny_kommune: Path) -> None:
+    copy = tiny_kommune.with_name("basis.duckdb")  # the benchmark saves bases beside its file
+    shutil.copy(tiny_kommune, copy)
+    found = bench_basis.measure(copy, runs=1)
+    assert set(found) == {"full", "grown", "page", "fell_back"}
+    assert min(found["full"], found["grown"], found["page"]) > 0
+    assert (copy.parent / "basis.duckdb.derived").is_dir()
 
 
 def test_the_first_start_benchmark_builds_the_demo_and_shows_overblik() -> None:

@@ -26,15 +26,22 @@ def _next_closing_day(db) -> dt.date:
 
 @pytest.fixture
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every full build of a basis, by project."""
+    """Every update of a basis (built in full or grown by a closed wave), by project."""
     seen: list[str] = []
-    real = basis_module._build_basis
+    real_build, real_grow = basis_module._build_basis, basis_module._grown_basis
 
-    def counting(db, project_id, today):
+    def building(db, project_id, today):
         seen.append(project_id)
-        return real(db, project_id, today)
+        return real_build(db, project_id, today)
 
-    monkeypatch.setattr(basis_module, "_build_basis", counting)
+    def growing(db, project_id, *args):
+        grown = real_grow(db, project_id, *args)
+        if grown is not None:
+            seen.append(project_id)
+        return grown
+
+    monkeypatch.setattr(basis_module, "_build_basis", building)
+    monkeypatch.setattr(basis_module, "_grown_basis", growing)
     forget_bases()
     return seen
 
