@@ -18,8 +18,10 @@ at the protocol level (no browser per phone):
 over ``--ramp-seconds``. ``--proxy nginx`` puts ``deploy/nginx.conf`` in front (static files
 from nginx, precompressed). **lost** = phones whose answer is not stored afterwards (counted in the
 database when the server has stopped). Client and server share this machine's cores, so the
-phones' own work (parsing, TLS-free HTTP) is charged to the same CPU. Targets (issue 17): burst
-of 100: render p95 ≤ 3 s, submit p95 ≤ 1 s, nothing lost; 200 within 60 s: render p95 ≤ 1 s.
+phones' own work (parsing, TLS-free HTTP) is charged to the same CPU; the CPU seconds of
+Streamlit, of nginx and of the phones during each scenario are printed, to show the split.
+Targets (issue 17): burst of 100: render p95 ≤ 3 s, submit p95 ≤ 1 s, nothing lost; 200 within
+60 s: render p95 ≤ 1 s.
 """
 
 from __future__ import annotations
@@ -173,6 +175,37 @@ def put_behind_nginx(server: Server, port: int) -> None:
         stop_server(server)  # not left running behind a proxy that never came up
         raise
     server.extra.append(nginx)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of process ``pid`` and of its living descendants (Linux)."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # a process that ended while we looked
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        ticks[child] = int(fields[11]) + int(fields[12])  # utime, stime
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        up = frontier.pop()
+        for child, parent in parents.items():
+            if parent == up and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(ticks.get(p, 0) for p in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds of this process (the phones' websockets) and its finished children (curl)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def stop_server(server: Server) -> None:
@@ -373,6 +406,12 @@ def summarise(name: str, phones: list[Phone], stored: int, wall: float) -> dict:
     return result
 
 
+def _cpu_now(server: Server) -> tuple[float, float, float]:
+    """CPU seconds so far: the Streamlit server, the proxy (0 without), the phones."""
+    proxy = sum(tree_cpu_seconds(extra.pid) for extra in server.extra)
+    return tree_cpu_seconds(server.process.pid), proxy, own_cpu_seconds()
+
+
 def measure(
     *,
     burst: int = 100,
@@ -397,6 +436,8 @@ def measure(
         }
         static: list[str] | None = None
         for name, arrivals in plans.items():
+            if not arrivals:
+                continue  # --burst 0 or --ramp 0: that scenario is not run
             mine, codes = codes[: len(arrivals)], codes[len(arrivals) :]
             before = stored_responses(db_path)
             server = start_server(db_path, folder, proxy=proxy)
@@ -406,10 +447,16 @@ def measure(
                 urls = [re.sub(r"^http://[^/]+", server.base_url, u) for u in static]
                 # The document itself, without the recorder's code (index.html for every page).
                 urls = [f"{server.base_url}/besvar" if "kode=" in u else u for u in urls]
+                cpu = _cpu_now(server)
                 phones, wall = scenario(name, server.base_url, urls, mine, arrivals, think_s, rng)
+                cpu = [after - first for first, after in zip(cpu, _cpu_now(server), strict=True)]
             finally:
                 stop_server(server)
             results[name] = summarise(name, phones, stored_responses(db_path) - before, wall)
+            print(
+                f"  CPU seconds during it: Streamlit {cpu[0]:.1f}, nginx {cpu[1]:.1f}, "
+                f"the phones {cpu[2]:.1f} (websockets and curl, on the same cores)"
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return results

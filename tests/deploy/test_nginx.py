@@ -24,7 +24,7 @@ from benchmarks.bench_answer_page import (
     stop_server,
     stored_responses,
 )
-from deploy.nginx import NGINX, precompress, render
+from deploy.nginx import NGINX, precompress, render, static_root
 
 
 def test_the_config_has_every_placeholder_filled_and_nginx_accepts_it(tmp_path: Path) -> None:
@@ -44,6 +44,10 @@ def test_the_config_has_every_placeholder_filled_and_nginx_accepts_it(tmp_path: 
         text=True,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+# nginx tags a file with its modification time and size in hex: "6b14dd99-94d".
+NGINX_ETAG = re.compile(r'"[0-9a-f]+-[0-9a-f]+"')
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +72,37 @@ def test_static_files_come_from_nginx_compressed_and_cached_for_a_year(behind_ng
         assert "max-age=31536000" in response.headers["cache-control"]
         assert "immutable" in response.headers["cache-control"]
         assert int(response.headers["content-length"]) < len(response.content)
+
+
+def test_the_answer_page_document_comes_from_nginx_as_streamlit_would_send_it(
+    behind_nginx,
+) -> None:
+    """A staff meeting's hundred phones ask for /besvar at once: nginx answers, not Python."""
+    server, _ = behind_nginx
+    index = (static_root() / "index.html").read_text(encoding="utf-8")
+    for query in ("", "?kode=ABCDE-FGHIJ"):
+        page = httpx.get(f"{server.base_url}/besvar{query}", headers={"Accept-Encoding": "gzip"})
+        assert page.status_code == 200
+        assert page.headers["server"].startswith("nginx")
+        assert page.headers["content-type"] == "text/html; charset=utf-8"
+        assert page.headers["cache-control"] == "no-cache"  # as Streamlit sends index.html
+        assert page.headers["content-encoding"] == "gzip"
+        assert page.text == index
+        assert NGINX_ETAG.fullmatch(page.headers["etag"])  # nginx's file tag, not Streamlit's
+    icon = httpx.get(f"{server.base_url}/favicon.png")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/png"
+    assert icon.content == (static_root() / "favicon.png").read_bytes()
+    # The browser's base-path probes under the page get Streamlit's 404 from nginx; the live
+    # checks themselves still reach Streamlit.
+    for probe in ("health", "host-config"):
+        assert httpx.get(f"{server.base_url}/besvar/_stcore/{probe}").status_code == 404
+    health = httpx.get(f"{server.base_url}/_stcore/health")
+    assert health.status_code == 200 and health.text == "ok"
+    assert httpx.get(f"{server.base_url}/_stcore/host-config").status_code == 200
+    # Every other page still comes from Streamlit (its tag is a digest of the file).
+    other = httpx.get(f"{server.base_url}/overblik")
+    assert other.status_code == 200 and other.text == index
+    assert not NGINX_ETAG.fullmatch(other.headers["etag"])
 
 
 def test_a_respondent_answers_through_nginx_and_the_answer_is_stored(behind_nginx) -> None:
