@@ -139,9 +139,24 @@ def measure(
     for label, numbers in sorted(summary.items(), key=lambda kv: -kv[1]["p95_ms"]):
         flag = "" if numbers["p95_ms"] <= QUERY_TARGET_MS else "  over target"
         say(f"  {label:<52}{numbers['p95_ms']:>8.1f} ms  ({len(queries.times[label])} runs){flag}")
-    st.cache_resource.clear()
+    _release(db_path)
     st.cache_data.clear()
     return {"pages": pages, "queries": summary, "fresh": fresh}
+
+
+def _release(db_path: Path) -> None:
+    """Stop what the app started for ``db_path`` (its backup schedule, the bases' warmer) and
+    close its connection: the benchmarks after this one open the file in other processes."""
+    import streamlit as st
+
+    from pages.common.frame import _open_database
+    from surveys.administration.backup import stop_backup_schedules
+    from surveys.dashboards.warming import stop_basis_warmers
+
+    stop_backup_schedules()
+    stop_basis_warmers()
+    _open_database(str(db_path.resolve())).close()  # the app's cached connection
+    st.cache_resource.clear()
 
 
 def main() -> None:

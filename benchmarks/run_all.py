@@ -92,9 +92,9 @@ def run(*, db_path: Path, tiny: bool, scale_db: Path | None, out: Path) -> dict:
     )
     if not tiny:
         _heading("answer page under a staff meeting: Streamlit alone")
-        bench_answer_page.measure(**load_shape)
+        bench_answer_page.measure_apart(**load_shape)
     _heading(f"answer page under a staff meeting: {proxy or 'Streamlit alone (no nginx here)'}")
-    answer = bench_answer_page.measure(**load_shape, proxy=proxy)
+    answer = bench_answer_page.measure_apart(**load_shape, proxy=proxy)
     burst, ramp = answer.values()
     scale: dict = {}
     if scale_db is not None:

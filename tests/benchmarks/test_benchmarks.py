@@ -128,6 +128,16 @@ def test_the_basis_benchmark_closes_a_wave_on_the_tiny_kommune(tiny_kommune: Pat
     assert (copy.parent / "basis.duckdb.derived").is_dir()
 
 
+def test_the_pages_benchmark_lets_go_of_the_file(tiny_kommune: Path, tmp_path: Path) -> None:
+    """The benchmarks after it (the basis, run in another process) open the same file: the app
+    connection, backup schedule and warmer that AppTest's pages started must be gone."""
+    copy = tmp_path / "pages.duckdb"
+    shutil.copy(tiny_kommune, copy)
+    bench_pages.measure(copy, runs=1, quiet=True, pages_to_run=("overblik",))
+    opened = _python("-c", f"from data import open_database; open_database({str(copy)!r}).close()")
+    assert opened.returncode == 0, opened.stderr[-2000:]
+
+
 def test_the_first_start_benchmark_builds_the_demo_and_shows_overblik() -> None:
     # One fresh start (prepare, serve.py, Chromium until Overblik shows the demo's projects).
     done = _python("benchmarks/bench_first_start.py", "--runs", "1", "--json")
