@@ -538,7 +538,8 @@ def _comment_groups(counts: pd.DataFrame, parent: dict, k_comments: int) -> pd.D
         direct = dict(zip(wave["unit_id"], wave["responses"].astype(int), strict=True))
         if sum(direct.values()) == 0:
             continue
-        for unit in visible_units(direct, parent, k=max(k_comments, 3)):
+        # Sorted: a set's order changes from process to process (string hashing).
+        for unit in sorted(visible_units(direct, parent, k=max(k_comments, 3)), key=str):
             rows.append((unit, cell_int(wave_id)))
     return pd.DataFrame(rows, columns=["unit_id", "wave_id"])
 
@@ -665,7 +666,19 @@ def require_unit(basis: ProjectBasis, scope: Scope, unit_id: str) -> None:
 
 
 def involvement_of(basis: ProjectBasis, unit_id: str, phase_id: int) -> str | None:
-    """The unit's involvement level in a phase; None when its parts were involved differently."""
+    """The unit's involvement level in a phase; None when its parts were involved differently.
+
+    Remembered per basis: Overblik's findings ask it for every finding's unit, its parent's
+    other units and the phase before (thousands of times on a large kommune).
+    """
+    known = per_basis(basis, "involvement_levels", dict)  # a memo: only ever added to
+    key = (unit_id, int(phase_id))
+    if key not in known:
+        known[key] = _involvement_of(basis, unit_id, int(phase_id))
+    return known[key]
+
+
+def _involvement_of(basis: ProjectBasis, unit_id: str, phase_id: int) -> str | None:
     default = str(basis.phases.loc[basis.phases["id"] == phase_id, "involvement"].iloc[0])
     inside = units_in_project(basis)
     leaves = [u for u in basis.subtree(unit_id) if u in inside and not basis.children.get(u)]

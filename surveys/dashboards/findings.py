@@ -34,7 +34,7 @@ from analytics.selection import select_scores
 from medspil.cells import cell_float, cell_int
 from medspil.formatting import number
 from medspil.i18n import t
-from surveys.dashboards.basis import ProjectBasis, involvement_of
+from surveys.dashboards.basis import ProjectBasis, involvement_of, per_basis, units_in_project
 
 MEDIUM_POINTS = 10.0
 LARGE_POINTS = 15.0
@@ -535,8 +535,12 @@ def _involvement(
 
 def _involved(basis: ProjectBasis, units: Sequence[str]) -> list[str]:
     """The units that are part of the project or hold some of its units."""
-    inside = {u for root in basis.project_roots for u in basis.subtree(root)}
-    above = {a for root in basis.project_roots for a in _ancestors(basis, root)}
+    inside = units_in_project(basis)
+    above = per_basis(
+        basis,
+        "units_above_project",
+        lambda: frozenset(a for root in basis.project_roots for a in _ancestors(basis, root)),
+    )
     return [u for u in units if u in inside or u in above]
 
 
