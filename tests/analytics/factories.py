@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from hypothesis import strategies as st
 
 
 def make_steps(
@@ -104,3 +105,18 @@ def subtree_units(unit: str) -> set[str]:
         grown = members | {u for u, up in TREE.items() if up in members}
         changed, members = grown != members, grown
     return members
+
+
+def organisations(max_units: int):
+    """A hypothesis strategy: a random forest ``{"u0": None, "u1": "u0", ...}`` of 1 to
+    ``max_units`` units (each unit's parent comes before it, or it is a root)."""
+
+    @st.composite
+    def draw_tree(draw) -> dict[str, str | None]:
+        parent: dict[str, str | None] = {}
+        for i in range(draw(st.integers(1, max_units))):
+            up = draw(st.one_of(st.none(), st.integers(0, i - 1))) if i else None
+            parent[f"u{i}"] = None if up is None else f"u{up}"
+        return parent
+
+    return draw_tree()

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics import InvalidInput, InvalidTree, protect_histograms, visible_units
+from tests.analytics.factories import organisations
 
 TREE = {"P": None, "A": "P", "B": "P"}
 # The counterexample of the protection module: A answers 2 then 8, B 8 and 8, one phase.
@@ -130,11 +131,7 @@ def test_counts_are_subtree_sums_and_hidden_cells_are_empty() -> None:
 
 @st.composite
 def cases(draw):
-    size = draw(st.integers(1, 5))
-    parent = {}
-    for i in range(size):
-        up = draw(st.one_of(st.none(), st.integers(0, i - 1))) if i else None
-        parent[f"u{i}"] = None if up is None else f"u{up}"
+    parent = draw(organisations(5))
     n_waves = draw(st.integers(1, 3))
     split = draw(st.integers(1, n_waves))  # waves before `split` form phase "a", others "b"
     wave_phase = {w: "a" if w < split else "b" for w in range(n_waves)}

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from analytics import InvalidInput, protect_histograms
 from analytics.protection import ProtectedScores, wave_layer
+from tests.analytics.factories import organisations
 
 SCORES = (0.0, 25.0, 50.0, 75.0, 100.0)
 
@@ -36,11 +37,7 @@ def _assert_same(full: ProtectedScores, grown: ProtectedScores) -> None:
 @st.composite
 def projects(draw):
     """A random organisation, waves in phases, answers and construct scores per unit and wave."""
-    size = draw(st.integers(1, 7))
-    parent = {}
-    for i in range(size):
-        up = draw(st.one_of(st.none(), st.integers(0, i - 1))) if i else None
-        parent[f"u{i}"] = None if up is None else f"u{up}"
+    parent = draw(organisations(7))
     n_waves = draw(st.integers(2, 6))
     phase_starts = sorted(draw(st.sets(st.integers(1, n_waves - 1), max_size=2)))
     wave_phase = {w: f"p{sum(w >= s for s in phase_starts)}" for w in range(n_waves)}
